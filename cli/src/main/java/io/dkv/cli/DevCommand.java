@@ -1,0 +1,134 @@
+package io.dkv.cli;
+
+import io.dkv.client.DkvClient;
+import io.dkv.client.DkvException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "dev", description = "Run a local cluster: N server processes on 127.0.0.1, "
+    + "until Ctrl-C or SIGTERM. A second run reuses the data.")
+final class DevCommand implements Callable<Integer> {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  @Option(names = "--nodes", defaultValue = "3", description = "How many nodes (default ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(names = "--dir", defaultValue = "data/dev", description = "Data and logs (default ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(names = "--base-port", defaultValue = "7400",
+      description = "Node i listens on base-port + i (default ${DEFAULT-VALUE}: 7401, 7402, ...).")
+  int basePort;
+
+  @Override
+  public Integer call() throws Exception {
+    if (nodes < 1 || nodes > 32) {
+      throw new IllegalArgumentException("--nodes must be 1..32, got " + nodes);
+    }
+    if (basePort < 1 || basePort + nodes > 65535) {
+      throw new IllegalArgumentException("--base-port " + basePort + " leaves no room for " + nodes
+          + " ports below 65536");
+    }
+    List<String> members = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      members.add("n" + i + "@127.0.0.1:" + (basePort + i));
+    }
+    String memberList = String.join(",", members);
+    Files.createDirectories(dir);
+    List<Process> processes = new ArrayList<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(processes), "dkv-dev-stop"));
+    for (int i = 1; i <= nodes; i++) {
+      Path log = dir.resolve("n" + i + ".log");
+      ProcessBuilder pb = new ProcessBuilder(javaCommand("server", "--node-id", "n" + i,
+          "--listen", "127.0.0.1:" + (basePort + i), "--data", dir.resolve("n" + i).toString(),
+          "--members", memberList))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      processes.add(pb.start());
+    }
+    String endpoints = String.join(",", members.stream().map(m -> m.substring(m.indexOf('@') + 1)).toList());
+    awaitServing(processes, endpoints);
+    System.out.println("dkv dev cluster: " + nodes + " nodes, data and logs in " + dir.toAbsolutePath());
+    for (String m : members) {
+      System.out.println("  " + m);
+    }
+    // The data commands default to 127.0.0.1:7401, which is node 1 only with the default base port.
+    String cluster = basePort == 7400 ? "" : " --cluster " + endpoints;
+    System.out.println("Try:");
+    System.out.println("  ./dkv put greeting hello" + cluster);
+    System.out.println("  ./dkv get greeting" + cluster);
+    System.out.println("  ./dkv status --cluster " + endpoints);
+    System.out.println("Ctrl-C stops the cluster.");
+    for (Process p : processes) {
+      int code = p.waitFor();
+      if (code != 0 && code != 143) {
+        System.err.println("dkv dev: a node exited with code " + code + "; see its log in " + dir);
+      }
+    }
+    return Main.OK;
+  }
+
+  private void awaitServing(List<Process> processes, String endpoints) throws InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    try (DkvClient probe = DkvClient.builder().endpoints(endpoints)
+        .requestTimeout(Duration.ofSeconds(1)).build()) {
+      for (int i = 0; i < processes.size(); i++) {
+        InetSocketAddress a = new InetSocketAddress("127.0.0.1", basePort + i + 1);
+        while (true) {
+          if (!processes.get(i).isAlive()) {
+            throw new IllegalStateException("node n" + (i + 1) + " exited during start-up; see "
+                + dir.resolve("n" + (i + 1) + ".log"));
+          }
+          try {
+            probe.status(a);
+            break;
+          } catch (DkvException e) {
+            if (System.nanoTime() > deadline) {
+              throw new IllegalStateException("node n" + (i + 1) + " did not serve within "
+                  + START_TIMEOUT.toSeconds() + " s; see " + dir.resolve("n" + (i + 1) + ".log"));
+            }
+            processes.get(i).waitFor(100, TimeUnit.MILLISECONDS); // poll interval, ends early if it dies
+          }
+        }
+      }
+    }
+  }
+
+  private static void stopAll(List<Process> processes) {
+    for (Process p : processes) {
+      p.destroy(); // SIGTERM: each node closes RocksDB cleanly
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The command that runs this same dkv build with other arguments, in a new JVM. */
+  static List<String> javaCommand(String... args) throws IOException {
+    String classPath = System.getProperty("java.class.path", "");
+    if (classPath.isEmpty()) {
+      throw new IOException("cannot find dkv's own class path to start the servers from");
+    }
+    String java = ProcessHandle.current().info().command().orElse(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseZGC", "--enable-native-access=ALL-UNNAMED",
+        "-cp", classPath, Main.class.getName()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+}

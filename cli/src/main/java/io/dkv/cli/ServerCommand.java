@@ -1,0 +1,86 @@
+package io.dkv.cli;
+
+import io.dkv.server.ConfigException;
+import io.dkv.server.DkvNode;
+import io.dkv.server.MemberAddress;
+import io.dkv.server.NodeConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "server", description = "Run one dkv node until SIGTERM or Ctrl-C.")
+final class ServerCommand implements Callable<Integer> {
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file "
+        + "(node-id, listen, data, members; optional partitions, replication, max-key-bytes, "
+        + "max-value-bytes, request-timeout-ms).")
+    Path config;
+
+    @ArgGroup(exclusive = false)
+    Flags flags;
+  }
+
+  static final class Flags {
+    @Option(names = "--node-id", required = true, paramLabel = "ID", description = "This node's id.")
+    String nodeId;
+
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "Address to serve on.")
+    String listen;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data directory (RocksDB).")
+    Path data;
+
+    @Option(names = "--members", required = true, paramLabel = "ID@HOST:PORT,...",
+        description = "Every node of the cluster, this one included.")
+    String members;
+
+    @Option(names = "--partitions", paramLabel = "Q", defaultValue = "256",
+        description = "Partitions of the hash ring; equal on every node (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication", paramLabel = "N", defaultValue = "3",
+        description = "Replicas per partition, capped at the member count (default ${DEFAULT-VALUE}).")
+    int replication;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    NodeConfig config = source.config != null ? NodeConfig.load(source.config) : fromFlags(source.flags);
+    DkvNode node;
+    try {
+      node = DkvNode.start(config);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (Exception e) {
+      System.err.println("dkv server: cannot start node " + config.nodeId() + ": " + e.getMessage());
+      return Main.UNAVAILABLE;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "dkv-shutdown"));
+    System.out.println("dkv node " + config.nodeId() + " serving on " + node.address().getHostString()
+        + ":" + node.address().getPort());
+    System.out.flush();
+    Throwable failure = node.failure().join(); // returns only when the node fails
+    System.err.println("dkv server: node " + config.nodeId() + " failed and stops: " + failure);
+    node.close();
+    return Main.UNAVAILABLE;
+  }
+
+  private static NodeConfig fromFlags(Flags f) {
+    NodeConfig defaults = NodeConfig.of(f.nodeId, MemberAddress.parseHostPort("--listen", f.listen),
+        f.data.toAbsolutePath(), MemberAddress.parseList(f.members));
+    return new NodeConfig(defaults.nodeId(), defaults.listen(), defaults.dataDir(), defaults.members(),
+        f.partitions, f.replication, defaults.maxKeyBytes(), defaults.maxValueBytes(),
+        defaults.requestTimeoutMillis());
+  }
+}

@@ -1,0 +1,290 @@
+package io.dkv.client;
+
+import io.dkv.client.internal.IterativeRouter;
+import io.dkv.client.internal.RecursiveRouter;
+import io.dkv.client.internal.RetryingCaller;
+import io.dkv.client.internal.Router;
+import io.dkv.protocol.Bytes;
+import io.dkv.protocol.ClientMessage.GetRequest;
+import io.dkv.protocol.ClientMessage.GetResponse;
+import io.dkv.protocol.ClientMessage.StatusRequest;
+import io.dkv.protocol.ClientMessage.StatusResponse;
+import io.dkv.protocol.ClientMessage.WriteRequest;
+import io.dkv.protocol.ClientMessage.WriteResponse;
+import io.dkv.protocol.MessageCodec;
+import io.dkv.protocol.Mutation;
+import io.dkv.protocol.Procedure;
+import io.dkv.rpc.RpcClient;
+import io.dkv.rpc.RpcException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The dkv Java client. Thread-safe; create one per application and close it when done.
+ *
+ * <pre>{@code
+ * try (DkvClient dkv = DkvClient.builder().endpoints("127.0.0.1:7401,127.0.0.1:7402").build()) {
+ *   long v = dkv.put("greeting", "hello");
+ *   dkv.get("greeting").ifPresent(x -> System.out.println(x.valueAsString()));
+ * }
+ * }</pre>
+ *
+ * <p>Every call has a synchronous and a {@code CompletableFuture} form. Retryable failures (a lock
+ * conflict with a concurrent writer, a timeout, an unreachable node, a stale partition map) are
+ * retried with backoff under the same request id until the request timeout, so a write is applied
+ * at most once. What is left surfaces as a {@link DkvException} subclass.
+ */
+public final class DkvClient implements AutoCloseable {
+  private final String namespace;
+  private final RpcClient rpc;
+  private final Router router;
+  private final RetryingCaller caller;
+  private final Duration timeout;
+
+  private DkvClient(Builder b) {
+    this.namespace = b.namespace;
+    this.timeout = b.timeout;
+    this.rpc = RpcClient.builder().build();
+    this.router = b.routing == Routing.ITERATIVE
+        ? new IterativeRouter(rpc, b.endpoints, b.timeout)
+        : new RecursiveRouter(b.endpoints);
+    this.caller = new RetryingCaller(rpc, router, b.timeout);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- async API -------------------------------------------------------------------------------
+
+  /** The key's value and version, or empty when the key is absent. Linearizable. */
+  public CompletableFuture<Optional<Versioned>> getAsync(byte[] key) {
+    Bytes k = Bytes.copyOf(key);
+    boolean direct = router.direct();
+    return caller.call(Procedure.GET, namespace, k, false,
+            epoch -> MessageCodec.encode(new GetRequest(namespace, k, direct, epoch)))
+        .thenApply(body -> {
+          GetResponse r = (GetResponse) MessageCodec.decodeResponse(Procedure.GET, body);
+          return r.found() ? Optional.of(new Versioned(r.value().unsafeArray(), r.version()))
+                           : Optional.<Versioned>empty();
+        })
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, k)));
+  }
+
+  /** Writes the value, replacing any; returns the key's new version. */
+  public CompletableFuture<Long> putAsync(byte[] key, byte[] value) {
+    return write(key, new Mutation.Put(Bytes.copyOf(value)));
+  }
+
+  /**
+   * The seed's PUT: stores the value if the key is absent or already holds this same value;
+   * otherwise fails with {@link ConditionFailedException}. Returns the key's new version.
+   */
+  public CompletableFuture<Long> putIfAbsentAsync(byte[] key, byte[] value) {
+    return write(key, new Mutation.PutIfAbsent(Bytes.copyOf(value)));
+  }
+
+  /** Deletes the key; fails with {@link KeyNotFoundException} when absent. Returns the new version. */
+  public CompletableFuture<Long> deleteAsync(byte[] key) {
+    return write(key, new Mutation.Delete());
+  }
+
+  /**
+   * Writes the value only if the key's version is {@code expectedVersion} (0: the key must be
+   * absent); otherwise fails with {@link ConditionFailedException}. Returns the new version.
+   */
+  public CompletableFuture<Long> compareAndSetAsync(byte[] key, long expectedVersion, byte[] value) {
+    return write(key, new Mutation.CompareAndSet(expectedVersion, Bytes.copyOf(value)));
+  }
+
+  /** Asks one node how it is doing. */
+  public CompletableFuture<StatusResponse> statusAsync(InetSocketAddress node) {
+    return rpc.call(node, Procedure.STATUS.id(), MessageCodec.encode(new StatusRequest()), timeout)
+        .thenApply(b -> (StatusResponse) MessageCodec.decodeResponse(Procedure.STATUS, b))
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, null)));
+  }
+
+  private CompletableFuture<Long> write(byte[] key, Mutation mutation) {
+    Bytes k = Bytes.copyOf(key);
+    Procedure procedure = Procedure.forWrite(mutation);
+    return caller.call(procedure, namespace, k, true,
+            epoch -> MessageCodec.encode(new WriteRequest(namespace, k, mutation, epoch)))
+        .thenApply(body -> {
+          WriteResponse r = (WriteResponse) MessageCodec.decodeResponse(procedure, body);
+          return switch (r.status()) {
+            case OK -> r.version();
+            case CONDITION_FAILED -> throw new ConditionFailedException(describe(mutation, k, r.version()),
+                r.version());
+            case NOT_FOUND -> throw new KeyNotFoundException("key " + k + " does not exist");
+          };
+        })
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, k)));
+  }
+
+  private static String describe(Mutation m, Bytes key, long current) {
+    return switch (m) {
+      case Mutation.CompareAndSet c -> "key " + key + " is at version " + current + ", not "
+          + c.expectedVersion() + (current == 0 ? " (absent)" : "");
+      default -> "key " + key + " already holds a different value (version " + current + ")";
+    };
+  }
+
+  private static Throwable translate(Throwable e, Bytes key) {
+    Throwable t = e;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof DkvException) {
+      return t;
+    }
+    String what = key == null ? "" : " (key " + key + ")";
+    if (t instanceof RpcException re) {
+      return switch (re.code()) {
+        case TIMEOUT, LOCK_CONFLICT -> new DkvTimeoutException(re.getMessage() + what
+            + "; the outcome of a write is unknown", re);
+        case UNAVAILABLE, BUSY, STALE_EPOCH, NOT_REPLICA -> new DkvUnavailableException(
+            re.getMessage() + what, re);
+        case INVALID_ARGUMENT -> new InvalidRequestException(re.getMessage() + what);
+        default -> new DkvException(re.code() + ": " + re.getMessage() + what, re);
+      };
+    }
+    return new DkvUnavailableException("request failed" + what + ": " + t, t);
+  }
+
+  // ---- sync API --------------------------------------------------------------------------------
+
+  public Optional<Versioned> get(byte[] key) {
+    return await(getAsync(key));
+  }
+
+  public Optional<Versioned> get(String key) {
+    return get(utf8(key));
+  }
+
+  public long put(byte[] key, byte[] value) {
+    return await(putAsync(key, value));
+  }
+
+  public long put(String key, String value) {
+    return put(utf8(key), utf8(value));
+  }
+
+  public long putIfAbsent(byte[] key, byte[] value) {
+    return await(putIfAbsentAsync(key, value));
+  }
+
+  public long putIfAbsent(String key, String value) {
+    return putIfAbsent(utf8(key), utf8(value));
+  }
+
+  public long delete(byte[] key) {
+    return await(deleteAsync(key));
+  }
+
+  public long delete(String key) {
+    return delete(utf8(key));
+  }
+
+  public long compareAndSet(byte[] key, long expectedVersion, byte[] value) {
+    return await(compareAndSetAsync(key, expectedVersion, value));
+  }
+
+  public long compareAndSet(String key, long expectedVersion, String value) {
+    return compareAndSet(utf8(key), expectedVersion, utf8(value));
+  }
+
+  public StatusResponse status(InetSocketAddress node) {
+    return await(statusAsync(node));
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DkvException("interrupted while waiting for the cluster", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof DkvException d) {
+        throw d;
+      }
+      throw new DkvException("request failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    rpc.close();
+  }
+
+  /** Configures a {@link DkvClient}. */
+  public static final class Builder {
+    private final List<InetSocketAddress> endpoints = new ArrayList<>();
+    private Routing routing = Routing.RECURSIVE;
+    private String namespace = "default";
+    private Duration timeout = Duration.ofSeconds(10);
+
+    private Builder() {}
+
+    /** Comma-separated {@code HOST:PORT} list of nodes to start from. */
+    public Builder endpoints(String hostPorts) {
+      for (String part : hostPorts.split(",")) {
+        String s = part.trim();
+        if (s.isEmpty()) {
+          continue;
+        }
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0) {
+          throw new IllegalArgumentException("endpoint '" + s + "' is not HOST:PORT (example: 127.0.0.1:7401)");
+        }
+        try {
+          endpoint(new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+          throw new IllegalArgumentException("endpoint '" + s + "' has no valid port (0..65535)", e);
+        }
+      }
+      return this;
+    }
+
+    public Builder endpoint(InetSocketAddress address) {
+      endpoints.add(address);
+      return this;
+    }
+
+    public Builder routing(Routing routing) {
+      this.routing = routing;
+      return this;
+    }
+
+    public Builder namespace(String namespace) {
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** How long one call may take, retries included (default 10 s). */
+    public Builder requestTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("request timeout must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    public DkvClient build() {
+      if (endpoints.isEmpty()) {
+        throw new IllegalArgumentException("no endpoints: give at least one HOST:PORT of a dkv node");
+      }
+      return new DkvClient(this);
+    }
+  }
+}

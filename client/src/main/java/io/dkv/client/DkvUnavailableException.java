@@ -1,0 +1,8 @@
+package io.dkv.client;
+
+/** No node could serve the request (all unreachable, or the key's replicas are not available). */
+public final class DkvUnavailableException extends DkvException {
+  public DkvUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

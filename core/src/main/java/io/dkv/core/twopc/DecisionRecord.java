@@ -1,0 +1,30 @@
+package io.dkv.core.twopc;
+
+import io.dkv.protocol.TxnId;
+import java.util.List;
+
+/**
+ * A coordinator's GLOBAL-COMMIT or GLOBAL-ABORT (JOURNAL key {@code 'D' + txn}). Durable before
+ * the decision is sent; deleted once every participant acknowledged it.
+ *
+ * <p>Layout: u8 commit, u64 version, txn, participants.
+ */
+record DecisionRecord(TxnId txn, Outcome outcome, List<String> participants) {
+
+  byte[] encode() {
+    BinaryWriter w = new BinaryWriter().u8(outcome.commit() ? 1 : 0).u64(outcome.version());
+    Codecs.writeTxn(w, txn);
+    Codecs.writeNodes(w, participants);
+    return w.toByteArray();
+  }
+
+  static DecisionRecord decode(byte[] b) {
+    BinaryReader r = new BinaryReader(b);
+    boolean commit = r.u8() == 1;
+    long version = r.u64();
+    DecisionRecord rec = new DecisionRecord(Codecs.readTxn(r),
+        commit ? Outcome.commitAt(version) : Outcome.ABORT, Codecs.readNodes(r));
+    r.expectEnd();
+    return rec;
+  }
+}

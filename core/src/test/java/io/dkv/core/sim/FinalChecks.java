@@ -1,0 +1,156 @@
+package io.dkv.core.sim;
+
+import io.dkv.core.storage.ColumnFamily;
+import io.dkv.core.twopc.ClientCommand;
+import io.dkv.core.twopc.ClientResult;
+import io.dkv.core.twopc.JournalInspector;
+import io.dkv.core.twopc.NodeStats;
+import io.dkv.core.twopc.Output;
+import io.dkv.protocol.Bytes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Liveness and convergence after healing: with every fault gone and every node restarted, the
+ * cluster must become quiet (no transaction coordinated, prepared, in doubt or unforgotten, no lock
+ * held, no read parked), every replica of a key must hold the same record, and each key's history,
+ * closed by a final read at every replica, must be linearizable.
+ */
+final class FinalChecks {
+  private static final long QUIET_LIMIT_MILLIS = 60_000;
+  private static final long LINEARIZABILITY_BUDGET = 2_000_000;
+
+  private final Simulation sim;
+
+  FinalChecks(Simulation sim) {
+    this.sim = sim;
+  }
+
+  void runUntilQuietAndCheck() {
+    long limit = sim.now + QUIET_LIMIT_MILLIS;
+    while (!quiet()) {
+      if (sim.now > limit) {
+        throw new AssertionError("not quiet " + QUIET_LIMIT_MILLIS + " ms after healing: " + describe());
+      }
+      sim.runUntil(sim.now + 50);
+    }
+    sim.stats.simulatedMillis = sim.now;
+    sim.stats.txnsCommitted = sim.invariants.commitsSeen;
+    sim.stats.txnsAborted = sim.invariants.abortsSeen;
+    for (Map.Entry<String, List<SimNode>> e : sim.workload.replicas.entrySet()) {
+      checkReplicasAgree(e.getKey(), e.getValue());
+      for (SimNode r : e.getValue()) {
+        sim.workload.history.add(finalRead(e.getKey(), r));
+      }
+    }
+    resolveUnknownWrites();
+    for (String key : sim.workload.keys) {
+      List<HistoryOp> ops = sim.workload.history.stream().filter(op -> op.key.equals(key)).toList();
+      LinearizabilityChecker.Result r = LinearizabilityChecker.check(ops, LINEARIZABILITY_BUDGET);
+      if (r.exhausted()) {
+        sim.stats.linearizabilityBudgetExhausted++;
+        if (Boolean.getBoolean("dkv.sim.reportExhausted")) {
+          System.out.println("seed " + sim.seed + " key " + key + ": search budget exhausted over "
+              + ops.size() + " ops, " + ops.stream().filter(o -> o.status == HistoryOp.Status.UNKNOWN).count() + " unknown");
+        }
+      }
+      if (!r.linearizable()) {
+        StringBuilder sb = new StringBuilder("history of " + key + " is not linearizable:");
+        ops.stream().sorted((a, b) -> Long.compare(a.invokedAt, b.invokedAt))
+            .forEach(op -> sb.append("\n  ").append(op));
+        throw new AssertionError(sb.toString());
+      }
+    }
+  }
+
+  /**
+   * A write whose client timed out took effect iff its request id committed, which the invariant
+   * checker saw in the durable request-id records: it then counts as OK at that version, at an
+   * unknown time after its invocation (no return time), else as without effect. This turns the
+   * search's hardest case into a definite one and checks the versions such writes got, too.
+   */
+  private void resolveUnknownWrites() {
+    for (HistoryOp op : sim.workload.history) {
+      if (op.status == HistoryOp.Status.UNKNOWN) {
+        Long version = sim.invariants.committedRequests.get(op.requestId);
+        if (version != null) {
+          op.status = HistoryOp.Status.OK;
+          op.version = version;
+          op.returnedAt = Long.MAX_VALUE;
+        } else {
+          op.status = HistoryOp.Status.NO_EFFECT;
+        }
+      }
+    }
+  }
+
+  private boolean quiet() {
+    if (!sim.workload.idle()) {
+      return false;
+    }
+    for (SimNode n : sim.nodes) {
+      if (!n.up) {
+        return false;
+      }
+      NodeStats s = n.core.stats();
+      if (s.activeTransactions() != 0 || s.preparedKeys() != 0 || s.inDoubtTransactions() != 0
+          || s.journalRecords() != 0 || s.parkedReads() != 0 || hasTxnRecords(n)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasTxnRecords(SimNode n) {
+    boolean[] found = {false};
+    n.storage.scan(ColumnFamily.JOURNAL, new byte[0], (k, v) -> {
+      if (JournalInspector.isWorkerKey(k) || JournalInspector.isDecisionKey(k)) {
+        found[0] = true;
+      }
+    });
+    return found[0];
+  }
+
+  private void checkReplicasAgree(String key, List<SimNode> replicas) {
+    byte[] dataKey = JournalInspector.dataKey(Workload.NAMESPACE, Bytes.utf8(key));
+    byte[] first = replicas.get(0).storage.get(ColumnFamily.DATA, dataKey);
+    for (SimNode r : replicas) {
+      byte[] mine = r.storage.get(ColumnFamily.DATA, dataKey);
+      if (!Arrays.equals(first, mine)) {
+        throw new AssertionError("replicas of " + key + " differ: " + replicas.get(0).id + " has "
+            + view(dataKey, first) + ", " + r.id + " has " + view(dataKey, mine));
+      }
+    }
+  }
+
+  private static String view(byte[] key, byte[] value) {
+    return value == null ? "nothing" : JournalInspector.data(key, value).toString();
+  }
+
+  /** A read through the core of a quiet node: answered at once, from its replica. */
+  private HistoryOp finalRead(String key, SimNode r) {
+    HistoryOp op = new HistoryOp(sim.workload.history.size(), -1, key, HistoryOp.Kind.GET, null, 0,
+        sim.nextLogicalTime());
+    Output out = r.core.onClient(new ClientCommand.Read(-1, Workload.NAMESPACE, Bytes.utf8(key), sim.now + 1), sim.now);
+    if (out.results().size() != 1 || !(out.results().get(0) instanceof ClientResult.ReadValue v)) {
+      throw new AssertionError("a quiet replica " + r.id + " did not answer a read of " + key + ": " + out.results());
+    }
+    op.found = v.found();
+    op.version = v.version();
+    op.readValue = v.value();
+    op.status = HistoryOp.Status.OK;
+    op.returnedAt = sim.nextLogicalTime();
+    return op;
+  }
+
+  private String describe() {
+    List<String> parts = new ArrayList<>();
+    parts.add("clients idle=" + sim.workload.idle());
+    for (SimNode n : sim.nodes) {
+      parts.add(n + " " + (n.core == null ? "-" : n.core.stats()));
+    }
+    return String.join("; ", parts);
+  }
+}

@@ -1,0 +1,126 @@
+package io.dkv.core.sim;
+
+import io.dkv.core.storage.ColumnFamily;
+import io.dkv.core.storage.WriteBatch;
+import io.dkv.core.twopc.JournalInspector;
+import io.dkv.core.twopc.JournalInspector.DataView;
+import io.dkv.core.twopc.JournalInspector.DecisionView;
+import io.dkv.core.twopc.JournalInspector.WorkerView;
+import io.dkv.protocol.Bytes;
+import io.dkv.protocol.TxnId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Safety invariants over what is durable, checked at every sync of every node (durable state
+ * changes only then; a crash only drops what was never synced):
+ * <ul>
+ *   <li>atomicity: no transaction is committed (a participant's COMMITTED record or a decision
+ *       record) anywhere and aborted or refused anywhere else, ever, and all commits of it agree
+ *       on the version;
+ *   <li>at most once: a request id commits at one version only (every commit writes its
+ *       request-id record in the same atomic batch as its data);
+ *   <li>versions only grow: every durable write of a key at a node has a larger version than the
+ *       node's previous durable version of it;
+ *   <li>acknowledged writes are durable at every replica: when a client gets OK at version v, every
+ *       replica has durably applied version >= v, or holds a durable PREPARED record of a
+ *       transaction that is durably decided COMMIT at version >= v (a request answered from its
+ *       dedup record while its commit is still being applied elsewhere).
+ * </ul>
+ */
+final class InvariantChecker {
+  private record Known(boolean commit, long version, String where) {}
+
+  private final String namespace;
+  private final Map<TxnId, Known> outcomes = new HashMap<>();
+  private final Map<String, Map<Bytes, Long>> durableVersions = new HashMap<>();
+  /** Request id → the version its commit got: the ground truth for writes whose client timed out. */
+  final Map<Long, Long> committedRequests = new HashMap<>();
+  long syncsChecked;
+  long commitsSeen;
+  long abortsSeen;
+
+  InvariantChecker(String namespace) {
+    this.namespace = namespace;
+  }
+
+  void onSync(String node, List<WriteBatch.Op> ops) {
+    syncsChecked++;
+    for (WriteBatch.Op op : ops) {
+      if (op.value() == null) {
+        continue;
+      }
+      if (op.cf() == ColumnFamily.JOURNAL && JournalInspector.isWorkerKey(op.key())) {
+        WorkerView w = JournalInspector.worker(op.value());
+        if (w.committed()) {
+          outcome(w.txn(), true, w.version(), node + " (participant)");
+        } else if (w.abortedOrRefused()) {
+          outcome(w.txn(), false, 0, node + " (participant " + w.phase() + ")");
+        }
+      } else if (op.cf() == ColumnFamily.JOURNAL && JournalInspector.isDecisionKey(op.key())) {
+        DecisionView d = JournalInspector.decision(op.value());
+        outcome(d.txn(), d.commit(), d.version(), node + " (coordinator)");
+      } else if (op.cf() == ColumnFamily.JOURNAL && JournalInspector.isDedupKey(op.key())) {
+        JournalInspector.DedupView d = JournalInspector.dedup(op.key(), op.value());
+        Long previous = committedRequests.putIfAbsent(d.requestId(), d.version());
+        if (previous != null && previous != d.version()) {
+          throw new AssertionError("request " + d.requestId() + " applied twice: at version " + previous
+              + " and, by " + d.txn() + " at " + node + ", at version " + d.version());
+        }
+      } else if (op.cf() == ColumnFamily.DATA) {
+        DataView d = JournalInspector.data(op.key(), op.value());
+        Long previous = durableVersions.computeIfAbsent(node, n -> new HashMap<>()).put(d.key(), d.version());
+        if (previous != null && d.version() <= previous) {
+          throw new AssertionError("versions must grow: " + node + " wrote " + d.key() + " at version "
+              + d.version() + " after version " + previous);
+        }
+      }
+    }
+  }
+
+  void onWriteAcknowledged(HistoryOp op, List<SimNode> replicas) {
+    for (SimNode r : replicas) {
+      byte[] data = r.storage.durableGet(ColumnFamily.DATA, JournalInspector.dataKey(namespace, Bytes.utf8(op.key)));
+      long version = data == null ? 0 : JournalInspector.data(JournalInspector.dataKey(namespace, Bytes.utf8(op.key)), data).version();
+      if (version >= op.version || preparedToCommit(r, op.key, op.version)) {
+        continue;
+      }
+      throw new AssertionError("acknowledged write not durable: " + op + " but replica " + r.id
+          + " has durable version " + version + " of " + op.key + " and no prepared commit of it");
+    }
+  }
+
+  private boolean preparedToCommit(SimNode r, String key, long version) {
+    for (Map.Entry<byte[], byte[]> e : r.storage.durableView(ColumnFamily.JOURNAL).entrySet()) {
+      if (JournalInspector.isWorkerKey(e.getKey())) {
+        WorkerView w = JournalInspector.worker(e.getValue());
+        Known k = outcomes.get(w.txn());
+        if (w.prepared() && Bytes.utf8(key).equals(w.key()) && k != null && k.commit() && k.version() >= version) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void outcome(TxnId txn, boolean commit, long version, String where) {
+    Known previous = outcomes.putIfAbsent(txn, new Known(commit, version, where));
+    if (previous == null) {
+      if (commit) {
+        commitsSeen++;
+      } else {
+        abortsSeen++;
+      }
+      return;
+    }
+    if (previous.commit() != commit || previous.version() != version) {
+      throw new AssertionError("atomicity violated for " + txn + ": " + describe(previous.commit(), previous.version())
+          + " at " + previous.where() + " but " + describe(commit, version) + " at " + where);
+    }
+  }
+
+  private static String describe(boolean commit, long version) {
+    return commit ? "COMMIT@" + version : "ABORT";
+  }
+}

@@ -1,0 +1,61 @@
+package io.dkv.core.sim;
+
+/** What one run (or, summed, many runs) did: the evidence that the faults really happened. */
+final class SimStats {
+  long runs;
+  long steps;
+  long simulatedMillis;
+  long messagesSent;
+  long messagesDropped;
+  long messagesDuplicated;
+  long messagesLostInCrash;
+  long crashes;
+  long crashesBeforeSync;
+  long restarts;
+  long partitions;
+  long opsOk;
+  long opsConditionFailed;
+  long opsNotFound;
+  long opsUnknown;
+  long opsNoEffect;
+  long txnsCommitted;
+  long txnsAborted;
+  long statusQueries;
+  long linearizabilityBudgetExhausted;
+
+  void add(SimStats o) {
+    runs += o.runs;
+    steps += o.steps;
+    simulatedMillis += o.simulatedMillis;
+    messagesSent += o.messagesSent;
+    messagesDropped += o.messagesDropped;
+    messagesDuplicated += o.messagesDuplicated;
+    messagesLostInCrash += o.messagesLostInCrash;
+    crashes += o.crashes;
+    crashesBeforeSync += o.crashesBeforeSync;
+    restarts += o.restarts;
+    partitions += o.partitions;
+    opsOk += o.opsOk;
+    opsConditionFailed += o.opsConditionFailed;
+    opsNotFound += o.opsNotFound;
+    opsUnknown += o.opsUnknown;
+    opsNoEffect += o.opsNoEffect;
+    txnsCommitted += o.txnsCommitted;
+    txnsAborted += o.txnsAborted;
+    statusQueries += o.statusQueries;
+    linearizabilityBudgetExhausted += o.linearizabilityBudgetExhausted;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "runs=%d steps=%d simulated=%ds | messages sent=%d dropped=%d duplicated=%d lost-in-crash=%d"
+            + " | crashes=%d (before sync %d) restarts=%d partitions=%d"
+            + " | ops ok=%d condition-failed=%d not-found=%d unknown=%d no-effect=%d"
+            + " | txns committed=%d aborted=%d | status queries=%d | lin-check budget exhausted=%d",
+        runs, steps, simulatedMillis / 1000, messagesSent, messagesDropped, messagesDuplicated,
+        messagesLostInCrash, crashes, crashesBeforeSync, restarts, partitions, opsOk,
+        opsConditionFailed, opsNotFound, opsUnknown, opsNoEffect, txnsCommitted, txnsAborted,
+        statusQueries, linearizabilityBudgetExhausted);
+  }
+}

@@ -1,0 +1,303 @@
+package io.dkv.core.sim;
+
+import io.dkv.core.twopc.ClientCommand;
+import io.dkv.core.twopc.ClientResult;
+import io.dkv.core.twopc.Envelope;
+import io.dkv.core.twopc.Output;
+import io.dkv.core.twopc.TwoPhaseNode;
+import io.dkv.protocol.PeerMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A whole dkv cluster in one thread over a fake clock, a fake network and fake disks, all driven
+ * by one seed (FoundationDB-style deterministic simulation): the same seed replays the same run.
+ *
+ * <p>The node driver is modelled on the server's CoreLoop: a node takes a batch of waiting events
+ * from its inbox, steps the core for each, merges the outputs, syncs once if asked, then sends
+ * (group commit). The simulation may crash the node after the steps and before the sync: the
+ * batches written are lost with the process and nothing of those outputs leaves.
+ */
+final class Simulation {
+  private record Event(long atMillis, long seq, Runnable action) {}
+
+  final long seed;
+  final SimConfig cfg;
+  final Random rnd;
+  final SimStats stats = new SimStats();
+  final List<SimNode> nodes = new ArrayList<>();
+  final InvariantChecker invariants = new InvariantChecker(Workload.NAMESPACE);
+  final Workload workload;
+  private final Map<String, SimNode> byId = new HashMap<>();
+  private final PriorityQueue<Event> events = new PriorityQueue<>(
+      (a, b) -> a.atMillis != b.atMillis ? Long.compare(a.atMillis, b.atMillis) : Long.compare(a.seq, b.seq));
+  private final Set<String> cutLinks = new HashSet<>();
+  private long seq;
+  long now;
+  /** Logical time for the history: strictly increasing over invocations and answers. */
+  private long logicalClock;
+  /** False once the network heals and crashes stop. */
+  boolean faulty = true;
+
+  Simulation(long seed) {
+    this.seed = seed;
+    this.cfg = SimConfig.fromSeed(seed);
+    this.rnd = new Random(seed);
+    for (int i = 1; i <= cfg.nodes(); i++) {
+      SimNode n = new SimNode("n" + i);
+      nodes.add(n);
+      byId.put(n.id, n);
+      n.storage.onSync(ops -> invariants.onSync(n.id, ops));
+    }
+    this.workload = new Workload(this);
+  }
+
+  /** Runs the whole scenario: faults and load, then healing, then the final checks. */
+  void run() {
+    for (SimNode n : nodes) {
+      restart(n);
+    }
+    for (SimNode n : nodes) {
+      scheduleCrash(n);
+    }
+    schedulePartitionChange();
+    workload.start();
+    runUntil(cfg.activeMillis());
+    heal();
+    workload.stopIssuing();
+    new FinalChecks(this).runUntilQuietAndCheck();
+  }
+
+  /** With -Ddkv.sim.trace=true, a replayed seed prints every step and message. */
+  private static final boolean TRACE = Boolean.getBoolean("dkv.sim.trace");
+
+  void trace(String what) {
+    if (TRACE) {
+      System.out.println(now + " " + what);
+    }
+  }
+
+  long nextLogicalTime() {
+    return ++logicalClock;
+  }
+
+  void schedule(long atMillis, Runnable action) {
+    events.add(new Event(atMillis, seq++, action));
+  }
+
+  /** Runs events up to {@code untilMillis} (inclusive); returns false if none were left. */
+  boolean runUntil(long untilMillis) {
+    while (!events.isEmpty() && events.peek().atMillis <= untilMillis) {
+      Event e = events.poll();
+      now = e.atMillis;
+      e.action.run();
+    }
+    now = Math.max(now, untilMillis);
+    return !events.isEmpty();
+  }
+
+  SimNode node(String id) {
+    return byId.get(id);
+  }
+
+  // ---- the node driver ----
+
+  void submit(SimNode n, ClientCommand c) {
+    enqueue(n, c);
+  }
+
+  private void enqueue(SimNode n, Object item) {
+    if (!n.up) {
+      return;
+    }
+    n.inbox.addLast(item);
+    if (!n.runScheduled) {
+      n.runScheduled = true;
+      long gen = n.generation;
+      schedule(now + rnd.nextInt(2), () -> runLoop(n, gen));
+    }
+  }
+
+  private void runLoop(SimNode n, long gen) {
+    if (!n.up || n.generation != gen) {
+      return;
+    }
+    n.runScheduled = false;
+    Output out = new Output();
+    int batch = 1 + rnd.nextInt(cfg.maxBatch());
+    for (int i = 0; i < batch && !n.inbox.isEmpty(); i++) {
+      out.merge(step(n, n.inbox.pollFirst()));
+    }
+    if (!n.inbox.isEmpty()) {
+      n.runScheduled = true;
+      schedule(now + rnd.nextInt(2), () -> runLoop(n, gen));
+    }
+    finishStep(n, out);
+  }
+
+  private Output step(SimNode n, Object item) {
+    stats.steps++;
+    if (item != SimNode.TICK) {
+      trace(n.id + " <- " + item);
+    }
+    return switch (item) {
+      case PeerMessage m -> n.core.onMessage(m, now);
+      case ClientCommand c -> n.core.onClient(c, now);
+      default -> n.core.tick(now);
+    };
+  }
+
+  /** Sync if asked (or crash before it), then send: the driver contract of Output. */
+  private void finishStep(SimNode n, Output out) {
+    if (faulty && n.storage.hasUnsyncedWrites() && rnd.nextDouble() < cfg.crashBeforeSyncP()) {
+      stats.crashesBeforeSync++;
+      crash(n);
+      return;
+    }
+    if (out.syncNeeded()) {
+      n.storage.sync();
+    }
+    for (Envelope e : out.messages()) {
+      send(n, e);
+    }
+    for (ClientResult r : out.results()) {
+      trace(n.id + " => client " + r);
+      workload.onResult(r);
+    }
+  }
+
+  // ---- the network ----
+
+  private void send(SimNode from, Envelope e) {
+    SimNode to = byId.get(e.to());
+    stats.messagesSent++;
+    if (e.message() instanceof PeerMessage.StatusQuery) {
+      stats.statusQueries++;
+    }
+    trace(from.id + " -> " + e.to() + " " + e.message());
+    if (to == from) {
+      deliverLater(from, to, e.message(), rnd.nextInt(2));
+      return;
+    }
+    if (faulty && (cutLinks.contains(from.id + ">" + to.id) || rnd.nextDouble() < cfg.dropP())) {
+      stats.messagesDropped++;
+      return;
+    }
+    deliverLater(from, to, e.message(), 1 + rnd.nextInt((int) cfg.maxDelayMillis()));
+    if (faulty && rnd.nextDouble() < cfg.dupP()) {
+      stats.messagesDuplicated++;
+      deliverLater(from, to, e.message(), 1 + rnd.nextInt((int) cfg.maxDelayMillis()));
+    }
+  }
+
+  private void deliverLater(SimNode from, SimNode to, PeerMessage m, long delayMillis) {
+    long fromGen = from.generation;
+    long toGen = to.generation;
+    schedule(now + delayMillis, () -> {
+      if (from.generation != fromGen || to.generation != toGen || !to.up) {
+        stats.messagesLostInCrash++;
+        return;
+      }
+      enqueue(to, m);
+    });
+  }
+
+  private void schedulePartitionChange() {
+    long gap = cfg.meanPartitionGapMillis();
+    schedule(now + 1 + (long) (rnd.nextDouble() * 2 * gap), () -> {
+      if (!faulty) {
+        return;
+      }
+      cutLinks.clear();
+      if (rnd.nextBoolean()) {
+        SimNode a = nodes.get(rnd.nextInt(nodes.size()));
+        for (SimNode b : nodes) {
+          if (b != a) {
+            // Sometimes one-way: a receives but cannot send, or the other way round.
+            int way = rnd.nextInt(3);
+            if (way != 1) {
+              cutLinks.add(a.id + ">" + b.id);
+            }
+            if (way != 2) {
+              cutLinks.add(b.id + ">" + a.id);
+            }
+          }
+        }
+        stats.partitions++;
+      }
+      schedulePartitionChange();
+    });
+  }
+
+  // ---- crashes ----
+
+  private void scheduleCrash(SimNode n) {
+    long gen = n.generation;
+    long after = 1 + (long) (-Math.log(1 - rnd.nextDouble()) * cfg.meanUpMillis());
+    schedule(now + after, () -> {
+      if (faulty && n.up && n.generation == gen) {
+        stats.crashes++;
+        crash(n);
+      }
+    });
+  }
+
+  void crash(SimNode n) {
+    trace("CRASH " + n.id);
+    n.storage.crash();
+    n.up = false;
+    n.generation++;
+    n.inbox.clear();
+    n.runScheduled = false;
+    n.core = null;
+    if (faulty) {
+      schedule(now + 1 + rnd.nextInt((int) cfg.maxDownMillis()), () -> restart(n));
+    }
+  }
+
+  /** A new process on the node's disk: recovery, then a tick every tickMillis. */
+  void restart(SimNode n) {
+    if (n.up) {
+      return;
+    }
+    n.up = true;
+    n.generation++;
+    trace("RESTART " + n.id);
+    n.core = new TwoPhaseNode(n.id, n.storage, cfg.protocol());
+    stats.restarts++;
+    finishStep(n, n.core.start(now));
+    if (n.up) {
+      scheduleTick(n, n.generation);
+      if (faulty) {
+        scheduleCrash(n);
+      }
+    }
+  }
+
+  private void scheduleTick(SimNode n, long gen) {
+    schedule(now + cfg.tickMillis(), () -> {
+      if (n.up && n.generation == gen) {
+        enqueue(n, SimNode.TICK);
+        scheduleTick(n, gen);
+      }
+    });
+  }
+
+  /** Ends every fault; down nodes come back; every node restarts once more (losing tombstones). */
+  void heal() {
+    faulty = false;
+    cutLinks.clear();
+    for (SimNode n : nodes) {
+      if (n.up) {
+        crash(n);
+      }
+      restart(n);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.dkv.core.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deterministic simulation over many seeds. Each seed is a whole cluster run with faults and
+ * load, then healing and the final checks (see {@link Simulation}, {@link InvariantChecker},
+ * {@link FinalChecks}).
+ *
+ * <p>Replay one seed: {@code ./mvnw -pl core test -Dtest=SimulationTest -Ddkv.sim.seed=N}.
+ * More seeds: {@code -Ddkv.sim.seeds=20000} (default 10000), another range: {@code -Ddkv.sim.firstSeed=M}.
+ */
+class SimulationTest {
+
+  @Test
+  void everySeedKeepsTheInvariants() {
+    String one = System.getProperty("dkv.sim.seed");
+    long first = Long.getLong("dkv.sim.firstSeed", 1);
+    long count = one != null ? 1 : Long.getLong("dkv.sim.seeds", 10_000);
+    long start = one != null ? Long.parseLong(one) : first;
+    SimStats total = new SimStats();
+    List<String> failures = new ArrayList<>();
+    AtomicLong done = new AtomicLong();
+    long t0 = System.nanoTime();
+    // Seeds are independent and each is single-threaded: run them on the available cores.
+    LongStream.range(start, start + count).parallel().forEach(seed -> {
+      Simulation sim = new Simulation(seed);
+      try {
+        sim.run();
+        sim.stats.runs = 1;
+        synchronized (total) {
+          total.add(sim.stats);
+        }
+      } catch (Throwable t) {
+        String msg = "seed " + seed + " failed at t=" + sim.now + "ms (" + sim.cfg + "): " + t
+            + "\n  replay: ./mvnw -pl core test -Dtest=SimulationTest -Ddkv.sim.seed=" + seed;
+        synchronized (failures) {
+          failures.add(msg);
+        }
+        if (one != null) {
+          t.printStackTrace();
+        }
+      }
+      done.incrementAndGet();
+    });
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println("simulation: " + done.get() + " seeds in " + millis + " ms: " + total);
+    failures.stream().sorted().limit(20).forEach(System.out::println);
+    assertThat(failures.size()).as(failures.size() + " failing seeds, printed above").isZero();
+  }
+}

@@ -1,0 +1,154 @@
+package io.dkv.protocol;
+
+import io.dkv.protocol.ClientMessage.ErrorResponse;
+import io.dkv.protocol.ClientMessage.GetRequest;
+import io.dkv.protocol.ClientMessage.GetResponse;
+import io.dkv.protocol.ClientMessage.Member;
+import io.dkv.protocol.ClientMessage.PartitionMapRequest;
+import io.dkv.protocol.ClientMessage.PartitionMapResponse;
+import io.dkv.protocol.ClientMessage.StatusRequest;
+import io.dkv.protocol.ClientMessage.StatusResponse;
+import io.dkv.protocol.ClientMessage.WriteRequest;
+import io.dkv.protocol.ClientMessage.WriteResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Field layouts of the client messages; {@code docs/protocol.md} lists the same order. */
+final class ClientBodies {
+  /** Smallest encoded member: three empty strings' worth of length prefixes (2 + 2) and a port. */
+  private static final int MIN_MEMBER_BYTES = 2 + 2 + 2;
+
+  private ClientBodies() {}
+
+  static void write(BodyWriter w, ClientMessage m) {
+    switch (m) {
+      case GetRequest g -> w.string(g.namespace()).bytes(g.key()).bool(g.direct()).i64(g.epoch());
+      case GetResponse g -> w.bool(g.found()).i64(g.version()).bytes(g.value());
+      case WriteRequest r -> {
+        w.string(r.namespace()).bytes(r.key());
+        writeMutation(w, r.mutation());
+        w.i64(r.epoch());
+      }
+      case WriteResponse r -> w.u8(WireEnums.code(r.status())).i64(r.version());
+      case PartitionMapRequest r -> { }
+      case PartitionMapResponse r -> {
+        w.i64(r.epoch());
+        writeMembers(w, r.members());
+        w.u32(r.replicas().size());
+        for (int[] set : r.replicas()) {
+          w.u32(set.length);
+          for (int index : set) {
+            if (index < 0 || index >= r.members().size()) {
+              throw new IllegalArgumentException("replica index " + index + " is not an index"
+                  + " into the " + r.members().size() + " members");
+            }
+            w.u32(index);
+          }
+        }
+      }
+      case StatusRequest r -> { }
+      case StatusResponse s -> {
+        w.string(s.nodeId()).i64(s.epoch()).i64(s.uptimeMillis()).i32(s.partitionsReplicated())
+            .i32(s.activeTransactions()).i32(s.preparedKeys());
+        writeMembers(w, s.members());
+      }
+      case ErrorResponse e -> w.u16(e.code().code()).string(e.message());
+    }
+  }
+
+  /** The mutation's own fields; its kind travels elsewhere (procedure id or a PREPARE tag). */
+  static void writeMutation(BodyWriter w, Mutation m) {
+    switch (m) {
+      case Mutation.Put p -> w.bytes(p.value());
+      case Mutation.PutIfAbsent p -> w.bytes(p.value());
+      case Mutation.Delete d -> { }
+      case Mutation.CompareAndSet c -> w.i64(c.expectedVersion()).bytes(c.value());
+    }
+  }
+
+  static Mutation readMutation(BodyReader r, Procedure kind) {
+    return switch (kind) {
+      case PUT -> new Mutation.Put(r.bytes("value"));
+      case PUT_IF_ABSENT -> new Mutation.PutIfAbsent(r.bytes("value"));
+      case DELETE -> new Mutation.Delete();
+      case COMPARE_AND_SET -> new Mutation.CompareAndSet(r.i64("expectedVersion"), r.bytes("value"));
+      case GET, PARTITION_MAP, STATUS, PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY,
+           FORGET -> throw new IllegalArgumentException(kind + " is not a write procedure");
+    };
+  }
+
+  static GetRequest readGetRequest(BodyReader r) {
+    return new GetRequest(r.string("namespace"), r.bytes("key"), r.bool("direct"), r.i64("epoch"));
+  }
+
+  static GetResponse readGetResponse(BodyReader r) {
+    return new GetResponse(r.bool("found"), r.i64("version"), r.bytes("value"));
+  }
+
+  static WriteRequest readWriteRequest(BodyReader r, Procedure kind) {
+    String namespace = r.string("namespace");
+    Bytes key = r.bytes("key");
+    Mutation mutation = readMutation(r, kind);
+    return new WriteRequest(namespace, key, mutation, r.i64("epoch"));
+  }
+
+  static WriteResponse readWriteResponse(BodyReader r) {
+    return new WriteResponse(WireEnums.writeStatus(r, "status"), r.i64("version"));
+  }
+
+  static PartitionMapResponse readPartitionMapResponse(BodyReader r) {
+    long epoch = r.i64("epoch");
+    List<Member> members = readMembers(r);
+    int sets = r.count("replicas", 4);
+    List<int[]> replicas = new ArrayList<>(sets);
+    for (int p = 0; p < sets; p++) {
+      int n = r.count("replicas[" + p + "]", 4);
+      int[] set = new int[n];
+      for (int i = 0; i < n; i++) {
+        int offset = r.position();
+        long index = r.u32("replicas[" + p + "][" + i + "]");
+        if (index >= members.size()) {
+          throw r.fail("replicas[" + p + "][" + i + "]", offset, "member index " + index
+              + " is out of range; there are " + members.size() + " members");
+        }
+        set[i] = (int) index;
+      }
+      replicas.add(set);
+    }
+    return new PartitionMapResponse(epoch, List.copyOf(members), List.copyOf(replicas));
+  }
+
+  static StatusResponse readStatusResponse(BodyReader r) {
+    return new StatusResponse(r.string("nodeId"), r.i64("epoch"), r.i64("uptimeMillis"),
+        r.i32("partitionsReplicated"), r.i32("activeTransactions"), r.i32("preparedKeys"),
+        readMembers(r));
+  }
+
+  static ErrorResponse readError(BodyReader r) {
+    int code = r.u16("code");
+    String message = r.string("message");
+    ErrorCode known = ErrorCode.of(code);
+    // A newer peer may send a code we do not know; keep the number so nothing is hidden.
+    if (known.code() != code) {
+      message = "(unknown error code " + code + ") " + message;
+    }
+    return new ErrorResponse(known, message);
+  }
+
+  private static void writeMembers(BodyWriter w, List<Member> members) {
+    w.u32(members.size());
+    for (Member m : members) {
+      w.string(m.nodeId()).string(m.host()).u16(m.port());
+    }
+  }
+
+  private static List<Member> readMembers(BodyReader r) {
+    int n = r.count("members", MIN_MEMBER_BYTES);
+    List<Member> members = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      members.add(new Member(r.string("members[" + i + "].nodeId"),
+          r.string("members[" + i + "].host"), r.u16("members[" + i + "].port")));
+    }
+    return List.copyOf(members);
+  }
+}

@@ -1,0 +1,133 @@
+package io.dkv.protocol;
+
+import io.dkv.protocol.ClientMessage.ErrorResponse;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes and decodes message bodies (the bytes after the frame header). Stateless and safe from
+ * any thread.
+ *
+ * <p>Encodings, all big-endian: strings are a u16 byte length and UTF-8; byte strings (keys,
+ * values) a u32 length and the bytes; lists a u32 count and the elements; booleans a u8 0 or 1;
+ * enums a stable u8 code ({@code WireEnums}); longs i64 and ints i32. The field order of every
+ * message is in {@code docs/protocol.md}.
+ *
+ * <p>Decoders take untrusted bytes: any malformed input (truncation, a length or count beyond the
+ * body, a boolean other than 0/1, an unknown enum code, invalid UTF-8, trailing bytes) throws
+ * {@link MalformedMessageException} and nothing else. Encoders take trusted messages and throw
+ * {@link IllegalArgumentException} for a value the wire cannot carry (a string over 65,535 UTF-8
+ * bytes, a port over 65,535).
+ */
+public final class MessageCodec {
+  private MessageCodec() {}
+
+  /** The body of a client request or response; {@link ErrorResponse} gives an error body. */
+  public static byte[] encode(ClientMessage m) {
+    return BodyWriter.write(w -> ClientBodies.write(w, m));
+  }
+
+  /** The body of a peer message. */
+  public static byte[] encode(PeerMessage m) {
+    return BodyWriter.write(w -> PeerBodies.write(w, m));
+  }
+
+  /**
+   * An error body. A message longer than a string can carry is cut at a character boundary, and a
+   * null message is sent as empty, so an error reply can always be sent.
+   */
+  public static byte[] encodeError(ErrorCode code, String message) {
+    return encode(new ErrorResponse(code, message == null ? "" : fitString(message)));
+  }
+
+  /**
+   * Decodes the body of a request to a client procedure: GET gives a GetRequest, the four write
+   * procedures a WriteRequest with the matching mutation, PARTITION_MAP a PartitionMapRequest,
+   * STATUS a StatusRequest.
+   *
+   * @throws MalformedMessageException for bad bytes, or with code UNKNOWN_PROCEDURE when
+   *     {@code p} is a peer procedure
+   */
+  public static ClientMessage decodeRequest(Procedure p, byte[] body) {
+    BodyReader r = new BodyReader(body, p + " request");
+    ClientMessage m = switch (p) {
+      case GET -> ClientBodies.readGetRequest(r);
+      case PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET -> ClientBodies.readWriteRequest(r, p);
+      case PARTITION_MAP -> new ClientMessage.PartitionMapRequest();
+      case STATUS -> new ClientMessage.StatusRequest();
+      case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET -> throw notClient(p);
+    };
+    r.end();
+    return m;
+  }
+
+  /**
+   * Decodes the body of a successful response to a client procedure: GET gives a GetResponse,
+   * writes a WriteResponse, PARTITION_MAP a PartitionMapResponse, STATUS a StatusResponse. Error
+   * bodies go to {@link #decodeError}.
+   */
+  public static ClientMessage decodeResponse(Procedure p, byte[] body) {
+    BodyReader r = new BodyReader(body, p + " response");
+    ClientMessage m = switch (p) {
+      case GET -> ClientBodies.readGetResponse(r);
+      case PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET -> ClientBodies.readWriteResponse(r);
+      case PARTITION_MAP -> ClientBodies.readPartitionMapResponse(r);
+      case STATUS -> ClientBodies.readStatusResponse(r);
+      case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET -> throw notClient(p);
+    };
+    r.end();
+    return m;
+  }
+
+  /**
+   * Decodes an error body. An error code this node does not know becomes
+   * {@link ErrorCode#INTERNAL} with the number kept in the message.
+   */
+  public static ErrorResponse decodeError(byte[] body) {
+    BodyReader r = new BodyReader(body, "error body");
+    ErrorResponse e = ClientBodies.readError(r);
+    r.end();
+    return e;
+  }
+
+  /**
+   * Decodes the body of a one-way peer message.
+   *
+   * @throws MalformedMessageException for bad bytes, or with code UNKNOWN_PROCEDURE when
+   *     {@code p} is a client procedure
+   */
+  public static PeerMessage decodePeer(Procedure p, byte[] body) {
+    if (!p.isPeer()) {
+      throw new MalformedMessageException(ErrorCode.UNKNOWN_PROCEDURE, "procedure " + p + " (id "
+          + p.id() + ") is a client request, not a peer message; peer procedures are 32..38");
+    }
+    BodyReader r = new BodyReader(body, p + " message");
+    PeerMessage m = PeerBodies.read(r, p);
+    r.end();
+    return m;
+  }
+
+  private static MalformedMessageException notClient(Procedure p) {
+    return new MalformedMessageException(ErrorCode.UNKNOWN_PROCEDURE, "procedure " + p + " (id "
+        + p.id() + ") is a one-way peer message, not a client request; client procedures are"
+        + " 1..7");
+  }
+
+  /** The longest prefix of {@code s} whose UTF-8 fits in a u16-prefixed string. */
+  private static String fitString(String s) {
+    if (s.length() * 3L <= BodyWriter.MAX_STRING_BYTES) {
+      return s; // fast path: no string this short can exceed the limit
+    }
+    CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+        .onMalformedInput(CodingErrorAction.REPLACE)
+        .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    ByteBuffer out = ByteBuffer.allocate(BodyWriter.MAX_STRING_BYTES);
+    CharBuffer in = CharBuffer.wrap(s);
+    // On overflow the encoder stops before the first character that does not fit whole.
+    encoder.encode(in, out, true);
+    return s.substring(0, in.position());
+  }
+}

@@ -1,0 +1,89 @@
+package io.dkv.protocol;
+
+import java.util.Optional;
+
+/**
+ * The procedures of the dkv protocol and their wire ids (the seed's function ids). Ids are part of
+ * the protocol: never renumber or reuse one, even after a procedure is retired.
+ *
+ * <p>Client procedures (1..31) are request/response; peer procedures (32..63) are one-way
+ * two-phase-commit messages whose replies are messages of their own.
+ */
+public enum Procedure {
+  GET(1, false),
+  PUT(2, false),
+  PUT_IF_ABSENT(3, false),
+  DELETE(4, false),
+  COMPARE_AND_SET(5, false),
+  PARTITION_MAP(6, false),
+  STATUS(7, false),
+  PREPARE(32, true),
+  VOTE(33, true),
+  DECISION(34, true),
+  ACK(35, true),
+  STATUS_QUERY(36, true),
+  STATUS_REPLY(37, true),
+  FORGET(38, true);
+
+  private static final Procedure[] BY_ID = new Procedure[64];
+
+  static {
+    for (Procedure p : values()) {
+      if (BY_ID[p.id] != null) {
+        throw new ExceptionInInitializerError("duplicate procedure id " + p.id);
+      }
+      BY_ID[p.id] = p;
+    }
+  }
+
+  private final int id;
+  private final boolean peer;
+
+  Procedure(int id, boolean peer) {
+    this.id = id;
+    this.peer = peer;
+  }
+
+  /** The u16 id carried in the frame header. */
+  public int id() {
+    return id;
+  }
+
+  /** True for the one-way node-to-node 2PC messages, false for client request/response. */
+  public boolean isPeer() {
+    return peer;
+  }
+
+  /** True for PUT, PUT_IF_ABSENT, DELETE and COMPARE_AND_SET. */
+  public boolean isWrite() {
+    return this == PUT || this == PUT_IF_ABSENT || this == DELETE || this == COMPARE_AND_SET;
+  }
+
+  /** The procedure with this id, or empty if no procedure has it. */
+  public static Optional<Procedure> of(int id) {
+    return id >= 0 && id < BY_ID.length ? Optional.ofNullable(BY_ID[id]) : Optional.empty();
+  }
+
+  /** The write procedure that carries this kind of mutation. */
+  public static Procedure forWrite(Mutation m) {
+    return switch (m) {
+      case Mutation.Put p -> PUT;
+      case Mutation.PutIfAbsent p -> PUT_IF_ABSENT;
+      case Mutation.Delete d -> DELETE;
+      case Mutation.CompareAndSet c -> COMPARE_AND_SET;
+    };
+  }
+
+  /** The procedure that carries this peer message. */
+  public static Procedure of(PeerMessage m) {
+    return switch (m) {
+      case PeerMessage.Prepare p -> PREPARE;
+      case PeerMessage.Vote v -> VOTE;
+      case PeerMessage.Decision d -> DECISION;
+      case PeerMessage.Ack a -> ACK;
+      case PeerMessage.StatusQuery q -> STATUS_QUERY;
+      case PeerMessage.StatusReply r -> STATUS_REPLY;
+      case PeerMessage.Forget f -> FORGET;
+    };
+  }
+}

@@ -1,0 +1,135 @@
+package io.dkv.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dkv.protocol.ClientMessage.ErrorResponse;
+import io.dkv.protocol.ClientMessage.GetRequest;
+import io.dkv.protocol.ClientMessage.Member;
+import io.dkv.protocol.ClientMessage.PartitionMapResponse;
+import io.dkv.protocol.ClientMessage.WriteRequest;
+import io.dkv.protocol.ClientMessage.WriteResponse;
+import io.dkv.protocol.ClientMessage.WriteStatus;
+import io.dkv.protocol.PeerMessage.AbortReason;
+import io.dkv.protocol.PeerMessage.Prepare;
+import io.dkv.protocol.PeerMessage.Vote;
+import io.dkv.protocol.PeerMessage.VoteKind;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hand-written bytes for a few bodies, matching docs/protocol.md. If one of these fails, the wire
+ * format changed: that breaks every deployed node, so it needs a version bump, not a test edit.
+ */
+class MessageCodecGoldenTest {
+  private static final HexFormat HEX = HexFormat.of();
+
+  @Test
+  void getRequest() {
+    var m = new GetRequest("ns", Bytes.utf8("k"), true, 5);
+    String hex = "0002" + "6e73" // namespace "ns"
+        + "00000001" + "6b"        // key "k"
+        + "01"                     // direct
+        + "0000000000000005";      // epoch
+    check(hex, m, MessageCodec.decodeRequest(Procedure.GET, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void compareAndSetRequest() {
+    var m = new WriteRequest("ns", Bytes.utf8("k"), new Mutation.CompareAndSet(7, Bytes.utf8("v")),
+        9);
+    String hex = "0002" + "6e73" + "00000001" + "6b"
+        + "0000000000000007"       // expectedVersion
+        + "00000001" + "76"        // value "v"
+        + "0000000000000009";      // epoch
+    check(hex, m, MessageCodec.decodeRequest(Procedure.COMPARE_AND_SET, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void deleteRequestHasNoMutationFields() {
+    var m = new WriteRequest("", Bytes.EMPTY, new Mutation.Delete(), -1);
+    String hex = "0000" + "00000000" + "ffffffffffffffff";
+    check(hex, m, MessageCodec.decodeRequest(Procedure.DELETE, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void writeResponse() {
+    var m = new WriteResponse(WriteStatus.CONDITION_FAILED, 3);
+    String hex = "02" + "0000000000000003";
+    check(hex, m, MessageCodec.decodeResponse(Procedure.PUT_IF_ABSENT, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void partitionMapResponse() {
+    var m = new PartitionMapResponse(1, List.of(new Member("a", "h", 80)),
+        List.of(new int[] {0}));
+    String hex = "0000000000000001"        // epoch
+        + "00000001"                       // one member
+        + "0001" + "61" + "0001" + "68" + "0050"
+        + "00000001"                       // one replica set
+        + "00000001" + "00000000";         // of one member: index 0
+    byte[] bytes = HEX.parseHex(hex);
+    assertThat(HEX.formatHex(MessageCodec.encode(m))).isEqualTo(hex);
+    assertThat(Messages.comparable(MessageCodec.decodeResponse(Procedure.PARTITION_MAP, bytes)))
+        .isEqualTo(Messages.comparable(m));
+  }
+
+  @Test
+  void vote() {
+    var m = new Vote("n1", new TxnId("c", 1, 2), VoteKind.ABORT, AbortReason.LOCK_CONFLICT, 0);
+    String hex = "0002" + "6e31"           // from "n1"
+        + "0001" + "63" + "0000000000000001" + "0000000000000002" // txn c/1/2
+        + "02" + "01"                      // ABORT, LOCK_CONFLICT
+        + "0000000000000000";              // version
+    check(hex, m, MessageCodec.decodePeer(Procedure.VOTE, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void prepare() {
+    var m = new Prepare("a", new TxnId("a", 0, 1), 4, List.of("a", "b"), "ns", Bytes.utf8("k"),
+        new Mutation.Put(Bytes.utf8("v")), 99);
+    String hex = "0001" + "61" + "0001" + "61" + "0000000000000000" + "0000000000000001"
+        + "0000000000000004"               // epoch
+        + "00000002" + "0001" + "61" + "0001" + "62" // participants a, b
+        + "0002" + "6e73" + "00000001" + "6b"
+        + "01" + "00000001" + "76"         // mutation PUT "v"
+        + "0000000000000063";              // requestId
+    check(hex, m, MessageCodec.decodePeer(Procedure.PREPARE, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void errorBody() {
+    String hex = "0006" + "0004" + "62757379";
+    assertThat(HEX.formatHex(MessageCodec.encodeError(ErrorCode.LOCK_CONFLICT, "busy")))
+        .isEqualTo(hex);
+    assertThat(MessageCodec.decodeError(HEX.parseHex(hex)))
+        .isEqualTo(new ErrorResponse(ErrorCode.LOCK_CONFLICT, "busy"));
+  }
+
+  @Test
+  void nullErrorMessageIsSentAsEmpty() {
+    assertThat(HEX.formatHex(MessageCodec.encodeError(ErrorCode.BUSY, null))).isEqualTo("000b0000");
+  }
+
+  @Test
+  void unknownErrorCodeBecomesInternalAndKeepsTheNumber() {
+    ErrorResponse e = MessageCodec.decodeError(HEX.parseHex("0063" + "0001" + "78"));
+    assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+    assertThat(e.message()).isEqualTo("(unknown error code 99) x");
+  }
+
+  @Test
+  void overlongErrorMessageIsCutToFit() {
+    String message = "é".repeat(40_000); // 80,000 UTF-8 bytes
+    ErrorResponse e = MessageCodec.decodeError(MessageCodec.encodeError(ErrorCode.INTERNAL,
+        message));
+    assertThat(e.message()).hasSize(32_767); // 65,534 bytes: the last 2-byte char would not fit
+  }
+
+  private static void check(String hex, Object message, Object decoded) {
+    byte[] encoded = message instanceof ClientMessage c ? MessageCodec.encode(c)
+        : MessageCodec.encode((PeerMessage) message);
+    assertThat(HEX.formatHex(encoded)).isEqualTo(hex);
+    assertThat(decoded).isEqualTo(message);
+  }
+}

@@ -1,0 +1,111 @@
+package io.dkv.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HexFormat;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.Test;
+
+/** Specific bad bodies get MalformedMessageException with a message saying what is wrong. */
+class MessageCodecMalformedTest {
+  private static final HexFormat HEX = HexFormat.of();
+
+  @Test
+  void hugeByteStringLengthIsRejectedWithoutAllocating() {
+    // key length 0xFFFFFFFF (4 GiB) with 0 bytes following.
+    assertMalformed(Procedure.GET, "0002" + "6e73" + "ffffffff")
+        .hasMessageContaining("field 'key'")
+        .hasMessageContaining("length 4294967295 exceeds the 0 bytes remaining");
+  }
+
+  @Test
+  void hugeListCountIsRejectedWithoutAllocating() {
+    String hex = "0000000000000001" + "7fffffff"; // epoch, then 2^31-1 members
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.PARTITION_MAP,
+        HEX.parseHex(hex)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'members'")
+        .hasMessageContaining("list count 2147483647");
+  }
+
+  @Test
+  void booleanOtherThanZeroOrOneIsRejected() {
+    assertMalformed(Procedure.GET, "0000" + "00000000" + "02" + "0000000000000000")
+        .hasMessageContaining("field 'direct'")
+        .hasMessageContaining("only 0 (false) and 1 (true)");
+  }
+
+  @Test
+  void unknownEnumCodeIsRejected() {
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.PUT,
+        HEX.parseHex("09" + "0000000000000000")))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'status'")
+        .hasMessageContaining("unknown code 9")
+        .hasMessageContaining("1 (OK)");
+  }
+
+  @Test
+  void invalidUtf8IsRejected() {
+    assertMalformed(Procedure.GET, "0002" + "c328" + "00000000" + "00" + "0000000000000000")
+        .hasMessageContaining("field 'namespace'")
+        .hasMessageContaining("not valid UTF-8");
+  }
+
+  @Test
+  void replicaIndexOutsideTheMembersIsRejected() {
+    String hex = "0000000000000001" + "00000000" + "00000001" + "00000001" + "00000000";
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.PARTITION_MAP,
+        HEX.parseHex(hex)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("member index 0 is out of range; there are 0 members");
+  }
+
+  @Test
+  void emptyRequestsMustBeEmpty() {
+    assertMalformed(Procedure.STATUS, "00").hasMessageContaining("1 unexpected trailing bytes");
+  }
+
+  @Test
+  void proceduresAreDecodedOnlyInTheirRole() {
+    assertThatThrownBy(() -> MessageCodec.decodeRequest(Procedure.VOTE, new byte[0]))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("one-way peer message")
+        .extracting(e -> ((MalformedMessageException) e).code())
+        .isEqualTo(ErrorCode.UNKNOWN_PROCEDURE);
+    assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.GET, new byte[0]))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("client request");
+  }
+
+  @Test
+  void unknownMutationKindInPrepareIsRejected() {
+    String hex = "0001" + "61" + "0001" + "61" + "0000000000000000" + "0000000000000001"
+        + "0000000000000004" + "00000000" + "0000" + "00000000"
+        + "07";
+    assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.PREPARE, HEX.parseHex(hex)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'mutation.kind'")
+        .hasMessageContaining("unknown code 7");
+  }
+
+  @Test
+  void encodersRejectWhatTheWireCannotCarry() {
+    var tooLong = new ClientMessage.GetRequest("x".repeat(70_000), Bytes.EMPTY, false, 0);
+    assertThatThrownBy(() -> MessageCodec.encode(tooLong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("65535");
+    var badPort = new ClientMessage.StatusResponse("n", 0, 0, 0, 0, 0,
+        java.util.List.of(new ClientMessage.Member("n", "h", 70_000)));
+    assertThatThrownBy(() -> MessageCodec.encode(badPort))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(MessageCodec.encode(new ClientMessage.StatusRequest())).isEmpty();
+  }
+
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertMalformed(Procedure p,
+                                                                                 String hex) {
+    return assertThatThrownBy(() -> MessageCodec.decodeRequest(p, HEX.parseHex(hex)))
+        .isInstanceOf(MalformedMessageException.class);
+  }
+}

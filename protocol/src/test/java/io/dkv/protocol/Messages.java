@@ -1,0 +1,120 @@
+package io.dkv.protocol;
+
+import io.dkv.protocol.ClientMessage.Member;
+import io.dkv.protocol.ClientMessage.PartitionMapResponse;
+import io.dkv.protocol.ClientMessage.WriteStatus;
+import io.dkv.protocol.PeerMessage.AbortReason;
+import io.dkv.protocol.PeerMessage.TxnState;
+import io.dkv.protocol.PeerMessage.VoteKind;
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+/** jqwik generators for every protocol message, and an equality that sees into arrays. */
+final class Messages {
+  private Messages() {}
+
+  /** Any valid UTF-16 text (no lone surrogates), including multi-byte UTF-8 characters. */
+  static Arbitrary<String> strings() {
+    return Arbitraries.strings().withCharRange('\u0000', '\uD7FF').ofMaxLength(12);
+  }
+
+  static Arbitrary<Bytes> bytes() {
+    return Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(Bytes::wrap);
+  }
+
+  static Arbitrary<Mutation> mutations() {
+    return Arbitraries.oneOf(
+        bytes().map(Mutation.Put::new),
+        bytes().map(Mutation.PutIfAbsent::new),
+        Arbitraries.just(new Mutation.Delete()),
+        Combinators.combine(Arbitraries.longs(), bytes()).as(Mutation.CompareAndSet::new));
+  }
+
+  static Arbitrary<Member> members() {
+    return Combinators.combine(strings(), strings(), Arbitraries.integers().between(0, 0xFFFF))
+        .as(Member::new);
+  }
+
+  static Arbitrary<ClientMessage> requests() {
+    return Arbitraries.oneOf(
+        Combinators.combine(strings(), bytes(), Arbitraries.of(true, false), Arbitraries.longs())
+            .as(ClientMessage.GetRequest::new),
+        Combinators.combine(strings(), bytes(), mutations(), Arbitraries.longs())
+            .as(ClientMessage.WriteRequest::new),
+        Arbitraries.just(new ClientMessage.PartitionMapRequest()),
+        Arbitraries.just(new ClientMessage.StatusRequest()));
+  }
+
+  static Arbitrary<ClientMessage> responses() {
+    return Arbitraries.oneOf(
+        Combinators.combine(Arbitraries.of(true, false), Arbitraries.longs(), bytes())
+            .as(ClientMessage.GetResponse::new),
+        Combinators.combine(Arbitraries.of(WriteStatus.class), Arbitraries.longs())
+            .as(ClientMessage.WriteResponse::new),
+        partitionMaps(),
+        Combinators.combine(strings(), Arbitraries.longs(), Arbitraries.longs(),
+                Arbitraries.integers(), Arbitraries.integers(), Arbitraries.integers(),
+                members().list().ofMaxSize(4))
+            .as(ClientMessage.StatusResponse::new));
+  }
+
+  static Arbitrary<ClientMessage> partitionMaps() {
+    return members().list().ofMaxSize(5).flatMap(ms -> {
+      Arbitrary<List<int[]>> replicas = ms.isEmpty()
+          ? Arbitraries.just(List.of())
+          : Arbitraries.integers().between(0, ms.size() - 1).array(int[].class).ofMaxSize(4)
+              .list().ofMaxSize(6);
+      return Combinators.combine(Arbitraries.longs(), replicas)
+          .as((epoch, sets) -> new PartitionMapResponse(epoch, ms, sets));
+    });
+  }
+
+  static Arbitrary<TxnId> txnIds() {
+    return Combinators.combine(strings(), Arbitraries.longs(), Arbitraries.longs())
+        .as(TxnId::new);
+  }
+
+  static Arbitrary<PeerMessage> peerMessages() {
+    Arbitrary<String> from = strings();
+    return Arbitraries.oneOf(
+        Combinators.combine(from, txnIds(), Arbitraries.longs(), strings().list().ofMaxSize(5),
+                strings(), bytes(), mutations(), Arbitraries.longs())
+            .as(PeerMessage.Prepare::new),
+        Combinators.combine(from, txnIds(), Arbitraries.of(VoteKind.class),
+                Arbitraries.of(AbortReason.class), Arbitraries.longs())
+            .as(PeerMessage.Vote::new),
+        Combinators.combine(from, txnIds(), Arbitraries.of(true, false), Arbitraries.longs())
+            .as(PeerMessage.Decision::new),
+        Combinators.combine(from, txnIds()).as(PeerMessage.Ack::new),
+        Combinators.combine(from, txnIds()).as(PeerMessage.StatusQuery::new),
+        Combinators.combine(from, txnIds(), Arbitraries.of(TxnState.class), Arbitraries.longs())
+            .as(PeerMessage.StatusReply::new),
+        Combinators.combine(from, txnIds()).as(PeerMessage.Forget::new));
+  }
+
+  /** The procedure that carries a client message (a request or its response). */
+  static Procedure procedureOf(ClientMessage m) {
+    return switch (m) {
+      case ClientMessage.GetRequest g -> Procedure.GET;
+      case ClientMessage.GetResponse g -> Procedure.GET;
+      case ClientMessage.WriteRequest w -> Procedure.forWrite(w.mutation());
+      case ClientMessage.WriteResponse w -> Procedure.PUT;
+      case ClientMessage.PartitionMapRequest p -> Procedure.PARTITION_MAP;
+      case ClientMessage.PartitionMapResponse p -> Procedure.PARTITION_MAP;
+      case ClientMessage.StatusRequest s -> Procedure.STATUS;
+      case ClientMessage.StatusResponse s -> Procedure.STATUS;
+      case ClientMessage.ErrorResponse e -> throw new IllegalArgumentException("error body");
+    };
+  }
+
+  /** Records compare arrays by reference; this compares the partition map's arrays by content. */
+  static Object comparable(Object m) {
+    if (m instanceof PartitionMapResponse p) {
+      return List.of(p.epoch(), p.members(), p.replicas().stream().map(Arrays::toString).toList());
+    }
+    return m;
+  }
+}

@@ -1,0 +1,143 @@
+package io.dkv.server;
+
+import io.dkv.core.storage.ColumnFamily;
+import io.dkv.core.twopc.Envelope;
+import io.dkv.core.twopc.TwoPhaseConfig;
+import io.dkv.core.twopc.TwoPhaseNode;
+import io.dkv.protocol.ClientMessage.StatusResponse;
+import io.dkv.protocol.ErrorCode;
+import io.dkv.protocol.MessageCodec;
+import io.dkv.protocol.PeerMessage;
+import io.dkv.protocol.Procedure;
+import io.dkv.rpc.RpcClient;
+import io.dkv.rpc.RpcException;
+import io.dkv.rpc.RpcServer;
+import io.dkv.server.storage.RocksDbOptions;
+import io.dkv.server.storage.RocksDbStorage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One dkv server: RocksDB storage, the two-phase-commit core on its loop, the RPC server for
+ * clients and peers, and the RPC client that reaches the other nodes.
+ */
+public final class DkvNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DkvNode.class);
+  private static final byte[] NODE_ID_KEY = "server/node-id".getBytes(StandardCharsets.UTF_8);
+
+  private final NodeConfig config;
+  private final RocksDbStorage storage;
+  private final RpcClient peers;
+  private final CoreLoop core;
+  private final RpcServer server;
+  private final long startedMillis = System.currentTimeMillis();
+  private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+
+  private DkvNode(NodeConfig config) throws Exception {
+    this.config = config;
+    Files.createDirectories(config.dataDir());
+    this.storage = RocksDbStorage.open(config.dataDir().resolve("rocksdb"), RocksDbOptions.defaults());
+    try {
+      claimDataDir();
+      Cluster cluster = new Cluster(config);
+      this.peers = RpcClient.builder().build();
+      TwoPhaseNode twoPhase = new TwoPhaseNode(config.nodeId(), storage, TwoPhaseConfig.defaults());
+      this.core = new CoreLoop(config.nodeId(), twoPhase, storage,
+          e -> sendToPeer(cluster, e), failure::complete);
+      core.start().get();
+      ClientService clients = new ClientService(config, cluster, core, peers);
+      RpcServer.Builder b = RpcServer.builder()
+          .listen(config.listen().host(), config.listen().port())
+          .handle(Procedure.GET.id(), clients::get)
+          .handle(Procedure.PARTITION_MAP.id(), (ctx, body) -> CompletableFuture.completedFuture(
+              MessageCodec.encode(cluster.toWire())))
+          .handle(Procedure.STATUS.id(), (ctx, body) -> CompletableFuture.completedFuture(
+              MessageCodec.encode(status(cluster))));
+      for (Procedure p : new Procedure[] {Procedure.PUT, Procedure.PUT_IF_ABSENT, Procedure.DELETE,
+          Procedure.COMPARE_AND_SET}) {
+        b.handleDeduplicated(p.id(), (ctx, body) -> clients.write(p, ctx, body));
+      }
+      for (Procedure p : new Procedure[] {Procedure.PREPARE, Procedure.VOTE, Procedure.DECISION,
+          Procedure.ACK, Procedure.STATUS_QUERY, Procedure.STATUS_REPLY, Procedure.FORGET}) {
+        b.handleOneWay(p.id(), (ctx, body) -> {
+          PeerMessage m = MessageCodec.decodePeer(p, body);
+          if (!cluster.isMember(m.from())) {
+            throw new RpcException(ErrorCode.INVALID_ARGUMENT, "peer message from '" + m.from()
+                + "', which is not a member of this cluster");
+          }
+          core.deliver(m);
+        });
+      }
+      this.server = b.build().start();
+    } catch (Exception | Error e) {
+      closeQuietly();
+      throw e;
+    }
+    log.info("node {} serving on {} (data {}, {} members)", config.nodeId(), server.localAddress(),
+        config.dataDir(), config.members().size());
+  }
+
+  /** Opens the data directory, recovers and starts serving. */
+  public static DkvNode start(NodeConfig config) throws Exception {
+    return new DkvNode(config);
+  }
+
+  public InetSocketAddress address() {
+    return server.localAddress();
+  }
+
+  /** Completes when the node has failed (its disk, or a broken invariant) and must stop. */
+  public CompletableFuture<Throwable> failure() {
+    return failure;
+  }
+
+  /** A data directory belongs to the node that created it; starting another node on it is refused. */
+  private void claimDataDir() throws IOException {
+    byte[] owner = storage.get(ColumnFamily.META, NODE_ID_KEY);
+    if (owner == null) {
+      storage.write(new io.dkv.core.storage.WriteBatch()
+          .put(ColumnFamily.META, NODE_ID_KEY, config.nodeId().getBytes(StandardCharsets.UTF_8)));
+      storage.sync();
+    } else if (!new String(owner, StandardCharsets.UTF_8).equals(config.nodeId())) {
+      throw new ConfigException("data directory " + config.dataDir() + " belongs to node '"
+          + new String(owner, StandardCharsets.UTF_8) + "', not '" + config.nodeId()
+          + "'; give each node its own --data directory");
+    }
+  }
+
+  private void sendToPeer(Cluster cluster, Envelope e) {
+    Procedure p = Procedure.of(e.message());
+    peers.send(cluster.address(e.to()), p.id(), MessageCodec.encode(e.message()));
+  }
+
+  private StatusResponse status(Cluster cluster) {
+    var stats = core.stats();
+    return new StatusResponse(config.nodeId(), cluster.map().epoch(),
+        System.currentTimeMillis() - startedMillis, cluster.map().partitionsOf(config.nodeId()).size(),
+        stats.activeTransactions(), stats.preparedKeys(), cluster.wireMembers());
+  }
+
+  @Override
+  public void close() {
+    closeQuietly();
+    log.info("node {} stopped", config.nodeId());
+  }
+
+  private void closeQuietly() {
+    for (AutoCloseable c : new AutoCloseable[] {server, core, peers, storage}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          log.warn("while stopping node {}: {}", config.nodeId(), e.toString());
+        }
+      }
+    }
+  }
+}
