@@ -49,6 +49,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keys", defaultValue = "10000", description = "Distinct keys (default ${DEFAULT-VALUE}).")
   int keys;
 
+  @Option(names = "--warmup", defaultValue = "5", paramLabel = "SECONDS",
+      description = "Unmeasured load first, so the servers' JIT has compiled the hot paths "
+          + "(default ${DEFAULT-VALUE}).")
+  int warmupSeconds;
+
   @Override
   public Integer call() throws Exception {
     validate();
@@ -59,6 +64,13 @@ final class BenchCommand implements Callable<Integer> {
     try (DkvClient dkv = client.connect()) {
       if (op != Op.put) {
         preload(dkv, value, err);
+      }
+      if (warmupSeconds > 0) {
+        if (!client.json) {
+          err.println("warming up for " + warmupSeconds + " s...");
+        }
+        runClients(dkv, value, System.nanoTime() + warmupSeconds * 1_000_000_000L, new Recorder(3),
+            new AtomicLong());
       }
       Recorder recorder = new Recorder(3);
       Histogram total = new Histogram(3);
@@ -123,6 +135,16 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Runs the clients until {@code endNanos} and waits for them, recording nothing else. */
+  private void runClients(DkvClient dkv, byte[] value, long endNanos, Recorder recorder, AtomicLong errors) {
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int c = 0; c < clients; c++) {
+        long seed = -1 - c;
+        pool.execute(() -> loop(dkv, seed, value, endNanos, recorder, errors));
+      }
+    }
+  }
+
   private void loop(DkvClient dkv, long seed, byte[] value, long endNanos, Recorder recorder,
                     AtomicLong errors) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -172,6 +194,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (valueSize < 0 || valueSize > 128 << 20) {
       throw new IllegalArgumentException("--value-size must be 0..134217728 bytes, got " + valueSize);
+    }
+    if (warmupSeconds < 0 || warmupSeconds > 3600) {
+      throw new IllegalArgumentException("--warmup must be 0..3600 seconds, got " + warmupSeconds);
     }
     if (keys < 1) {
       throw new IllegalArgumentException("--keys must be at least 1, got " + keys);

@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives the pure {@link TwoPhaseNode} on one thread: the only thread that touches it.
  *
- * <p>Group commit. The loop takes every event that is waiting (up to {@link #MAX_BATCH}), steps
- * the core for each, merges their outputs, makes them durable with a single {@code Storage.sync()}
- * and only then sends their messages and answers their clients. Events that arrive during the sync
- * form the next batch, so under load one fsync covers many transactions, while a lone request pays
- * one fsync and no waiting. Persist-then-send holds because nothing of a batch leaves before its
- * sync.
+ * <p>Group commit, pipelined. The loop takes every event that is waiting (up to
+ * {@link #MAX_BATCH}), steps the core for each and hands the merged output to the
+ * {@link SyncStage}, which syncs once for everything queued and only then sends the messages and
+ * answers the clients, in order. While the stage syncs, this thread already steps the next events,
+ * so under load one fsync covers many transactions and the core never waits for the disk; a lone
+ * request pays one fsync and no waiting. Persist-then-send holds because nothing leaves before a
+ * sync that started after its output was written.
  */
 final class CoreLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoreLoop.class);
@@ -57,6 +58,8 @@ final class CoreLoop implements AutoCloseable {
   private final AtomicLong nextHandle = new AtomicLong(1);
   private final Thread thread;
   private volatile boolean running = true;
+  private boolean failed;
+  private final SyncStage syncStage;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   /** The core's counters as of the end of the last batch; published for other threads. */
   private volatile NodeStats stats;
@@ -73,6 +76,7 @@ final class CoreLoop implements AutoCloseable {
     this.network = network;
     this.onFatal = onFatal;
     this.thread = Thread.ofPlatform().name("dkv-core-" + nodeId).unstarted(this::run);
+    this.syncStage = new SyncStage(nodeId, storage, this::dispatch, this::fail);
   }
 
   /** Starts the loop: recovery first. The future completes once recovery is durable. */
@@ -131,21 +135,30 @@ final class CoreLoop implements AutoCloseable {
           out.merge(core.tick(now));
           lastTick = now;
         }
-        if (out.syncNeeded()) {
-          storage.sync();
+        if (!out.isEmpty()) {
+          syncStage.submit(out);
         }
-        dispatch(out);
         stats = core.stats();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) { // the disk failed or the core broke an invariant: stop serving
-      log.error("node {} stops: {}", nodeId, t.toString(), t);
-      running = false;
-      started.completeExceptionally(t);
-      failAll("node " + nodeId + " failed: " + t.getMessage());
-      onFatal.accept(t);
+      fail(t);
     }
+  }
+
+  private void fail(Throwable t) {
+    synchronized (this) {
+      if (failed) {
+        return;
+      }
+      failed = true;
+    }
+    log.error("node {} stops: {}", nodeId, t.toString(), t);
+    running = false;
+    started.completeExceptionally(t);
+    failAll("node " + nodeId + " failed: " + t.getMessage());
+    onFatal.accept(t);
   }
 
   /**
@@ -211,6 +224,7 @@ final class CoreLoop implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    syncStage.close();
     thread.interrupt();
     try {
       thread.join(5_000);
