@@ -10,6 +10,13 @@ import io.dkv.client.InvalidRequestException;
 import io.dkv.client.KeyNotFoundException;
 import io.dkv.client.Routing;
 import io.dkv.client.Versioned;
+import io.dkv.protocol.Bytes;
+import io.dkv.protocol.ClientMessage.WriteRequest;
+import io.dkv.protocol.ClientMessage.WriteResponse;
+import io.dkv.protocol.MessageCodec;
+import io.dkv.protocol.Mutation;
+import io.dkv.protocol.Procedure;
+import io.dkv.rpc.RpcClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -127,6 +134,29 @@ class ClusterBasicsTest {
           .isEqualTo(Integer.toString(clients * incrementsEach));
     }
     assertThat(conflicts.get()).as("the clients really raced").isPositive();
+  }
+
+  /**
+   * At most once across coordinators: a write retried under its first request id through another
+   * node returns the first outcome and does not apply again, even after someone else overwrote it.
+   */
+  @Test
+  void aRetriedWriteThroughAnotherCoordinatorIsAppliedOnce() throws Exception {
+    try (RpcClient rpc = RpcClient.builder().build(); DkvClient dkv = client(Routing.RECURSIVE)) {
+      long requestId = rpc.newRequestId();
+      byte[] body = MessageCodec.encode(new WriteRequest(
+          "default", Bytes.utf8("once"), new Mutation.Put(Bytes.utf8("first")), 0));
+      var first = (WriteResponse) MessageCodec.decodeResponse(
+          Procedure.PUT, rpc.call(cluster.address(0), Procedure.PUT.id(),
+              requestId, body, Duration.ofSeconds(10)).get());
+      long overwritten = dkv.put("once", "second");
+      var retry = (WriteResponse) MessageCodec.decodeResponse(
+          Procedure.PUT, rpc.call(cluster.address(1), Procedure.PUT.id(),
+              requestId, body, Duration.ofSeconds(10)).get());
+      assertThat(retry.version()).as("the retry reports the first commit").isEqualTo(first.version());
+      assertThat(dkv.get("once")).as("the retry did not apply again")
+          .contains(new Versioned("second".getBytes(), overwritten));
+    }
   }
 
   @Test
