@@ -175,13 +175,22 @@ final class CoordinatorState {
     }
   }
 
-  /** Logs the decision, requires the sync, then sends it: persist before send. */
+  /**
+   * Logs the decision and sends it. A COMMIT is not synced first: it rests on every participant's
+   * durable PREPARED record, and "every participant prepared" already fixes the outcome (no one
+   * can decide ABORT any more, and terminators commit at the same maximum proposal), so it
+   * survives this node's crash without the record. The record only lets a restarted coordinator
+   * re-send it. An ABORT is synced: it is rare, and the re-send after a crash lets refused
+   * participants' records be collected sooner. docs/two-phase-commit.md §5.
+   */
   private void decide(CoordinatedTxn t, Outcome outcome, long nowMillis, Output out) {
     t.outcome = outcome;
     WriteBatch batch = new WriteBatch();
     Journal.putDecision(batch, new DecisionRecord(t.txn, outcome, t.participants));
     journal.write(batch);
-    out.requireSync();
+    if (!outcome.commit()) {
+      out.requireSync();
+    }
     sendDecision(t, nowMillis, out);
   }
 

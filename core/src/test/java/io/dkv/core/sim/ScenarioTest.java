@@ -52,16 +52,23 @@ class ScenarioTest {
     }
   }
 
-  @Test
-  void coordinatorCrashesAfterLoggingCommitBeforeSendingIt() {
-    ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
+  /** A put through n1 to n1-n3, delivered until only n3's vote, the deciding one, is in flight. */
+  private static TxnId writeUpToTheDecidingVote(ScriptedCluster c) {
     c.write("n1", 1, 100, "k", put("a"), N123, c.now + 5_000);
     TxnId txn = txnInFlight(c);
     c.deliverAll(type(Prepare.class));
     c.deliver(type(Vote.class).and(from("n1")).or(type(Vote.class).and(from("n2"))));
+    return txn;
+  }
+
+  @Test
+  void coordinatorCrashesAfterLoggingCommitBeforeSendingIt() {
+    ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
+    TxnId txn = writeUpToTheDecidingVote(c);
     InFlight last = c.take(type(Vote.class));
-    // The last vote makes n1 decide: the decision is logged and synced, then n1 dies before sending.
-    c.stepThenCrash("n1", n -> n.core.onMessage(last.message(), c.now));
+    // The last vote makes n1 decide; a group commit makes the decision record durable (with
+    // other steps' records), then n1 dies before sending the decision.
+    c.stepSyncThenCrash("n1", n -> n.core.onMessage(last.message(), c.now));
     assertThat(c.inFlight).noneMatch(f -> f.message() instanceof Decision);
     assertThat(c.worker("n2", txn).prepared()).isTrue();
 
@@ -69,6 +76,25 @@ class ScenarioTest {
     assertThat(c.inFlight).filteredOn(f -> f.message() instanceof Decision).hasSize(3);
     c.deliverAll();
     assertCommittedEverywhere(c, N123, "a");
+    assertForgottenEverywhere(c);
+  }
+
+  @Test
+  void coordinatorLosesItsUnsyncedCommitDecisionAndTheParticipantsCommitByTermination() {
+    ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
+    TxnId txn = writeUpToTheDecidingVote(c);
+    InFlight last = c.take(type(Vote.class));
+    // A commit decision needs no sync (every participant's PREPARED is durable): the crash right
+    // after the step loses the decision record, and nothing of the decision has left.
+    c.stepThenCrash("n1", n -> n.core.onMessage(last.message(), c.now));
+    assertThat(c.inFlight).noneMatch(f -> f.message() instanceof Decision);
+
+    c.restart("n1");
+    assertThat(c.inFlight).noneMatch(f -> f.message() instanceof Decision);
+    assertThat(c.worker("n1", txn).prepared()).as("n1's own PREPARED record is durable").isTrue();
+    c.run(TERMINATION_MILLIS + 100);
+    assertCommittedEverywhere(c, N123, "a");
+    c.run(TERMINATION_MILLIS + 200);
     assertForgottenEverywhere(c);
   }
 

@@ -163,6 +163,17 @@ final class ScriptedCluster {
     crash(id);
   }
 
+  /**
+   * Steps a node, then syncs even if the step did not ask for it (as a group commit with other
+   * steps would), then crashes it before anything of the step leaves.
+   */
+  void stepSyncThenCrash(String id, Function<Node, Output> step) {
+    Node n = nodes.get(id);
+    step.apply(n);
+    n.storage.sync();
+    crash(id);
+  }
+
   /** Steps a node, then crashes it before the sync: the step's writes and output are lost. */
   void stepThenCrashBeforeSync(String id, Function<Node, Output> step) {
     step.apply(nodes.get(id));
