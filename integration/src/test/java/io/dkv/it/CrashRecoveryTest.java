@@ -2,10 +2,9 @@ package io.dkv.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dkv.client.ConditionFailedException;
 import io.dkv.client.DkvClient;
 import io.dkv.client.DkvException;
-import io.dkv.client.Versioned;
+import io.dkv.it.WriteLoad.Attempt;
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage.GetRequest;
 import io.dkv.protocol.ClientMessage.GetResponse;
@@ -18,20 +17,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of a worker, then of a coordinator, while clients write; both restart. Afterwards every
- * acknowledged write reads back with its value and version, every replica holds the same value
- * and version for every key (nothing half-applied), and no key stays locked.
+ * kill -9 of a worker, then of a coordinator, while clients write; both restart. Writes in flight
+ * at each kill are measured at the clients, so the test cannot pass without exercising recovery of
+ * interrupted transactions. Afterwards every acknowledged write reads back with its value and
+ * version, every replica holds the same value and version for every key (nothing half-applied),
+ * and no key stays locked.
  */
 class CrashRecoveryTest {
   private static final int WRITERS = 6;
@@ -40,69 +34,37 @@ class CrashRecoveryTest {
   @TempDir
   Path dir;
 
-  /** What one writer did to one key, in order: acknowledged or of unknown outcome. */
-  record Attempt(String value, Long ackedVersion) {}
-
   @Test
   void acknowledgedWritesSurviveKillNineOfWorkerAndCoordinator() throws Exception {
-    try (ProcessCluster cluster = new ProcessCluster(dir, 3).startAll()) {
-      Map<String, List<Attempt>> history = new ConcurrentHashMap<>();
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicInteger acked = new AtomicInteger();
-      AtomicInteger failed = new AtomicInteger();
-      ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-      List<Future<?>> writers = new ArrayList<>();
-      // Clients enter through n1 and n2 only, so n3 is a pure worker and n1 coordinates half the load.
-      for (int w = 0; w < WRITERS; w++) {
-        String endpoint = cluster.endpoint(w % 2);
-        int writer = w;
-        writers.add(pool.submit(() -> write(writer, endpoint, history, stop, acked, failed)));
-      }
-      awaitAcks(acked, 50);
+    try (ProcessCluster cluster = new ProcessCluster(dir, 3).startAll();
+         // Clients enter through n1 and n2 only, so n3 is a pure worker and n1 coordinates half the load.
+         WriteLoad load = WriteLoad.start(cluster, WRITERS, KEYS_PER_WRITER, 0, 1)) {
+      load.awaitAcks(50);
       // A worker dies. Writes to its partitions cannot commit while it is down (2PC needs every
       // replica): wait until the clients have run into that, then bring it back.
-      cluster.kill9(2);
-      int failedBefore = failed.get();
-      Await.until("writers see the worker's outage", 60, () -> failed.get() >= failedBefore + WRITERS);
+      ProcessCluster.Kill workerKill = cluster.kill9(2);
+      int failedBefore = load.failed();
+      Await.until("writers see the worker's outage", 60, () -> load.failed() >= failedBefore + WRITERS);
       cluster.start(2);
-      awaitAcks(acked, acked.get() + 50);
+      load.awaitAcks(load.acked() + 50);
 
       // A coordinator dies: half the clients enter through it.
-      cluster.kill9(0);
-      int failedAfter = failed.get();
-      Await.until("writers see the coordinator's outage", 60, () -> failed.get() >= failedAfter + WRITERS);
+      ProcessCluster.Kill coordinatorKill = cluster.kill9(0);
+      int failedAfter = load.failed();
+      Await.until("writers see the coordinator's outage", 60, () -> load.failed() >= failedAfter + WRITERS);
       cluster.start(0);
-      awaitAcks(acked, acked.get() + 50);
-      stop.set(true);
-      for (Future<?> f : writers) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-      pool.shutdown();
+      load.awaitAcks(load.acked() + 50);
+      Map<String, List<Attempt>> history = load.stopAndCollect();
 
+      // With 3 nodes and replication 3 every key has a replica on the worker, so every put the
+      // clients were waiting for during its kill was a transaction the worker took part in.
+      assertThat(load.inFlightDuring(workerKill, a -> true))
+          .as("writes in flight while the worker was killed").isPositive();
+      assertThat(load.inFlightDuring(coordinatorKill, a -> a.entryNode() == coordinatorKill.node()))
+          .as("writes in flight on the coordinator while it was killed").isPositive();
       awaitNoLocks(cluster);
       verify(cluster, history);
-      assertThat(acked.get()).isGreaterThan(150);
-    }
-  }
-
-  private static void write(int writer, String endpoint, Map<String, List<Attempt>> history,
-                            AtomicBoolean stop, AtomicInteger acked, AtomicInteger failed) {
-    try (DkvClient dkv = DkvClient.builder().endpoints(endpoint).requestTimeout(Duration.ofSeconds(3)).build()) {
-      for (int seq = 0; !stop.get(); seq++) {
-        String key = "w" + writer + "-k" + (seq % KEYS_PER_WRITER);
-        String value = "w" + writer + "-s" + seq;
-        List<Attempt> attempts = history.computeIfAbsent(key, k -> new ArrayList<>());
-        try {
-          long version = dkv.put(key, value);
-          attempts.add(new Attempt(value, version));
-          acked.incrementAndGet();
-        } catch (ConditionFailedException e) {
-          throw new AssertionError("a plain put cannot fail a condition", e);
-        } catch (DkvException e) {
-          attempts.add(new Attempt(value, null)); // timeout or unavailable: may or may not be applied
-          failed.incrementAndGet();
-        }
-      }
+      assertThat(load.acked()).isGreaterThan(150);
     }
   }
 
@@ -160,24 +122,30 @@ class CrashRecoveryTest {
     }
   }
 
-  /** Once every node is up and quiet, no transaction holds a lock anywhere (bounded wait). */
+  /**
+   * Once every node is up and quiet, no transaction holds a lock anywhere (bounded wait). A node
+   * that does not answer yet, still recovering its journal, is asked again until the deadline.
+   */
   private static void awaitNoLocks(ProcessCluster cluster) {
-    try (DkvClient dkv = DkvClient.builder().endpoints(cluster.endpoints()).build()) {
-      int[] seen = new int[2];
+    try (DkvClient dkv = DkvClient.builder().endpoints(cluster.endpoints())
+        .requestTimeout(Duration.ofSeconds(2)).build()) {
+      String[] lastSeen = {"(not asked yet)"};
       Await.until("every lock released and every transaction finished after the faults", 30, () -> {
-        seen[0] = 0;
-        seen[1] = 0;
+        int lockedKeys = 0;
+        int activeTransactions = 0;
         for (int i = 0; i < cluster.size(); i++) {
-          StatusResponse s = dkv.status(cluster.address(i));
-          seen[0] += s.preparedKeys();
-          seen[1] += s.activeTransactions();
+          try {
+            StatusResponse s = dkv.status(cluster.address(i));
+            lockedKeys += s.preparedKeys();
+            activeTransactions += s.activeTransactions();
+          } catch (DkvException e) {
+            lastSeen[0] = "(" + cluster.id(i) + " did not answer: " + e.getMessage() + ")";
+            return false;
+          }
         }
-        return seen[0] == 0 && seen[1] == 0;
-      }, () -> "(locked keys " + seen[0] + ", active transactions " + seen[1] + ")");
+        lastSeen[0] = "(locked keys " + lockedKeys + ", active transactions " + activeTransactions + ")";
+        return lockedKeys == 0 && activeTransactions == 0;
+      }, () -> lastSeen[0]);
     }
-  }
-
-  private static void awaitAcks(AtomicInteger acked, int target) {
-    Await.until(target + " writes acknowledged", 60, () -> acked.get() >= target, () -> "(" + acked.get() + ")");
   }
 }

@@ -12,27 +12,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
  * Real {@code dkv server} processes on 127.0.0.1, started from the shaded jar the cli module built,
  * each with its own RocksDB directory. Kills are real: {@code kill -9} through
  * {@link Process#destroyForcibly()}. Every process this class starts is stopped by {@link #close()},
- * by its own handle, also when a test fails.
+ * by its own handle, also when a test fails. A server that exits when the test did not kill it is a
+ * failure: {@link #kill9}, {@link #start} and {@link #close()} report it with its exit code and the
+ * tail of its log.
  */
 final class ProcessCluster implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 60;
+  private static final long STOP_TIMEOUT_SECONDS = 30;
+  private static final int LOG_TAIL_LINES = 40;
+  /** What a JVM exits with after SIGTERM (128 + 15) once its shutdown hooks ran. */
+  private static final int SIGTERM_EXIT_CODE = 143;
 
   private final Path dir;
   private final List<String> ids = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
   private final Process[] processes;
+  /** Whether node i's current process was killed by {@link #kill9}: the only allowed way to exit. */
+  private final boolean[] killedByTest;
+
+  /** A kill -9 of one node: the node was running at {@code fromNanos} and dead at {@code toNanos}. */
+  record Kill(int node, long fromNanos, long toNanos) {}
 
   ProcessCluster(Path dir, int nodes) throws IOException {
     this.dir = dir;
     this.processes = new Process[nodes];
+    this.killedByTest = new boolean[nodes];
     for (int i = 0; i < nodes; i++) {
       ids.add("n" + (i + 1));
       ports.add(freePort());
@@ -48,34 +63,49 @@ final class ProcessCluster implements AutoCloseable {
     return jar;
   }
 
+  /** Starts every node and waits until all serve; if one does not, stops the others before failing. */
   ProcessCluster startAll() {
-    List<CompletableFuture<Void>> serving = new ArrayList<>();
-    for (int i = 0; i < processes.length; i++) {
-      serving.add(startProcess(i));
+    try {
+      List<CompletableFuture<Void>> serving = new ArrayList<>();
+      for (int i = 0; i < processes.length; i++) {
+        serving.add(startProcess(i));
+      }
+      for (int i = 0; i < processes.length; i++) {
+        awaitServing(i, serving.get(i));
+      }
+      return this;
+    } catch (RuntimeException | Error e) {
+      try {
+        close(); // the caller never gets this cluster to close
+      } catch (RuntimeException | Error alsoBroken) {
+        e.addSuppressed(alsoBroken);
+      }
+      throw e;
     }
-    serving.forEach(f -> await(f, START_TIMEOUT_SECONDS));
-    return this;
   }
 
   /** Starts node i (again) on its same port and data directory and waits until it serves. */
   void start(int i) {
-    await(startProcess(i), START_TIMEOUT_SECONDS);
+    awaitServing(i, startProcess(i));
   }
 
   private CompletableFuture<Void> startProcess(int i) {
     if (processes[i] != null && processes[i].isAlive()) {
       throw new IllegalStateException(ids.get(i) + " is already running");
     }
+    if (processes[i] != null && !killedByTest[i]) {
+      throw new AssertionError(diedOnItsOwn(i));
+    }
     String members = java.util.stream.IntStream.range(0, ids.size())
         .mapToObj(k -> ids.get(k) + "@127.0.0.1:" + ports.get(k)).collect(Collectors.joining(","));
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-jar", jar().toString(),
-        "server", "--node-id", ids.get(i), "--listen", "127.0.0.1:" + ports.get(i),
+    List<String> cmd = List.of(Cli.java(), "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+        "-jar", jar().toString(), "server", "--node-id", ids.get(i), "--listen", "127.0.0.1:" + ports.get(i),
         "--data", dir.resolve(ids.get(i)).toString(), "--members", members);
     try {
-      Path log = dir.resolve(ids.get(i) + ".log");
+      Path log = logOf(i);
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
       processes[i] = p;
+      killedByTest[i] = false;
       return watchForServing(p, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -99,22 +129,46 @@ final class ProcessCluster implements AutoCloseable {
       } catch (IOException e) {
         serving.completeExceptionally(e);
       }
-      serving.completeExceptionally(new IllegalStateException("server exited before serving; see " + log));
+      serving.completeExceptionally(new IllegalStateException(exitedBeforeServing(p)));
     });
     return serving;
   }
 
-  /** kill -9: the process gets no chance to flush or close anything. */
-  void kill9(int i) {
+  private static String exitedBeforeServing(Process p) {
+    try {
+      return p.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          ? "it exited with code " + p.exitValue() + " before serving"
+          : "it closed its standard output before serving";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "it closed its standard output before serving";
+    }
+  }
+
+  /** kill -9: the process gets no chance to flush or close anything. Fails if it had already exited. */
+  Kill kill9(int i) {
     Process p = processes[i];
+    if (!p.isAlive()) {
+      throw new AssertionError(diedOnItsOwn(i));
+    }
+    long fromNanos = System.nanoTime();
     p.destroyForcibly();
     try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException(ids.get(i) + " did not die after SIGKILL");
+      if (!p.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(ids.get(i) + " did not die within " + STOP_TIMEOUT_SECONDS
+            + " s of SIGKILL");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing " + ids.get(i), e);
     }
+    killedByTest[i] = true;
+    return new Kill(i, fromNanos, System.nanoTime());
+  }
+
+  /** The operating-system process id of node i, for a test that plays an outside cause of death. */
+  long pid(int i) {
+    return processes[i].pid();
   }
 
   boolean isAlive(int i) {
@@ -145,31 +199,86 @@ final class ProcessCluster implements AutoCloseable {
     return dir.resolve(ids.get(i) + ".log");
   }
 
+  /**
+   * Stops every running node with SIGTERM and waits for it. Fails, after stopping all of them, if a
+   * node had exited on its own, did not stop within {@value #STOP_TIMEOUT_SECONDS} s, or stopped
+   * with an exit code other than a clean SIGTERM exit.
+   */
   @Override
   public void close() {
-    for (Process p : processes) {
-      if (p != null) {
+    List<String> problems = new ArrayList<>();
+    boolean[] stopping = new boolean[processes.length];
+    for (int i = 0; i < processes.length; i++) {
+      Process p = processes[i];
+      if (p == null || killedByTest[i]) {
+        continue;
+      }
+      if (p.isAlive()) {
+        stopping[i] = true;
         p.destroy();
+      } else {
+        problems.add(diedOnItsOwn(i));
       }
     }
-    for (Process p : processes) {
-      if (p != null) {
-        try {
-          if (!p.waitFor(15, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+    for (int i = 0; i < processes.length; i++) {
+      if (stopping[i]) {
+        stopAfterSigterm(i).ifPresent(problems::add);
       }
+    }
+    if (!problems.isEmpty()) {
+      throw new AssertionError(String.join("\n\n", problems));
     }
   }
 
-  private static void await(CompletableFuture<Void> f, long seconds) {
+  /** Waits for node i to exit after SIGTERM; returns what went wrong, if anything. */
+  private Optional<String> stopAfterSigterm(int i) {
+    Process p = processes[i];
     try {
-      f.get(seconds, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("a dkv server did not start: " + e.getMessage(), e);
+      if (!p.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return Optional.of(ids.get(i) + " did not stop within " + STOP_TIMEOUT_SECONDS
+            + " s of SIGTERM and was killed" + logTail(i));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      return Optional.of("interrupted while stopping " + ids.get(i));
+    }
+    int code = p.exitValue();
+    if (code != 0 && code != SIGTERM_EXIT_CODE) {
+      return Optional.of(ids.get(i) + " stopped on SIGTERM with exit code " + code + logTail(i));
+    }
+    return Optional.empty();
+  }
+
+  private String diedOnItsOwn(int i) {
+    return ids.get(i) + " exited on its own with exit code " + processes[i].exitValue()
+        + " (the test did not kill it)" + logTail(i);
+  }
+
+  /** The last lines of node i's standard error, where it logs, for a failure message. */
+  private String logTail(int i) {
+    Path log = logOf(i);
+    try {
+      List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+      return "; last " + Math.min(LOG_TAIL_LINES, lines.size()) + " lines of " + log + ":\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "; its log " + log + " cannot be read: " + e;
+    }
+  }
+
+  private void awaitServing(int i, CompletableFuture<Void> serving) {
+    try {
+      serving.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting " + ids.get(i), e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(ids.get(i) + " did not start: " + e.getCause().getMessage() + logTail(i), e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(ids.get(i) + " did not serve within " + START_TIMEOUT_SECONDS + " s"
+          + logTail(i), e);
     }
   }
 

@@ -17,9 +17,12 @@ import io.dkv.rpc.RequestContext;
 import io.dkv.rpc.RpcClient;
 import io.dkv.rpc.RpcException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves the client procedures: validates each request, then reads from the local replica,
@@ -28,11 +31,22 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ClientService {
   static final String DEFAULT_NAMESPACE = "default";
+  /**
+   * The longest a forwarded read waits for one replica while another is left to try: a hung
+   * replica costs at most this much of the caller's deadline. A healthy replica answers in well
+   * under a millisecond, or waits for an in-doubt transaction, which the next replica waits for too.
+   */
+  static final long FORWARD_ATTEMPT_MILLIS = 1_000;
+  /** Failures of a forwarded read after which another replica may still answer. */
+  private static final Set<ErrorCode> TRY_NEXT_REPLICA =
+      EnumSet.of(ErrorCode.TIMEOUT, ErrorCode.UNAVAILABLE, ErrorCode.BUSY);
 
   private final NodeConfig config;
   private final Cluster cluster;
   private final CoreLoop core;
   private final RpcClient peers;
+  /** Where the next forwarded read starts in its replica list: round robin spreads the load. */
+  private final AtomicInteger nextForwardStart = new AtomicInteger();
 
   ClientService(NodeConfig config, Cluster cluster, CoreLoop core, RpcClient peers) {
     this.config = config;
@@ -47,7 +61,7 @@ final class ClientService {
     PartitionMap map = cluster.map();
     List<String> replicas = map.replicas(Partitioner.partitionOf(req.namespace(), req.key(),
         map.partitionCount()));
-    long deadlineMillis = deadlineMillis(ctx);
+    long deadlineMillis = deadlineMillis(ctx, "read");
     if (replicas.contains(config.nodeId())) {
       return core.submit(h -> new ClientCommand.Read(h, req.namespace(), req.key(), deadlineMillis))
           .thenApply(ClientService::encode);
@@ -56,13 +70,18 @@ final class ClientService {
       throw new RpcException(ErrorCode.NOT_REPLICA, "node " + config.nodeId()
           + " is not a replica of this key (replicas: " + replicas + "); refresh the partition map");
     }
-    // Recursive routing: any replica serves linearizable reads; start at a random one so the
-    // forwarding load spreads, and fall through to the next when one is unreachable.
-    int start = ThreadLocalRandom.current().nextInt(replicas.size());
+    // Recursive routing: any replica serves linearizable reads.
+    int start = Math.floorMod(nextForwardStart.getAndIncrement(), replicas.size());
     byte[] forward = MessageCodec.encode(new GetRequest(req.namespace(), req.key(), true, map.epoch()));
     return forwardRead(replicas, start, 0, forward, deadlineMillis);
   }
 
+  /**
+   * Asks the replicas in turn, from {@code start}, until one answers. Each attempt but the last gets
+   * at most {@link #FORWARD_ATTEMPT_MILLIS}, so a hung replica cannot eat the caller's deadline; a
+   * TIMEOUT, UNAVAILABLE or BUSY moves on to the next replica. The last replica gets whatever time
+   * is left, since cutting it short could only turn a slow answer into a failure.
+   */
   private CompletableFuture<byte[]> forwardRead(List<String> replicas, int start, int tried,
                                                 byte[] body, long deadlineMillis) {
     String target = replicas.get((start + tried) % replicas.size());
@@ -71,12 +90,12 @@ final class ClientService {
       return CompletableFuture.failedFuture(new RpcException(ErrorCode.TIMEOUT,
           "read deadline passed while forwarding to the key's replicas " + replicas));
     }
-    return peers.call(cluster.address(target), Procedure.GET.id(), body, Duration.ofMillis(remaining))
+    boolean last = tried + 1 == replicas.size();
+    long attemptMillis = last ? remaining : Math.min(remaining, FORWARD_ATTEMPT_MILLIS);
+    return peers.call(cluster.address(target), Procedure.GET.id(), body, Duration.ofMillis(attemptMillis))
         .exceptionallyCompose(e -> {
-          Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-          boolean retryElsewhere = cause instanceof RpcException re
-              && (re.code() == ErrorCode.UNAVAILABLE || re.code() == ErrorCode.BUSY);
-          if (retryElsewhere && tried + 1 < replicas.size()) {
+          Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+          if (!last && cause instanceof RpcException re && TRY_NEXT_REPLICA.contains(re.code())) {
             return forwardRead(replicas, start, tried + 1, body, deadlineMillis);
           }
           return CompletableFuture.failedFuture(cause);
@@ -90,7 +109,7 @@ final class ClientService {
     PartitionMap map = cluster.map();
     List<String> replicas = map.replicas(Partitioner.partitionOf(req.namespace(), req.key(),
         map.partitionCount()));
-    long deadlineMillis = deadlineMillis(ctx);
+    long deadlineMillis = deadlineMillis(ctx, "write");
     return core.submit(h -> new ClientCommand.Write(h, ctx.requestId(), req.namespace(), req.key(),
             req.mutation(), replicas, map.epoch(), deadlineMillis))
         .thenApply(ClientService::encode);
@@ -131,7 +150,16 @@ final class ClientService {
     }
   }
 
-  private long deadlineMillis(RequestContext ctx) {
+  /**
+   * The request's deadline on {@link CoreLoop#nowMillis()}'s clock: the caller's, capped by the
+   * configured request timeout. Fails with TIMEOUT when the caller's has already passed, before
+   * anything is started: the caller no longer waits, and a write it gave up on must not run.
+   */
+  private long deadlineMillis(RequestContext ctx, String what) {
+    if (ctx.expiredAt(System.nanoTime())) {
+      throw new RpcException(ErrorCode.TIMEOUT, "the " + what + "'s deadline had passed before node "
+          + config.nodeId() + " could start it; nothing was done");
+    }
     long now = CoreLoop.nowMillis();
     long byConfig = now + config.requestTimeoutMillis();
     if (ctx.deadlineNanos() == 0) {

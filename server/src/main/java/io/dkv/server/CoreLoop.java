@@ -8,7 +8,6 @@ import io.dkv.core.twopc.CorruptRecordException;
 import io.dkv.core.twopc.Envelope;
 import io.dkv.core.twopc.NodeStats;
 import io.dkv.core.twopc.Output;
-import io.dkv.core.twopc.TwoPhaseNode;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.PeerMessage;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives the pure {@link TwoPhaseNode} on one thread: the only thread that touches it.
+ * Drives the pure protocol core ({@link ProtocolCore}) on one thread: the only thread that touches it.
  *
  * <p>Group commit, pipelined. The loop takes every event that is waiting (up to
  * {@link #MAX_BATCH}), steps the core for each and hands the merged output to the
@@ -48,13 +47,16 @@ final class CoreLoop implements AutoCloseable {
     record Peer(PeerMessage message) implements Event {}
   }
 
+  /** A client's request waiting for its result; writes and reads fail differently at a stop. */
+  private record Pending(CompletableFuture<ClientResult> result, boolean write) {}
+
   private final String nodeId;
-  private final TwoPhaseNode core;
+  private final ProtocolCore core;
   private final Storage storage;
   private final Consumer<Envelope> network;
   private final Consumer<Throwable> onFatal;
   private final BlockingQueue<Event> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
-  private final Map<Long, CompletableFuture<ClientResult>> waiting = new ConcurrentHashMap<>();
+  private final Map<Long, Pending> waiting = new ConcurrentHashMap<>();
   private final AtomicLong nextHandle = new AtomicLong(1);
   private final Thread thread;
   private volatile boolean running = true;
@@ -66,9 +68,10 @@ final class CoreLoop implements AutoCloseable {
 
   /**
    * @param network sends an envelope addressed to another node (never blocks)
-   * @param onFatal called once, from the loop thread, when the disk fails: the node must stop
+   * @param onFatal called once, from the loop or the sync thread, when the disk fails or the core
+   *                breaks an invariant: the node must stop
    */
-  CoreLoop(String nodeId, TwoPhaseNode core, Storage storage, Consumer<Envelope> network,
+  CoreLoop(String nodeId, ProtocolCore core, Storage storage, Consumer<Envelope> network,
            Consumer<Throwable> onFatal) {
     this.nodeId = nodeId;
     this.core = core;
@@ -76,7 +79,7 @@ final class CoreLoop implements AutoCloseable {
     this.network = network;
     this.onFatal = onFatal;
     this.thread = Thread.ofPlatform().name("dkv-core-" + nodeId).unstarted(this::run);
-    this.syncStage = new SyncStage(nodeId, storage, this::dispatch, this::fail);
+    this.syncStage = new SyncStage(nodeId, storage, this::route, this::answer, this::fail);
   }
 
   /** Starts the loop: recovery first. The future completes once recovery is durable. */
@@ -91,9 +94,10 @@ final class CoreLoop implements AutoCloseable {
    */
   CompletableFuture<ClientResult> submit(LongFunction<ClientCommand> make) {
     long handle = nextHandle.getAndIncrement();
+    ClientCommand command = make.apply(handle);
     CompletableFuture<ClientResult> result = new CompletableFuture<>();
-    waiting.put(handle, result);
-    if (!running || !inbox.offer(new Event.Client(make.apply(handle)))) {
+    waiting.put(handle, new Pending(result, command instanceof ClientCommand.Write));
+    if (!running || !inbox.offer(new Event.Client(command))) {
       waiting.remove(handle);
       result.complete(new ClientResult.Failed(handle, ErrorCode.BUSY,
           running ? "node " + nodeId + " is overloaded: " + INBOX_CAPACITY + " requests queued"
@@ -113,7 +117,7 @@ final class CoreLoop implements AutoCloseable {
     try {
       Output first = core.start(nowMillis());
       storage.sync(); // the new incarnation is durable before any message of this process leaves
-      dispatch(first);
+      syncStage.dispatch(first);
       stats = core.stats();
       started.complete(null);
       long lastTick = nowMillis();
@@ -164,8 +168,19 @@ final class CoreLoop implements AutoCloseable {
   /**
    * One step of the core. The core's own "must stop" signals (a failed disk, an unreadable record,
    * a broken invariant: StorageException, CorruptRecordException, IllegalStateException) stop the
-   * node. Any other exception is a bug confined
-   * to one input: that request fails with INTERNAL and the node keeps serving everyone else.
+   * node, and so does any other exception from a peer message or a tick.
+   *
+   * <p>Why a bug in a peer-message step stops the node: such a step changes participant and
+   * coordinator state on disk and in memory together (a PREPARED record and its lock, a decision
+   * and its collected votes). Thrown half-way, it may leave the two disagreeing, and nothing later
+   * repairs the memory side; syncing its writes would only make the half-done step durable.
+   * Stopping is always safe: it is a crash at this instant, which recovery handles by rebuilding
+   * memory from the journal, and persist-then-send means nothing of the failed step has left.
+   *
+   * <p>A bug in a client command fails that request with INTERNAL and the node keeps serving: a
+   * client step only opens a coordinator entry or parks a read, which its deadline clears. Its
+   * output still requires a sync, because the step may have written a batch before it threw and a
+   * later step may answer from that write: nothing after it leaves before that write is durable.
    */
   private Output step(Event e, long now) {
     try {
@@ -176,38 +191,51 @@ final class CoreLoop implements AutoCloseable {
     } catch (StorageException | IllegalStateException | CorruptRecordException fatal) {
       throw fatal;
     } catch (RuntimeException bug) {
-      log.error("node {}: a {} failed with an unexpected error; it is dropped", nodeId,
-          e.getClass().getSimpleName(), bug);
-      Output out = new Output();
-      if (e instanceof Event.Client c) {
-        out.reply(new ClientResult.Failed(c.command().handle(), ErrorCode.INTERNAL,
-            "node " + nodeId + " failed to process the request: " + bug));
-      }
-      return out;
+      return switch (e) {
+        case Event.Peer p -> throw new IllegalStateException("stepping the "
+            + p.message().getClass().getSimpleName() + " from " + p.message().from()
+            + " failed with an unexpected error; the node stops so that recovery rebuilds its"
+            + " state from the journal", bug);
+        case Event.Client c -> {
+          log.error("node {}: a {} failed with an unexpected error; it is answered INTERNAL",
+              nodeId, c.command().getClass().getSimpleName(), bug);
+          yield new Output().requireSync().reply(new ClientResult.Failed(c.command().handle(),
+              ErrorCode.INTERNAL, "node " + nodeId + " failed to process the request: " + bug));
+        }
+      };
     }
   }
 
-  private void dispatch(Output out) {
-    for (Envelope e : out.messages()) {
-      if (e.to().equals(nodeId)) {
-        deliver(e.message()); // to ourselves: through the inbox, as if it came over the wire
-      } else {
-        network.accept(e);
-      }
-    }
-    for (ClientResult r : out.results()) {
-      CompletableFuture<ClientResult> f = waiting.remove(r.handle());
-      if (f != null) {
-        f.complete(r);
-      }
+  /** Sends a message; one to this node goes through the inbox, as if it came over the wire. */
+  private void route(Envelope e) {
+    if (e.to().equals(nodeId)) {
+      deliver(e.message());
+    } else {
+      network.accept(e);
     }
   }
 
+  private void answer(ClientResult r) {
+    Pending p = waiting.remove(r.handle());
+    if (p != null) {
+      p.result().complete(r);
+    }
+  }
+
+  /**
+   * Answers every waiting request at a stop. A write's outcome is unknown: it may have prepared
+   * everywhere and then commits through the participants' termination protocol, so it gets
+   * TIMEOUT, which tells the client to retry with the same request id rather than assume nothing
+   * happened. A read changed nothing, so UNAVAILABLE is exact.
+   */
   private void failAll(String why) {
     for (Long h : List.copyOf(waiting.keySet())) {
-      CompletableFuture<ClientResult> f = waiting.remove(h);
-      if (f != null) {
-        f.complete(new ClientResult.Failed(h, ErrorCode.UNAVAILABLE, why));
+      Pending p = waiting.remove(h);
+      if (p != null) {
+        p.result().complete(p.write()
+            ? new ClientResult.Failed(h, ErrorCode.TIMEOUT, why + "; the write's outcome is"
+                + " unknown (it may still commit); retry with the same request id")
+            : new ClientResult.Failed(h, ErrorCode.UNAVAILABLE, why));
       }
     }
   }

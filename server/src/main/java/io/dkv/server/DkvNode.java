@@ -1,6 +1,8 @@
 package io.dkv.server;
 
 import io.dkv.core.storage.ColumnFamily;
+import io.dkv.core.storage.Storage;
+import io.dkv.core.storage.WriteBatch;
 import io.dkv.core.twopc.Envelope;
 import io.dkv.core.twopc.TwoPhaseConfig;
 import io.dkv.core.twopc.TwoPhaseNode;
@@ -32,24 +34,23 @@ public final class DkvNode implements AutoCloseable {
   private static final byte[] NODE_ID_KEY = "server/node-id".getBytes(StandardCharsets.UTF_8);
 
   private final NodeConfig config;
-  private final RocksDbStorage storage;
+  private final Storage storage;
   private final RpcClient peers;
   private final CoreLoop core;
   private final RpcServer server;
   private final long startedMillis = System.currentTimeMillis();
   private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
 
-  private DkvNode(NodeConfig config) throws Exception {
+  private DkvNode(NodeConfig config, Storage storage) throws Exception {
     this.config = config;
-    Files.createDirectories(config.dataDir());
-    this.storage = RocksDbStorage.open(config.dataDir().resolve("rocksdb"), RocksDbOptions.defaults());
+    this.storage = storage;
     try {
       claimDataDir();
       Cluster cluster = new Cluster(config);
       this.peers = RpcClient.builder().build();
       TwoPhaseNode twoPhase = new TwoPhaseNode(config.nodeId(), storage, TwoPhaseConfig.defaults());
-      this.core = new CoreLoop(config.nodeId(), twoPhase, storage,
-          e -> sendToPeer(cluster, e), failure::complete);
+      this.core = new CoreLoop(config.nodeId(), ProtocolCore.of(twoPhase), storage,
+          e -> sendToPeer(cluster, e), this::reportFailure);
       core.start().get();
       ClientService clients = new ClientService(config, cluster, core, peers);
       RpcServer.Builder b = RpcServer.builder()
@@ -85,14 +86,25 @@ public final class DkvNode implements AutoCloseable {
 
   /** Opens the data directory, recovers and starts serving. */
   public static DkvNode start(NodeConfig config) throws Exception {
-    return new DkvNode(config);
+    Files.createDirectories(config.dataDir());
+    return start(config, RocksDbStorage.open(config.dataDir().resolve("rocksdb"),
+        RocksDbOptions.defaults()));
+  }
+
+  /** Recovers from {@code storage}, which the node owns from now on (closes it), and serves. */
+  static DkvNode start(NodeConfig config, Storage storage) throws Exception {
+    return new DkvNode(config, storage);
   }
 
   public InetSocketAddress address() {
     return server.localAddress();
   }
 
-  /** Completes when the node has failed (its disk, or a broken invariant) and must stop. */
+  /**
+   * Completes when the node has failed (its disk, or a broken invariant) and must stop. It completes
+   * on a thread of its own, never the core's or the sync stage's, so a listener may block or close
+   * the node.
+   */
   public CompletableFuture<Throwable> failure() {
     return failure;
   }
@@ -101,7 +113,7 @@ public final class DkvNode implements AutoCloseable {
   private void claimDataDir() throws IOException {
     byte[] owner = storage.get(ColumnFamily.META, NODE_ID_KEY);
     if (owner == null) {
-      storage.write(new io.dkv.core.storage.WriteBatch()
+      storage.write(new WriteBatch()
           .put(ColumnFamily.META, NODE_ID_KEY, config.nodeId().getBytes(StandardCharsets.UTF_8)));
       storage.sync();
     } else if (!new String(owner, StandardCharsets.UTF_8).equals(config.nodeId())) {
@@ -109,6 +121,15 @@ public final class DkvNode implements AutoCloseable {
           + new String(owner, StandardCharsets.UTF_8) + "', not '" + config.nodeId()
           + "'; give each node its own --data directory");
     }
+  }
+
+  /**
+   * Completes {@link #failure} on a new thread. The failing thread is the core's or the sync
+   * stage's: a listener run there could block it, and one that closes the node would wait for
+   * that very thread to end.
+   */
+  private void reportFailure(Throwable t) {
+    Thread.ofPlatform().name("dkv-failure-" + config.nodeId()).start(() -> failure.complete(t));
   }
 
   private void sendToPeer(Cluster cluster, Envelope e) {

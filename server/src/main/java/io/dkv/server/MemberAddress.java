@@ -28,16 +28,16 @@ public record MemberAddress(String nodeId, String host, int port) {
       throw new ConfigException(what + " '" + text + "' is not HOST:PORT (example: 127.0.0.1:7401)");
     }
     String host = text.substring(0, colon);
-    int port;
+    long port; // parsed wide, so that a huge number is reported as out of range, not as garbage
     try {
-      port = Integer.parseInt(text.substring(colon + 1));
+      port = Long.parseLong(text.substring(colon + 1));
     } catch (NumberFormatException e) {
-      throw new ConfigException(what + " '" + text + "': port is not a number");
+      throw new ConfigException(what + " '" + text + "': port is not a number in 0..65535");
     }
     if (port < 0 || port > 65535) {
       throw new ConfigException(what + " '" + text + "': port is outside 0..65535");
     }
-    return new HostPort(host, port);
+    return new HostPort(host, (int) port);
   }
 
   /** Parses {@code ID@HOST:PORT}. */

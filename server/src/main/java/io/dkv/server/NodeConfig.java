@@ -39,6 +39,11 @@ public record NodeConfig(
   public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 5_000;
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  private static final Range PARTITIONS = new Range("partitions", 1, 65_536);
+  private static final Range REPLICATION = new Range("replication", 1, 15);
+  private static final Range MAX_KEY_BYTES = new Range("max-key-bytes", 1, 65_535);
+  private static final Range MAX_VALUE_BYTES = new Range("max-value-bytes", 0, 128 << 20);
+  private static final Range REQUEST_TIMEOUT_MS = new Range("request-timeout-ms", 1, 3_600_000);
   private static final Set<String> KEYS = Set.of("node-id", "listen", "data", "members", "partitions",
       "replication", "max-key-bytes", "max-value-bytes", "request-timeout-ms");
 
@@ -48,11 +53,11 @@ public record NodeConfig(
       throw new ConfigException("node id '" + nodeId + "' is not in the member list " + members
           + "; every node must list itself");
     }
-    requireRange("partitions", partitionCount, 1, 65_536);
-    requireRange("replication", replicationFactor, 1, 15);
-    requireRange("max-key-bytes", maxKeyBytes, 1, 65_535);
-    requireRange("max-value-bytes", maxValueBytes, 0, 128 << 20);
-    requireRange("request-timeout-ms", requestTimeoutMillis, 1, 3_600_000);
+    PARTITIONS.check(partitionCount);
+    REPLICATION.check(replicationFactor);
+    MAX_KEY_BYTES.check(maxKeyBytes);
+    MAX_VALUE_BYTES.check(maxValueBytes);
+    REQUEST_TIMEOUT_MS.check(requestTimeoutMillis);
     members = List.copyOf(members);
   }
 
@@ -92,24 +97,19 @@ public record NodeConfig(
         MemberAddress.parseHostPort("listen", required(p, file, "listen")),
         file.toAbsolutePath().getParent().resolve(data),
         MemberAddress.parseList(required(p, file, "members")),
-        (int) number(p, "partitions", DEFAULT_PARTITIONS),
-        (int) number(p, "replication", DEFAULT_REPLICATION),
-        (int) number(p, "max-key-bytes", DEFAULT_MAX_KEY_BYTES),
-        (int) number(p, "max-value-bytes", DEFAULT_MAX_VALUE_BYTES),
-        number(p, "request-timeout-ms", DEFAULT_REQUEST_TIMEOUT_MILLIS));
+        // Each read checks its range before the narrowing cast, which could otherwise wrap a
+        // value above Integer.MAX_VALUE into the range.
+        (int) PARTITIONS.read(p, DEFAULT_PARTITIONS),
+        (int) REPLICATION.read(p, DEFAULT_REPLICATION),
+        (int) MAX_KEY_BYTES.read(p, DEFAULT_MAX_KEY_BYTES),
+        (int) MAX_VALUE_BYTES.read(p, DEFAULT_MAX_VALUE_BYTES),
+        REQUEST_TIMEOUT_MS.read(p, DEFAULT_REQUEST_TIMEOUT_MILLIS));
   }
 
   static void requireNodeId(String id) {
     if (id == null || !NODE_ID.matcher(id).matches()) {
       throw new ConfigException("node id '" + id + "' is invalid; use 1-64 characters of "
           + "letters, digits, '_', '.', '-', starting with a letter or digit");
-    }
-  }
-
-  private static void requireRange(String name, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new ConfigException(name + " = " + value + " is outside the allowed range " + min
-          + ".." + max);
     }
   }
 
@@ -121,15 +121,30 @@ public record NodeConfig(
     return v.trim();
   }
 
-  private static long number(Properties p, String key, long fallback) {
-    String v = p.getProperty(key);
-    if (v == null) {
-      return fallback;
+  /** A whole-number setting and the values it may take. */
+  private record Range(String key, long min, long max) {
+    void check(long value) {
+      if (value < min || value > max) {
+        throw new ConfigException(key + " = " + value + " is outside the allowed range " + min
+            + ".." + max);
+      }
     }
-    try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " = '" + v + "' is not a whole number");
+
+    /** The setting from {@code p}, or {@code fallback} when absent; checked before any cast. */
+    long read(Properties p, long fallback) {
+      String v = p.getProperty(key);
+      if (v == null) {
+        return fallback;
+      }
+      long value;
+      try {
+        value = Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key + " = '" + v.trim() + "' is not a whole number in the"
+            + " allowed range " + min + ".." + max);
+      }
+      check(value);
+      return value;
     }
   }
 }

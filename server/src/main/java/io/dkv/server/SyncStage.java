@@ -1,13 +1,19 @@
 package io.dkv.server;
 
 import io.dkv.core.storage.Storage;
+import io.dkv.core.twopc.ClientResult;
+import io.dkv.core.twopc.Envelope;
 import io.dkv.core.twopc.Output;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The second stage of the node's pipeline: makes the core's outputs durable, then lets them
@@ -23,24 +29,43 @@ import java.util.function.Consumer;
  * writes are durable before the output's messages and replies leave. Outputs that need no sync of
  * their own still wait behind earlier ones, because a later step may answer from an earlier step's
  * unsynced write.
+ *
+ * <p>A message or reply that cannot be handed over (an unknown node id, an RPC client that is
+ * closing) is logged, counted and skipped; the rest of the batch still leaves. Dropping one is
+ * safe: peer messages are best effort and the protocol re-sends what matters, and a client whose
+ * reply is lost times out. Only a failed sync stops the node.
  */
 final class SyncStage implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SyncStage.class);
   private static final int CAPACITY = 4096;
+  /** At most one warning per interval about undeliverable outputs, so a storm cannot flood the log. */
+  private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  private final String nodeId;
   private final Storage storage;
-  private final Consumer<Output> dispatch;
+  private final Consumer<Envelope> send;
+  private final Consumer<ClientResult> answer;
   private final Consumer<Throwable> onFailure;
   private final BlockingQueue<Output> queue = new ArrayBlockingQueue<>(CAPACITY);
   private final Thread thread;
+  private final AtomicLong dispatchFailures = new AtomicLong();
+  /** Guarded by {@code this}: when the last warning was logged and how many failures it covered. */
+  private long lastWarningNanos;
+  private long failuresAtLastWarning;
   private volatile boolean running = true;
 
   /**
-   * @param dispatch  sends an output's messages and delivers its results (called on this thread)
+   * @param send      hands a message to the network or back to the core (called on this thread;
+   *                  must not block)
+   * @param answer    completes a client's waiting request (called on this thread)
    * @param onFailure called once when a sync fails: the node must stop
    */
-  SyncStage(String nodeId, Storage storage, Consumer<Output> dispatch, Consumer<Throwable> onFailure) {
+  SyncStage(String nodeId, Storage storage, Consumer<Envelope> send, Consumer<ClientResult> answer,
+            Consumer<Throwable> onFailure) {
+    this.nodeId = nodeId;
     this.storage = storage;
-    this.dispatch = dispatch;
+    this.send = send;
+    this.answer = answer;
     this.onFailure = onFailure;
     this.thread = Thread.ofPlatform().name("dkv-sync-" + nodeId).start(this::run);
   }
@@ -48,6 +73,43 @@ final class SyncStage implements AutoCloseable {
   /** Queues an output; blocks while the stage is {@link #CAPACITY} outputs behind (back-pressure). */
   void submit(Output out) throws InterruptedException {
     queue.put(out);
+  }
+
+  /**
+   * Sends an output's messages, then delivers its results, in order, without syncing: the caller
+   * has made its writes durable. One that fails is logged and counted, and the others still go.
+   */
+  void dispatch(Output out) {
+    forEachSafely(out.messages(), send,
+        e -> "the " + e.message().getClass().getSimpleName() + " to node " + e.to());
+    forEachSafely(out.results(), answer, r -> "the answer to client request " + r.handle());
+  }
+
+  /** Messages and replies that could not be handed over so far. */
+  long dispatchFailures() {
+    return dispatchFailures.get();
+  }
+
+  private <T> void forEachSafely(List<T> items, Consumer<T> action, Function<T, String> describe) {
+    for (T item : items) {
+      try {
+        action.accept(item);
+      } catch (RuntimeException e) {
+        dispatchFailed(describe.apply(item), e);
+      }
+    }
+  }
+
+  private synchronized void dispatchFailed(String what, RuntimeException e) {
+    long failures = dispatchFailures.incrementAndGet();
+    long now = System.nanoTime();
+    if (failuresAtLastWarning == 0 || now - lastWarningNanos >= FAILURE_LOG_INTERVAL_NANOS) {
+      log.warn("node {}: could not hand over {} ({} such failure(s) since the last warning, {} in"
+          + " all); skipped it and went on", nodeId, what, failures - failuresAtLastWarning, failures,
+          e);
+      lastWarningNanos = now;
+      failuresAtLastWarning = failures;
+    }
   }
 
   private void run() {
@@ -63,7 +125,7 @@ final class SyncStage implements AutoCloseable {
         if (batch.stream().anyMatch(Output::syncNeeded)) {
           storage.sync();
         }
-        batch.forEach(dispatch);
+        batch.forEach(this::dispatch);
         batch.clear();
       }
     } catch (InterruptedException e) {

@@ -53,6 +53,29 @@ class NodeConfigTest {
   }
 
   @Test
+  void numbersBeyondTheIntRangeAreRejectedInsteadOfWrappingIntoRange() throws Exception {
+    // (int) 4294967297 is 1, a valid partition count; (int) 4294967296 is 0, a valid value limit.
+    assertThatThrownBy(() -> loadWith("partitions = 4294967297"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("partitions = 4294967297").hasMessageContaining("1..65536");
+    assertThatThrownBy(() -> loadWith("max-value-bytes = 4294967296"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("max-value-bytes = 4294967296").hasMessageContaining("0..134217728");
+    assertThatThrownBy(() -> loadWith("replication = 99999999999999999999"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("replication = '99999999999999999999'").hasMessageContaining("1..15");
+    assertThatThrownBy(() -> MemberAddress.parseList("n1@127.0.0.1:4294967297"))
+        .hasMessageContaining("4294967297").hasMessageContaining("outside 0..65535");
+  }
+
+  private NodeConfig loadWith(String extraLine) throws Exception {
+    Path file = dir.resolve("extra.properties");
+    Files.writeString(file, "node-id=n1\nlisten=127.0.0.1:1\ndata=d\nmembers=n1@127.0.0.1:1\n"
+        + extraLine + "\n");
+    return NodeConfig.load(file);
+  }
+
+  @Test
   void memberListsAreValidated() {
     assertThatThrownBy(() -> MemberAddress.parseList("n1@127.0.0.1:7401,n1@127.0.0.1:7402"))
         .hasMessageContaining("appears twice");

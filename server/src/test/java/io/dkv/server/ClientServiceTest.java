@@ -1,0 +1,141 @@
+package io.dkv.server;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dkv.core.placement.PartitionMap;
+import io.dkv.core.placement.Partitioner;
+import io.dkv.core.storage.InMemoryStorage;
+import io.dkv.core.twopc.ClientCommand;
+import io.dkv.core.twopc.ClientResult;
+import io.dkv.core.twopc.Output;
+import io.dkv.protocol.Bytes;
+import io.dkv.protocol.ClientMessage.GetRequest;
+import io.dkv.protocol.ClientMessage.GetResponse;
+import io.dkv.protocol.ClientMessage.WriteRequest;
+import io.dkv.protocol.ClientMessage.WriteStatus;
+import io.dkv.protocol.ErrorCode;
+import io.dkv.protocol.MessageCodec;
+import io.dkv.protocol.Mutation;
+import io.dkv.protocol.Procedure;
+import io.dkv.rpc.RequestContext;
+import io.dkv.rpc.RpcClient;
+import io.dkv.rpc.RpcException;
+import io.dkv.rpc.RpcServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClientServiceTest {
+  @TempDir
+  Path dir;
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final ScriptedCore core = new ScriptedCore(ClientServiceTest::answer, m -> new Output());
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable r : resources.reversed()) {
+      r.close();
+    }
+  }
+
+  private static Output answer(ClientCommand c) {
+    return new Output().reply(switch (c) {
+      case ClientCommand.Write w -> new ClientResult.Written(w.handle(), WriteStatus.OK, 1);
+      case ClientCommand.Read r -> new ClientResult.ReadValue(r.handle(), false, 0, Bytes.EMPTY);
+    });
+  }
+
+  private <T extends AutoCloseable> T closeLater(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  private ClientService service(NodeConfig config) throws Exception {
+    InMemoryStorage storage = closeLater(new InMemoryStorage());
+    CoreLoop loop = closeLater(new CoreLoop(config.nodeId(), core, storage, e -> {}, t -> {}));
+    loop.start().get(5, SECONDS);
+    RpcClient peers = closeLater(RpcClient.builder().build());
+    return new ClientService(config, new Cluster(config), loop, peers);
+  }
+
+  private static RequestContext deadlineIn(long millis) {
+    return new RequestContext(7, Procedure.GET.id(),
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis), null);
+  }
+
+  private static byte[] get(String key) {
+    return MessageCodec.encode(new GetRequest("default", Bytes.utf8(key), false, 0));
+  }
+
+  @Test
+  void aRequestWhoseDeadlineHasPassedFailsWithTimeoutAndNeverReachesTheCore() throws Exception {
+    NodeConfig config = NodeConfig.of("n1", MemberAddress.parseHostPort("listen", "127.0.0.1:0"),
+        dir, MemberAddress.parseList("n1@127.0.0.1:1"));
+    ClientService service = service(config);
+    RequestContext expired = deadlineIn(-1);
+    byte[] put = MessageCodec.encode(new WriteRequest("default", Bytes.utf8("k"),
+        new Mutation.Put(Bytes.utf8("v")), 0));
+
+    assertThatThrownBy(() -> service.write(Procedure.PUT, expired, put))
+        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT))
+        .hasMessageContaining("deadline had passed");
+    assertThatThrownBy(() -> service.get(expired, get("k")))
+        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+
+    // The inbox is first in, first out: once a later read is answered, an earlier command would
+    // have been stepped too.
+    service.get(deadlineIn(5_000), get("later")).get(5, SECONDS);
+    assertThat(core.commands).singleElement().isInstanceOf(ClientCommand.Read.class);
+  }
+
+  @Test
+  void aForwardedReadGivesAHungReplicaAtMostOneAttemptAndFailsOverToTheNext() throws Exception {
+    BlockingQueue<Long> hungAttemptMillis = new LinkedBlockingQueue<>();
+    RpcServer hung = closeLater(RpcServer.builder().listen("127.0.0.1", 0)
+        .handle(Procedure.GET.id(), (ctx, body) -> {
+          hungAttemptMillis.add(TimeUnit.NANOSECONDS.toMillis(ctx.remainingNanos(System.nanoTime())));
+          return new CompletableFuture<>(); // never answers
+        }).build().start());
+    GetResponse stored = new GetResponse(true, 7, Bytes.utf8("value"));
+    RpcServer healthy = closeLater(RpcServer.builder().listen("127.0.0.1", 0)
+        .handle(Procedure.GET.id(), (ctx, body) -> CompletableFuture.completedFuture(
+            MessageCodec.encode(stored))).build().start());
+    List<MemberAddress> members = List.of(new MemberAddress("n1", "127.0.0.1", 1),
+        new MemberAddress("n2", "127.0.0.1", hung.localAddress().getPort()),
+        new MemberAddress("n3", "127.0.0.1", healthy.localAddress().getPort()));
+    NodeConfig config = new NodeConfig("n1", MemberAddress.parseHostPort("listen", "127.0.0.1:0"),
+        dir, members, 8, 2, 256, 1024, 10_000);
+    ClientService service = service(config);
+    String key = keyNotReplicatedOn("n1", new Cluster(config).map());
+
+    // Forwarded reads start at the replicas in turn, so one of two starts at the hung one.
+    long callerDeadlineMillis = 4_000;
+    CompletableFuture<byte[]> first = service.get(deadlineIn(callerDeadlineMillis), get(key));
+    CompletableFuture<byte[]> second = service.get(deadlineIn(callerDeadlineMillis), get(key));
+
+    for (CompletableFuture<byte[]> read : List.of(first, second)) {
+      assertThat(MessageCodec.decodeResponse(Procedure.GET, read.get(callerDeadlineMillis + 2_000,
+          TimeUnit.MILLISECONDS))).isEqualTo(stored);
+    }
+    assertThat(hungAttemptMillis).singleElement()
+        .satisfies(m -> assertThat(m).isLessThanOrEqualTo(ClientService.FORWARD_ATTEMPT_MILLIS));
+  }
+
+  private static String keyNotReplicatedOn(String nodeId, PartitionMap map) {
+    return IntStream.range(0, 1_000).mapToObj(i -> "key-" + i)
+        .filter(k -> !map.replicas(Partitioner.partitionOf("default", Bytes.utf8(k),
+            map.partitionCount())).contains(nodeId))
+        .findFirst().orElseThrow();
+  }
+}

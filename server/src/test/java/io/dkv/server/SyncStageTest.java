@@ -1,0 +1,63 @@
+package io.dkv.server;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dkv.core.storage.InMemoryStorage;
+import io.dkv.core.twopc.ClientResult;
+import io.dkv.core.twopc.Envelope;
+import io.dkv.core.twopc.Output;
+import io.dkv.protocol.Bytes;
+import io.dkv.protocol.PeerMessage;
+import io.dkv.protocol.TxnId;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.Test;
+
+class SyncStageTest {
+  private final InMemoryStorage storage = new InMemoryStorage();
+  private final List<Envelope> sent = new CopyOnWriteArrayList<>();
+  private final BlockingQueue<ClientResult> answered = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
+  private final PeerMessage ack = new PeerMessage.Ack("n1", new TxnId("n1", 1, 1));
+
+  private static ClientResult result(long handle) {
+    return new ClientResult.ReadValue(handle, false, 0, Bytes.EMPTY);
+  }
+
+  @Test
+  void anEnvelopeOrReplyThatThrowsIsCountedAndTheRestOfTheBatchStillLeaves() throws Exception {
+    try (SyncStage stage = new SyncStage("n1", storage,
+        e -> {
+          if (e.to().equals("ghost")) {
+            throw new IllegalArgumentException("unknown node ghost");
+          }
+          sent.add(e);
+        },
+        r -> {
+          if (r.handle() == 1) {
+            throw new RejectedExecutionException("the RPC client is closing");
+          }
+          answered.add(r);
+        },
+        failed::complete)) {
+      stage.submit(new Output().requireSync()
+          .send(new Envelope("ghost", ack)).send(new Envelope("n2", ack))
+          .reply(result(1)).reply(result(2)));
+
+      assertThat(answered.poll(5, SECONDS)).isEqualTo(result(2));
+      assertThat(sent).containsExactly(new Envelope("n2", ack));
+      assertThat(stage.dispatchFailures()).isEqualTo(2);
+
+      stage.submit(new Output().reply(result(3)));
+      assertThat(answered.poll(5, SECONDS)).isEqualTo(result(3));
+      assertThat(failed).isNotDone();
+    } finally {
+      storage.close();
+    }
+  }
+}
