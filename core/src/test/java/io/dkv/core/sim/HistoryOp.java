@@ -1,5 +1,8 @@
 package io.dkv.core.sim;
 
+import io.dkv.checker.Command;
+import io.dkv.checker.Operation;
+import io.dkv.checker.Outcome;
 import io.dkv.protocol.Bytes;
 
 /**
@@ -34,7 +37,7 @@ final class HistoryOp {
   final long invokedAt;
   /** Writes: the client's request id, the same for every attempt. */
   long requestId;
-  long returnedAt = Long.MAX_VALUE;
+  long returnedAt = Operation.NEVER_RETURNED;
   Status status = Status.PENDING;
   /** OK write: new version; CONDITION_FAILED: current version; GET: version read. */
   long version;
@@ -51,8 +54,27 @@ final class HistoryOp {
     this.invokedAt = invokedAt;
   }
 
-  boolean definite() {
-    return status == Status.OK || status == Status.CONDITION_FAILED || status == Status.NOT_FOUND;
+  /**
+   * This operation as the linearizability checker sees it. An operation still pending may yet take
+   * effect, so it counts as unknown; one without effect as failed.
+   */
+  Operation toOperation() {
+    Command command = switch (kind) {
+      case GET -> Command.get();
+      case PUT -> Command.put(value.toUtf8());
+      case PUT_IF_ABSENT -> Command.putIfAbsent(value.toUtf8());
+      case DELETE -> Command.delete();
+      case CAS -> Command.compareAndSet(expectedVersion, value.toUtf8());
+    };
+    Outcome outcome = switch (status) {
+      case OK -> kind != Kind.GET ? new Outcome.Written(version)
+          : found ? new Outcome.Found(readValue.toUtf8(), version) : Outcome.NOT_FOUND;
+      case CONDITION_FAILED -> new Outcome.ConditionFailed(version);
+      case NOT_FOUND -> Outcome.NOT_FOUND;
+      case UNKNOWN, PENDING -> Outcome.UNKNOWN;
+      case NO_EFFECT -> Outcome.FAILED;
+    };
+    return new Operation(id, client, key, command, invokedAt, returnedAt, outcome);
   }
 
   @Override
@@ -68,7 +90,7 @@ final class HistoryOp {
       case NOT_FOUND -> "not-found";
       case UNKNOWN, PENDING, NO_EFFECT -> status.name().toLowerCase();
     };
-    String until = returnedAt == Long.MAX_VALUE ? "∞" : Long.toString(returnedAt);
+    String until = returnedAt == Operation.NEVER_RETURNED ? "∞" : Long.toString(returnedAt);
     return "#" + id + " c" + client + " [" + invokedAt + ".." + until + "] " + kind + args + " -> " + result;
   }
 }

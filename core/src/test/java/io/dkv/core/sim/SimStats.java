@@ -21,7 +21,7 @@ final class SimStats {
   long txnsCommitted;
   long txnsAborted;
   long statusQueries;
-  long linearizabilityBudgetExhausted;
+  long linearizabilityTimeLimitHit;
 
   void add(SimStats o) {
     runs += o.runs;
@@ -43,7 +43,7 @@ final class SimStats {
     txnsCommitted += o.txnsCommitted;
     txnsAborted += o.txnsAborted;
     statusQueries += o.statusQueries;
-    linearizabilityBudgetExhausted += o.linearizabilityBudgetExhausted;
+    linearizabilityTimeLimitHit += o.linearizabilityTimeLimitHit;
   }
 
   @Override
@@ -52,10 +52,10 @@ final class SimStats {
         "runs=%d steps=%d simulated=%ds | messages sent=%d dropped=%d duplicated=%d lost-in-crash=%d"
             + " | crashes=%d (before sync %d) restarts=%d partitions=%d"
             + " | ops ok=%d condition-failed=%d not-found=%d unknown=%d no-effect=%d"
-            + " | txns committed=%d aborted=%d | status queries=%d | lin-check budget exhausted=%d",
+            + " | txns committed=%d aborted=%d | status queries=%d | lin-check time limit hit=%d",
         runs, steps, simulatedMillis / 1000, messagesSent, messagesDropped, messagesDuplicated,
         messagesLostInCrash, crashes, crashesBeforeSync, restarts, partitions, opsOk,
         opsConditionFailed, opsNotFound, opsUnknown, opsNoEffect, txnsCommitted, txnsAborted,
-        statusQueries, linearizabilityBudgetExhausted);
+        statusQueries, linearizabilityTimeLimitHit);
   }
 }
