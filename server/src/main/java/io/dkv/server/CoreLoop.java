@@ -241,7 +241,7 @@ final class CoreLoop implements AutoCloseable {
   }
 
   static long nowMillis() {
-    return System.nanoTime() / 1_000_000;
+    return NodeClock.nowMillis();
   }
 
   /** The core's counters as of its last batch (safe from any thread). */
