@@ -1,20 +1,20 @@
 package io.dkv.cli;
 
 import io.dkv.client.DkvClient;
-import io.dkv.client.DkvException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Closed-loop load: C clients each send one request at a "
-    + "time for the duration; prints throughput and latency percentiles.")
+    + "time for the duration; prints throughput and latency percentiles, of failed requests apart. "
+    + "Exit code 3 when any request failed.")
 final class BenchCommand implements Callable<Integer> {
   enum Op { put, get, mixed }
 
@@ -69,99 +70,104 @@ final class BenchCommand implements Callable<Integer> {
         if (!client.json) {
           err.println("warming up for " + warmupSeconds + " s...");
         }
-        runClients(dkv, value, System.nanoTime() + warmupSeconds * 1_000_000_000L, new Recorder(3),
-            new AtomicLong());
+        runClients(dkv, value, System.nanoTime() + warmupSeconds * 1_000_000_000L, new BenchStats(), -1,
+            () -> { });
       }
-      Recorder recorder = new Recorder(3);
-      Histogram total = new Histogram(3);
-      AtomicLong errors = new AtomicLong();
+      BenchStats stats = new BenchStats();
       long startNanos = System.nanoTime();
       long endNanos = startNanos + durationSeconds * 1_000_000_000L;
-      List<CompletableFuture<Void>> workers = new ArrayList<>();
-      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        for (int c = 0; c < clients; c++) {
-          long seed = c;
-          workers.add(CompletableFuture.runAsync(() -> loop(dkv, seed, value, endNanos, recorder, errors), pool));
-        }
-        Histogram interval = null;
-        long lastNanos = startNanos;
-        while (System.nanoTime() < endNanos) {
-          long wake = Math.min(endNanos, lastNanos + 1_000_000_000L);
-          CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new))
-              .completeOnTimeout(null, Math.max(1, wake - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)
-              .join();
-          interval = recorder.getIntervalHistogram(interval);
-          total.add(interval);
-          long now = System.nanoTime();
-          if (!client.json) {
-            err.printf("\r[%3ds] %8.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  errors %d   ",
-                (now - startNanos) / 1_000_000_000L, interval.getTotalCount() * 1e9 / (now - lastNanos),
-                interval.getValueAtPercentile(50) / 1000.0, interval.getValueAtPercentile(99) / 1000.0,
-                errors.get());
-            err.flush();
-          }
-          lastNanos = now;
-        }
-        CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
-      }
-      total.add(recorder.getIntervalHistogram());
-      double seconds = (System.nanoTime() - startNanos) / 1e9;
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("op", op.name());
-      r.put("routing", client.routing.name().toLowerCase(java.util.Locale.ROOT));
-      r.put("clients", clients);
-      r.put("valueSize", valueSize);
-      r.put("keys", keys);
-      r.put("seconds", Math.round(seconds * 10) / 10.0);
-      r.put("ops", total.getTotalCount());
-      r.put("opsPerSecond", Math.round(total.getTotalCount() / seconds));
-      r.put("p50Ms", total.getValueAtPercentile(50) / 1000.0);
-      r.put("p99Ms", total.getValueAtPercentile(99) / 1000.0);
-      r.put("p999Ms", total.getValueAtPercentile(99.9) / 1000.0);
-      r.put("maxMs", total.getMaxValue() / 1000.0);
-      r.put("errors", errors.get());
-      if (client.json) {
-        out.println(Json.of(r));
-      } else {
-        err.println();
-        out.printf("%s %s, %d clients, %d-byte values, %d keys, %.1f s%n", op, r.get("routing"),
-            clients, valueSize, keys, seconds);
-        out.printf("  throughput  %d ops/s (%d ops, %d errors)%n", r.get("opsPerSecond"),
-            total.getTotalCount(), errors.get());
-        out.printf("  latency ms  p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", r.get("p50Ms"),
-            r.get("p99Ms"), r.get("p999Ms"), r.get("maxMs"));
-      }
-      return errors.get() == 0 ? Main.OK : Main.UNAVAILABLE;
+      runClients(dkv, value, endNanos, stats, 0, () -> progress(stats, startNanos, endNanos, err));
+      stats.roll();
+      Map<String, Object> r = report(stats, (System.nanoTime() - startNanos) / 1e9);
+      print(r, out, err);
+      return stats.failedTotal().getTotalCount() == 0 ? Main.OK : Main.UNAVAILABLE;
     }
   }
 
-  /** Runs the clients until {@code endNanos} and waits for them, recording nothing else. */
-  private void runClients(DkvClient dkv, byte[] value, long endNanos, Recorder recorder, AtomicLong errors) {
+  /**
+   * Runs the clients until {@code endNanos} on virtual threads, seeds counting away from
+   * {@code firstSeed}, while {@code meanwhile} runs on this thread; returns when all are done.
+   */
+  private void runClients(DkvClient dkv, byte[] value, long endNanos, BenchStats stats, long firstSeed,
+                          Runnable meanwhile) {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int c = 0; c < clients; c++) {
-        long seed = -1 - c;
-        pool.execute(() -> loop(dkv, seed, value, endNanos, recorder, errors));
+        long seed = firstSeed < 0 ? firstSeed - c : firstSeed + c;
+        pool.execute(() -> loop(dkv, seed, value, endNanos, stats));
       }
+      meanwhile.run();
     }
   }
 
-  private void loop(DkvClient dkv, long seed, byte[] value, long endNanos, Recorder recorder,
-                    AtomicLong errors) {
+  /** Prints a line a second until {@code endNanos} (none with --json). */
+  private void progress(BenchStats stats, long startNanos, long endNanos, PrintWriter err) {
+    long lastNanos = startNanos;
+    while (System.nanoTime() < endNanos) {
+      long wakeNanos = Math.min(endNanos, lastNanos + 1_000_000_000L);
+      LockSupport.parkNanos(Math.max(1, wakeNanos - System.nanoTime())); // pacing the display only
+      BenchStats.Interval interval = stats.roll();
+      long now = System.nanoTime();
+      if (!client.json) {
+        err.printf("\r[%3ds] %8.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  errors %d   ",
+            (now - startNanos) / 1_000_000_000L, interval.ok().getTotalCount() * 1e9 / (now - lastNanos),
+            interval.ok().getValueAtPercentile(50) / 1000.0, interval.ok().getValueAtPercentile(99) / 1000.0,
+            stats.failedTotal().getTotalCount());
+        err.flush();
+      }
+      lastNanos = now;
+    }
+  }
+
+  private void loop(DkvClient dkv, long seed, byte[] value, long endNanos, BenchStats stats) {
     SplittableRandom random = new SplittableRandom(seed);
     while (System.nanoTime() < endNanos) {
       byte[] key = key(random.nextInt(keys));
       boolean put = op == Op.put || (op == Op.mixed && random.nextBoolean());
-      long start = System.nanoTime();
-      try {
-        if (put) {
-          dkv.put(key, value);
-        } else {
-          dkv.get(key);
-        }
-        recorder.recordValue((System.nanoTime() - start) / 1000);
-      } catch (DkvException e) {
-        errors.incrementAndGet();
-      }
+      stats.time(put ? () -> dkv.put(key, value) : () -> dkv.get(key));
+    }
+  }
+
+  private Map<String, Object> report(BenchStats stats, double seconds) {
+    Histogram ok = stats.okTotal();
+    Histogram failed = stats.failedTotal();
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("op", op.name());
+    r.put("routing", client.routing.name().toLowerCase(Locale.ROOT));
+    r.put("clients", clients);
+    r.put("valueSize", valueSize);
+    r.put("keys", keys);
+    r.put("seconds", Math.round(seconds * 10) / 10.0);
+    r.put("ops", ok.getTotalCount());
+    r.put("opsPerSecond", Math.round(ok.getTotalCount() / seconds));
+    r.put("p50Ms", ok.getValueAtPercentile(50) / 1000.0);
+    r.put("p99Ms", ok.getValueAtPercentile(99) / 1000.0);
+    r.put("p999Ms", ok.getValueAtPercentile(99.9) / 1000.0);
+    r.put("maxMs", ok.getMaxValue() / 1000.0);
+    r.put("errors", failed.getTotalCount());
+    r.put("errorP50Ms", failed.getValueAtPercentile(50) / 1000.0);
+    r.put("errorP99Ms", failed.getValueAtPercentile(99) / 1000.0);
+    r.put("errorMaxMs", failed.getMaxValue() / 1000.0);
+    if (stats.firstError() != null) {
+      r.put("firstError", stats.firstError());
+    }
+    return r;
+  }
+
+  private void print(Map<String, Object> r, PrintWriter out, PrintWriter err) {
+    if (client.json) {
+      out.println(Json.of(r));
+      return;
+    }
+    err.println();
+    out.printf("%s %s, %d clients, %d-byte values, %d keys, %.1f s%n", op, r.get("routing"),
+        clients, valueSize, keys, r.get("seconds"));
+    out.printf("  throughput  %d ops/s (%d ops, %d errors)%n", r.get("opsPerSecond"), r.get("ops"),
+        r.get("errors"));
+    out.printf("  latency ms  p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", r.get("p50Ms"),
+        r.get("p99Ms"), r.get("p999Ms"), r.get("maxMs"));
+    if (r.containsKey("firstError")) {
+      out.printf("  errors ms   p50 %.2f  p99 %.2f  max %.2f; the first: %s%n", r.get("errorP50Ms"),
+          r.get("errorP99Ms"), r.get("errorMaxMs"), r.get("firstError"));
     }
   }
 
@@ -182,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static byte[] key(int k) {
-    return ("bench-" + k).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return ("bench-" + k).getBytes(StandardCharsets.UTF_8);
   }
 
   private void validate() {

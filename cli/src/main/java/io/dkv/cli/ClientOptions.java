@@ -33,15 +33,25 @@ final class ClientOptions {
     return env != null && !env.isBlank() ? env : DEFAULT_CLUSTER;
   }
 
+  /**
+   * A client for the cluster. Empty parts of the endpoint list ({@code a,,b}, a trailing comma)
+   * are skipped; a list without any endpoint is a usage error.
+   */
   DkvClient connect() {
     if (!(timeoutSeconds > 0) || timeoutSeconds > 3600) {
       throw new IllegalArgumentException("--timeout must be between 0 and 3600 seconds, got " + timeoutSeconds);
     }
-    return DkvClient.builder()
-        .endpoints(clusterOrDefault())
-        .routing(routing)
-        .requestTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
-        .build();
+    String endpoints = clusterOrDefault();
+    try {
+      return DkvClient.builder()
+          .endpoints(endpoints)
+          .routing(routing)
+          .requestTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
+          .build();
+    } catch (IllegalArgumentException e) { // the timeout is checked above: this is the endpoint list
+      String source = cluster != null ? "--cluster" : "DKV_CLUSTER";
+      throw new IllegalArgumentException(source + " '" + endpoints + "': " + e.getMessage(), e);
+    }
   }
 
   /** Accepts routing names in any case. */

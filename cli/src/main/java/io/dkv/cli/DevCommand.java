@@ -3,19 +3,22 @@ package io.dkv.cli;
 import io.dkv.client.DkvClient;
 import io.dkv.client.DkvException;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "dev", description = "Run a local cluster: N server processes on 127.0.0.1, "
-    + "until Ctrl-C or SIGTERM. A second run reuses the data.")
+    + "until Ctrl-C or SIGTERM. A second run reuses the data. If a node crashes, stops the others "
+    + "and exits with code 3.")
 final class DevCommand implements Callable<Integer> {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -44,8 +47,8 @@ final class DevCommand implements Callable<Integer> {
     }
     String memberList = String.join(",", members);
     Files.createDirectories(dir);
-    List<Process> processes = new ArrayList<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(processes), "dkv-dev-stop"));
+    DevNodes servers = new DevNodes();
+    Runtime.getRuntime().addShutdownHook(new Thread(servers::stopAll, "dkv-dev-stop"));
     for (int i = 1; i <= nodes; i++) {
       Path log = dir.resolve("n" + i + ".log");
       ProcessBuilder pb = new ProcessBuilder(javaCommand("server", "--node-id", "n" + i,
@@ -53,10 +56,10 @@ final class DevCommand implements Callable<Integer> {
           "--members", memberList))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      processes.add(pb.start());
+      servers.start("n" + i, pb);
     }
     String endpoints = String.join(",", members.stream().map(m -> m.substring(m.indexOf('@') + 1)).toList());
-    awaitServing(processes, endpoints);
+    awaitServing(servers.nodes(), endpoints);
     System.out.println("dkv dev cluster: " + nodes + " nodes, data and logs in " + dir.toAbsolutePath());
     for (String m : members) {
       System.out.println("  " + m);
@@ -68,23 +71,33 @@ final class DevCommand implements Callable<Integer> {
     System.out.println("  ./dkv get greeting" + cluster);
     System.out.println("  ./dkv status --cluster " + endpoints);
     System.out.println("Ctrl-C stops the cluster.");
-    for (Process p : processes) {
-      int code = p.waitFor();
-      if (code != 0 && code != 143) {
-        System.err.println("dkv dev: a node exited with code " + code + "; see its log in " + dir);
-      }
-    }
-    return Main.OK;
+    return awaitNodes(servers, System.err);
   }
 
-  private void awaitServing(List<Process> processes, String endpoints) throws InterruptedException {
+  /**
+   * Waits for the nodes. When one crashes (exits on its own rather than by Ctrl-C or SIGTERM),
+   * says which and stops the others: exit code 3. Otherwise exit code 0.
+   */
+  int awaitNodes(DevNodes servers, PrintStream err) throws InterruptedException {
+    Optional<DevNodes.Crash> crash = servers.awaitCrash();
+    if (crash.isEmpty()) {
+      return Main.OK;
+    }
+    String node = crash.get().name();
+    err.println("dkv dev: node " + node + " exited on its own with code " + crash.get().exitCode()
+        + "; see " + dir.resolve(node + ".log") + ". Stopping the other nodes.");
+    servers.stopAll();
+    return Main.UNAVAILABLE;
+  }
+
+  private void awaitServing(List<DevNodes.Node> started, String endpoints) throws InterruptedException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     try (DkvClient probe = DkvClient.builder().endpoints(endpoints)
         .requestTimeout(Duration.ofSeconds(1)).build()) {
-      for (int i = 0; i < processes.size(); i++) {
+      for (int i = 0; i < started.size(); i++) {
         InetSocketAddress a = new InetSocketAddress("127.0.0.1", basePort + i + 1);
         while (true) {
-          if (!processes.get(i).isAlive()) {
+          if (!started.get(i).process().isAlive()) {
             throw new IllegalStateException("node n" + (i + 1) + " exited during start-up; see "
                 + dir.resolve("n" + (i + 1) + ".log"));
           }
@@ -96,24 +109,9 @@ final class DevCommand implements Callable<Integer> {
               throw new IllegalStateException("node n" + (i + 1) + " did not serve within "
                   + START_TIMEOUT.toSeconds() + " s; see " + dir.resolve("n" + (i + 1) + ".log"));
             }
-            processes.get(i).waitFor(100, TimeUnit.MILLISECONDS); // poll interval, ends early if it dies
+            started.get(i).process().waitFor(100, TimeUnit.MILLISECONDS); // poll interval, ends early if it dies
           }
         }
-      }
-    }
-  }
-
-  private static void stopAll(List<Process> processes) {
-    for (Process p : processes) {
-      p.destroy(); // SIGTERM: each node closes RocksDB cleanly
-    }
-    for (Process p : processes) {
-      try {
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
     }
   }

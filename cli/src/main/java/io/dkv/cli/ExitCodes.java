@@ -6,13 +6,15 @@ import io.dkv.client.DkvUnavailableException;
 import io.dkv.client.InvalidRequestException;
 import io.dkv.client.KeyNotFoundException;
 import io.dkv.server.ConfigException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /** Maps what went wrong to the documented exit codes. */
 final class ExitCodes {
   private ExitCodes() {}
 
   static int of(Throwable e) {
-    return switch (e) {
+    return switch (unwrap(e)) {
       case ConditionFailedException c -> Main.NOT_FOUND_OR_CONDITION;
       case KeyNotFoundException k -> Main.NOT_FOUND_OR_CONDITION;
       case DkvUnavailableException u -> Main.UNAVAILABLE;
@@ -25,6 +27,16 @@ final class ExitCodes {
   }
 
   static String message(Throwable e) {
-    return e.getMessage() != null ? e.getMessage() : e.toString();
+    Throwable t = unwrap(e);
+    return t.getMessage() != null ? t.getMessage() : t.toString();
+  }
+
+  /** The failure itself, out of the wrappers that futures put around it. */
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 }

@@ -1,5 +1,6 @@
 package io.dkv.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,7 +24,14 @@ public final class Main {
   }
 
   static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with {@code out} and {@code err} for the commands' own output. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
     return new CommandLine(new Main())
+        .setOut(out)
+        .setErr(err)
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("dkv: " + ExitCodes.message(e));
           return ExitCodes.of(e);

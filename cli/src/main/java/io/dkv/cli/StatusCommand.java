@@ -39,19 +39,18 @@ final class StatusCommand extends DataCommand {
     return r;
   }
 
+  /** The first endpoint that answers; {@link ClientOptions#connect} made sure there is one. */
   private StatusResponse firstReachable(DkvClient dkv) {
     DkvException last = null;
-    for (String endpoint : client.clusterOrDefault().split(",")) {
-      String e = endpoint.trim();
-      int colon = e.lastIndexOf(':');
+    for (InetSocketAddress endpoint : dkv.endpoints()) {
       try {
-        return dkv.status(new InetSocketAddress(e.substring(0, colon), Integer.parseInt(e.substring(colon + 1))));
-      } catch (DkvException ex) {
-        last = ex;
+        return dkv.status(endpoint);
+      } catch (DkvException e) {
+        last = e;
       }
     }
     throw new DkvUnavailableException("no node of " + client.clusterOrDefault() + " answered: "
-        + (last == null ? "no endpoints" : last.getMessage()), last);
+        + last.getMessage(), last);
   }
 
   @Override

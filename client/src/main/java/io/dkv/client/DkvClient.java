@@ -1,5 +1,7 @@
 package io.dkv.client;
 
+import io.dkv.client.internal.Failures;
+import io.dkv.client.internal.Failures.WriteOutcome;
 import io.dkv.client.internal.IterativeRouter;
 import io.dkv.client.internal.RecursiveRouter;
 import io.dkv.client.internal.RetryingCaller;
@@ -15,7 +17,6 @@ import io.dkv.protocol.MessageCodec;
 import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
 import io.dkv.rpc.RpcClient;
-import io.dkv.rpc.RpcException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -39,7 +39,9 @@ import java.util.concurrent.ExecutionException;
  * <p>Every call has a synchronous and a {@code CompletableFuture} form. Retryable failures (a lock
  * conflict with a concurrent writer, a timeout, an unreachable node, a stale partition map) are
  * retried with backoff under the same request id until the request timeout, so a write is applied
- * at most once. What is left surfaces as a {@link DkvException} subclass.
+ * at most once. Each attempt waits at most the attempt timeout, so a node that hangs costs one
+ * attempt and the next goes to another node. What is left surfaces as a {@link DkvException}
+ * subclass; for a write its message says whether the write may have been applied.
  */
 public final class DkvClient implements AutoCloseable {
   private final String namespace;
@@ -47,19 +49,26 @@ public final class DkvClient implements AutoCloseable {
   private final Router router;
   private final RetryingCaller caller;
   private final Duration timeout;
+  private final List<InetSocketAddress> endpoints;
 
-  private DkvClient(Builder b) {
+  private DkvClient(Builder b, Duration attemptTimeout) {
     this.namespace = b.namespace;
     this.timeout = b.timeout;
+    this.endpoints = List.copyOf(b.endpoints);
     this.rpc = RpcClient.builder().build();
     this.router = b.routing == Routing.ITERATIVE
-        ? new IterativeRouter(rpc, b.endpoints, b.timeout)
-        : new RecursiveRouter(b.endpoints);
-    this.caller = new RetryingCaller(rpc, router, b.timeout);
+        ? new IterativeRouter(rpc, endpoints, attemptTimeout)
+        : new RecursiveRouter(endpoints);
+    this.caller = new RetryingCaller(rpc, router, b.timeout, attemptTimeout);
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The nodes this client starts from, in the order given to the builder. */
+  public List<InetSocketAddress> endpoints() {
+    return endpoints;
   }
 
   // ---- async API -------------------------------------------------------------------------------
@@ -75,7 +84,8 @@ public final class DkvClient implements AutoCloseable {
           return r.found() ? Optional.of(new Versioned(r.value().unsafeArray(), r.version()))
                            : Optional.<Versioned>empty();
         })
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, k)));
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+            Failures.toDkvException(e, k, WriteOutcome.NOT_A_WRITE)));
   }
 
   /** Writes the value, replacing any; returns the key's new version. */
@@ -104,11 +114,12 @@ public final class DkvClient implements AutoCloseable {
     return write(key, new Mutation.CompareAndSet(expectedVersion, Bytes.copyOf(value)));
   }
 
-  /** Asks one node how it is doing. */
+  /** Asks one node how it is doing; one attempt, for at most the request timeout. */
   public CompletableFuture<StatusResponse> statusAsync(InetSocketAddress node) {
     return rpc.call(node, Procedure.STATUS.id(), MessageCodec.encode(new StatusRequest()), timeout)
         .thenApply(b -> (StatusResponse) MessageCodec.decodeResponse(Procedure.STATUS, b))
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, null)));
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+            Failures.toDkvException(e, null, WriteOutcome.NOT_A_WRITE)));
   }
 
   private CompletableFuture<Long> write(byte[] key, Mutation mutation) {
@@ -125,7 +136,9 @@ public final class DkvClient implements AutoCloseable {
             case NOT_FOUND -> throw new KeyNotFoundException("key " + k + " does not exist");
           };
         })
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e, k)));
+        // The caller's failures are DkvExceptions already; anything else came after a reply.
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+            Failures.toDkvException(e, k, WriteOutcome.UNKNOWN)));
   }
 
   private static String describe(Mutation m, Bytes key, long current) {
@@ -134,28 +147,6 @@ public final class DkvClient implements AutoCloseable {
           + c.expectedVersion() + (current == 0 ? " (absent)" : "");
       default -> "key " + key + " already holds a different value (version " + current + ")";
     };
-  }
-
-  private static Throwable translate(Throwable e, Bytes key) {
-    Throwable t = e;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof DkvException) {
-      return t;
-    }
-    String what = key == null ? "" : " (key " + key + ")";
-    if (t instanceof RpcException re) {
-      return switch (re.code()) {
-        case TIMEOUT, LOCK_CONFLICT -> new DkvTimeoutException(re.getMessage() + what
-            + "; the outcome of a write is unknown", re);
-        case UNAVAILABLE, BUSY, STALE_EPOCH, NOT_REPLICA -> new DkvUnavailableException(
-            re.getMessage() + what, re);
-        case INVALID_ARGUMENT -> new InvalidRequestException(re.getMessage() + what);
-        default -> new DkvException(re.code() + ": " + re.getMessage() + what, re);
-      };
-    }
-    return new DkvUnavailableException("request failed" + what + ": " + t, t);
   }
 
   // ---- sync API --------------------------------------------------------------------------------
@@ -229,10 +220,13 @@ public final class DkvClient implements AutoCloseable {
 
   /** Configures a {@link DkvClient}. */
   public static final class Builder {
+    private static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
     private final List<InetSocketAddress> endpoints = new ArrayList<>();
     private Routing routing = Routing.RECURSIVE;
     private String namespace = "default";
     private Duration timeout = Duration.ofSeconds(10);
+    /** Null until set: then the default, capped at the request timeout. */
+    private Duration attemptTimeout;
 
     private Builder() {}
 
@@ -273,18 +267,39 @@ public final class DkvClient implements AutoCloseable {
 
     /** How long one call may take, retries included (default 10 s). */
     public Builder requestTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("request timeout must be positive, got " + timeout);
-      }
+      requirePositive("request", timeout);
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long one attempt may wait for its node before the call moves on to another (default
+     * 1 s, or the request timeout if that is shorter). Must not exceed the request timeout.
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      requirePositive("attempt", attemptTimeout);
+      this.attemptTimeout = attemptTimeout;
       return this;
     }
 
     public DkvClient build() {
       if (endpoints.isEmpty()) {
-        throw new IllegalArgumentException("no endpoints: give at least one HOST:PORT of a dkv node");
+        throw new IllegalArgumentException("no endpoints: give at least one dkv node as "
+            + "HOST:PORT[,HOST:PORT...] (example: 127.0.0.1:7401)");
       }
-      return new DkvClient(this);
+      if (attemptTimeout != null && attemptTimeout.compareTo(timeout) > 0) {
+        throw new IllegalArgumentException("attempt timeout " + attemptTimeout
+            + " must not exceed the request timeout " + timeout);
+      }
+      Duration attempt = attemptTimeout != null ? attemptTimeout
+          : DEFAULT_ATTEMPT_TIMEOUT.compareTo(timeout) < 0 ? DEFAULT_ATTEMPT_TIMEOUT : timeout;
+      return new DkvClient(this, attempt);
+    }
+
+    private static void requirePositive(String what, Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " timeout must be positive, got " + d);
+      }
     }
   }
 }

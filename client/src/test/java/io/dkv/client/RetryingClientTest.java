@@ -1,10 +1,11 @@
 package io.dkv.client;
 
+import static io.dkv.client.ScriptedServers.endpoint;
+import static io.dkv.client.ScriptedServers.mapOnto;
+import static io.dkv.client.ScriptedServers.written;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dkv.protocol.ClientMessage.Member;
-import io.dkv.protocol.ClientMessage.PartitionMapResponse;
 import io.dkv.protocol.ClientMessage.WriteResponse;
 import io.dkv.protocol.ClientMessage.WriteStatus;
 import io.dkv.protocol.ErrorCode;
@@ -26,22 +27,16 @@ import org.junit.jupiter.api.Test;
  * non-retryable ones surface as typed exceptions, and a stale map is fetched again.
  */
 class RetryingClientTest {
-  private final List<RpcServer> servers = new ArrayList<>();
+  private final ScriptedServers servers = new ScriptedServers();
   private final List<Long> putRequestIds = Collections.synchronizedList(new ArrayList<>());
 
   @AfterEach
-  void stop() {
-    servers.forEach(RpcServer::close);
+  void stop() throws Exception {
+    servers.close();
   }
 
   private RpcServer serve(RpcServer.Builder b) throws InterruptedException {
-    RpcServer s = b.listen("127.0.0.1", 0).build().start();
-    servers.add(s);
-    return s;
-  }
-
-  private static String endpoint(RpcServer s) {
-    return "127.0.0.1:" + s.localAddress().getPort();
+    return servers.serve(b);
   }
 
   @Test
@@ -52,7 +47,7 @@ class RetryingClientTest {
       return switch (calls.incrementAndGet()) {
         case 1 -> CompletableFuture.failedFuture(new RpcException(ErrorCode.LOCK_CONFLICT, "locked"));
         case 2 -> CompletableFuture.failedFuture(new RpcException(ErrorCode.TIMEOUT, "slow"));
-        default -> CompletableFuture.completedFuture(MessageCodec.encode(new WriteResponse(WriteStatus.OK, 7)));
+        default -> written(7);
       };
     }));
     try (DkvClient dkv = DkvClient.builder().endpoints(endpoint(s)).build()) {
@@ -84,13 +79,15 @@ class RetryingClientTest {
   }
 
   @Test
-  void retriesStopAtTheRequestTimeoutWithOutcomeUnknown() throws Exception {
+  void retriesStopAtTheRequestTimeoutAndALockedKeyWasNotWritten() throws Exception {
+    // Every attempt got a definite refusal, so the write certainly was not applied.
     RpcServer s = serve(RpcServer.builder().handle(Procedure.PUT.id(), (ctx, body) ->
         CompletableFuture.failedFuture(new RpcException(ErrorCode.LOCK_CONFLICT, "locked"))));
     try (DkvClient dkv = DkvClient.builder().endpoints(endpoint(s))
         .requestTimeout(Duration.ofMillis(300)).build()) {
       assertThatThrownBy(() -> dkv.put("k", "v")).isInstanceOf(DkvTimeoutException.class)
-          .hasMessageContaining("outcome of a write is unknown");
+          .hasMessageContaining("locked").hasMessageContaining("the write was not applied")
+          .hasMessageNotContaining("unknown");
     }
   }
 
@@ -102,17 +99,11 @@ class RetryingClientTest {
     self[0] = serve(RpcServer.builder()
         .handle(Procedure.PARTITION_MAP.id(), (ctx, body) -> {
           mapFetches.incrementAndGet();
-          int port = self[0].localAddress().getPort();
-          List<int[]> replicas = new ArrayList<>();
-          for (int p = 0; p < 8; p++) {
-            replicas.add(new int[] {0});
-          }
-          return CompletableFuture.completedFuture(MessageCodec.encode(new PartitionMapResponse(
-              mapFetches.get(), List.of(new Member("n1", "127.0.0.1", port)), replicas)));
+          return CompletableFuture.completedFuture(mapOnto(self[0].localAddress(), mapFetches.get(), 8));
         })
         .handle(Procedure.PUT.id(), (ctx, body) -> puts.incrementAndGet() == 1
             ? CompletableFuture.failedFuture(new RpcException(ErrorCode.STALE_EPOCH, "epoch 2 is current"))
-            : CompletableFuture.completedFuture(MessageCodec.encode(new WriteResponse(WriteStatus.OK, 1)))));
+            : written(1)));
     try (DkvClient dkv = DkvClient.builder().endpoints(endpoint(self[0])).routing(Routing.ITERATIVE).build()) {
       assertThat(dkv.put("k", "v")).isEqualTo(1);
     }

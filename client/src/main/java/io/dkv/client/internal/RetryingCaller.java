@@ -1,16 +1,20 @@
 package io.dkv.client.internal;
 
+import io.dkv.client.DkvException;
+import io.dkv.client.internal.Failures.WriteOutcome;
+import io.dkv.client.internal.Router.Target;
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.Procedure;
 import io.dkv.rpc.RpcClient;
 import io.dkv.rpc.RpcException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 
 /**
@@ -18,69 +22,166 @@ import java.util.function.LongFunction;
  * stale map, busy) with exponential backoff and jitter until the request's deadline. Every attempt
  * carries the same request id, so the cluster applies a write at most once however often it is
  * retried.
+ *
+ * <p>Each attempt gets at most the attempt timeout, so a node that accepts the request and never
+ * answers (stopped process, partition) costs one attempt, not the whole request: it is marked
+ * unreachable in the router and the next attempt goes elsewhere.
  */
 public final class RetryingCaller {
   private static final long MIN_BACKOFF_MILLIS = 2;
   private static final long MAX_BACKOFF_MILLIS = 200;
+  /** How long past the deadline a call may stay incomplete before the backstop fails it. */
+  static final long BACKSTOP_SLACK_MILLIS = 500;
 
   private final RpcClient rpc;
   private final Router router;
-  private final Duration timeout;
+  private final Duration requestTimeout;
+  private final Duration attemptTimeout;
 
-  public RetryingCaller(RpcClient rpc, Router router, Duration timeout) {
+  /**
+   * @param requestTimeout how long one call may take, retries included
+   * @param attemptTimeout how long one attempt may take; at most {@code requestTimeout}
+   */
+  public RetryingCaller(RpcClient rpc, Router router, Duration requestTimeout, Duration attemptTimeout) {
+    if (attemptTimeout.compareTo(requestTimeout) > 0) {
+      throw new IllegalArgumentException("attempt timeout " + attemptTimeout
+          + " exceeds the request timeout " + requestTimeout);
+    }
     this.rpc = rpc;
     this.router = router;
-    this.timeout = timeout;
+    this.requestTimeout = requestTimeout;
+    this.attemptTimeout = attemptTimeout;
   }
 
   /**
+   * Never blocks, and the returned future always completes, at the latest shortly after the
+   * request timeout.
+   *
    * @param body the request body for a given map epoch (it changes when the map is refreshed)
-   * @return the response body; fails with the last {@link RpcException} when retries run out
+   * @return the response body; fails with a {@link io.dkv.client.DkvException} that says what
+   *     went wrong and, for a write, whether it may have been applied
    */
   public CompletableFuture<byte[]> call(Procedure procedure, String namespace, Bytes key,
                                         boolean write, LongFunction<byte[]> body) {
-    long requestId = rpc.newRequestId();
-    long deadlineNanos = System.nanoTime() + timeout.toNanos();
-    CompletableFuture<byte[]> result = new CompletableFuture<>();
-    attempt(procedure, namespace, key, write, body, requestId, deadlineNanos, 0, result);
-    return result;
+    Call call = new Call(procedure, namespace, key, write, body, rpc.newRequestId(),
+        System.nanoTime() + requestTimeout.toNanos());
+    call.attempt(0);
+    return call.result
+        .orTimeout(requestTimeout.toMillis() + BACKSTOP_SLACK_MILLIS, TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(call.failure(e)));
   }
 
-  private void attempt(Procedure procedure, String namespace, Bytes key, boolean write,
-                       LongFunction<byte[]> body, long requestId, long deadlineNanos, int attempt,
-                       CompletableFuture<byte[]> result) {
-    router.route(namespace, key, write).thenCompose(target -> {
-      long remainingNanos = deadlineNanos - System.nanoTime();
+  /** One call's attempts. Attempts run one after another, each on whichever thread ended the last. */
+  private final class Call {
+    private final Procedure procedure;
+    private final String namespace;
+    private final Bytes key;
+    private final boolean write;
+    private final LongFunction<byte[]> body;
+    private final long requestId;
+    private final long deadlineNanos;
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    /** Some attempt was sent and got no definite answer. Invariant: once true, stays true. */
+    private volatile boolean mayHaveRun;
+    /** No attempt is in flight or will start: the attempts ended the call, not the backstop. */
+    private volatile boolean attemptsEnded;
+
+    Call(Procedure procedure, String namespace, Bytes key, boolean write, LongFunction<byte[]> body,
+         long requestId, long deadlineNanos) {
+      this.procedure = procedure;
+      this.namespace = namespace;
+      this.key = key;
+      this.write = write;
+      this.body = body;
+      this.requestId = requestId;
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    void attempt(int attempt) {
+      if (result.isDone()) {
+        return; // the backstop ended the call
+      }
+      try {
+        long remainingNanos = Math.max(0, deadlineNanos - System.nanoTime());
+        router.route(namespace, key, write)
+            .orTimeout(remainingNanos, TimeUnit.NANOSECONDS) // a map fetch must not outlive the call
+            .thenCompose(this::send)
+            .whenComplete((bytes, err) -> onAttemptEnded(attempt, bytes, err));
+      } catch (RuntimeException e) { // a bug in a router or encoder must still end the call
+        end(null, e);
+      }
+    }
+
+    private CompletableFuture<byte[]> send(Target target) {
+      long now = System.nanoTime();
+      long remainingNanos = deadlineNanos - now;
       if (remainingNanos <= 0) {
         throw new RpcException(ErrorCode.TIMEOUT, "deadline passed before the request could be sent");
       }
+      long attemptNanos = Math.min(remainingNanos, attemptTimeout.toNanos());
+      long attemptDeadlineNanos = now + attemptNanos;
       return rpc.call(target.address(), procedure.id(), requestId, body.apply(target.epoch()),
-              Duration.ofNanos(remainingNanos))
+              Duration.ofNanos(attemptNanos))
           .whenComplete((ok, err) -> {
-            if (err != null && code(err) == ErrorCode.UNAVAILABLE) {
-              router.unreachable(target.address());
+            if (err != null) {
+              onAttemptFailed(target.address(), code(err), attemptDeadlineNanos);
             }
           });
-    }).whenComplete((bytes, err) -> {
-      if (err == null) {
-        result.complete(bytes);
-        return;
+    }
+
+    private void onAttemptFailed(InetSocketAddress address, ErrorCode code, long attemptDeadlineNanos) {
+      if (code == ErrorCode.TIMEOUT) {
+        mayHaveRun = true; // sent (or a node says its outcome is unknown): it may have run
       }
-      Throwable cause = unwrap(err);
-      ErrorCode code = code(cause);
+      boolean attemptTimedOut = code == ErrorCode.TIMEOUT && System.nanoTime() - attemptDeadlineNanos >= 0;
+      if (code == ErrorCode.UNAVAILABLE || attemptTimedOut) {
+        router.unreachable(address);
+      }
+    }
+
+    private void onAttemptEnded(int attempt, byte[] bytes, Throwable err) {
+      try {
+        if (err == null) {
+          end(bytes, null);
+        } else {
+          retryOrFail(attempt, err);
+        }
+      } catch (RuntimeException e) {
+        end(null, e);
+      }
+    }
+
+    private void retryOrFail(int attempt, Throwable err) {
+      ErrorCode code = code(err);
       if (code == ErrorCode.STALE_EPOCH || code == ErrorCode.NOT_REPLICA) {
         router.invalidate();
       }
       long backoffMillis = backoffMillis(attempt);
       boolean timeLeft = System.nanoTime() + backoffMillis * 1_000_000 < deadlineNanos;
       if (code != null && code.retryable() && timeLeft) {
-        Executor later = CompletableFuture.delayedExecutor(backoffMillis, TimeUnit.MILLISECONDS);
-        later.execute(() -> attempt(procedure, namespace, key, write, body, requestId,
-            deadlineNanos, attempt + 1, result));
+        CompletableFuture.delayedExecutor(backoffMillis, TimeUnit.MILLISECONDS)
+            .execute(() -> attempt(attempt + 1));
       } else {
-        result.completeExceptionally(cause);
+        end(null, err);
       }
-    });
+    }
+
+    private void end(byte[] bytes, Throwable err) {
+      attemptsEnded = true;
+      if (err == null) {
+        result.complete(bytes);
+      } else {
+        result.completeExceptionally(Failures.unwrap(err));
+      }
+    }
+
+    /** The exception the caller sees; the backstop may have ended the call mid-attempt. */
+    DkvException failure(Throwable e) {
+      WriteOutcome outcome = !write ? WriteOutcome.NOT_A_WRITE
+          : mayHaveRun || !attemptsEnded ? WriteOutcome.UNKNOWN
+          : WriteOutcome.NOT_APPLIED;
+      return Failures.toDkvException(e, key, outcome);
+    }
   }
 
   private static long backoffMillis(int attempt) {
@@ -88,19 +189,14 @@ public final class RetryingCaller {
     return ThreadLocalRandom.current().nextLong(MIN_BACKOFF_MILLIS, cap + 1);
   }
 
-  static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
   /** The error code of a failure; transport failures without a code count as UNAVAILABLE. */
   private static ErrorCode code(Throwable t) {
-    t = unwrap(t);
-    if (t instanceof RpcException re) {
-      return re.code();
-    }
-    return t instanceof java.io.IOException ? ErrorCode.UNAVAILABLE : null;
+    t = Failures.unwrap(t);
+    return switch (t) {
+      case RpcException re -> re.code();
+      case IOException io -> ErrorCode.UNAVAILABLE;
+      case TimeoutException te -> ErrorCode.TIMEOUT;
+      default -> null;
+    };
   }
 }
