@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -48,6 +49,8 @@ final class SyncStage implements AutoCloseable {
   private final Consumer<Throwable> onFailure;
   private final BlockingQueue<Output> queue = new ArrayBlockingQueue<>(CAPACITY);
   private final Thread thread;
+  /** Outputs submitted and not yet dispatched. */
+  private final AtomicInteger unfinished = new AtomicInteger();
   private final AtomicLong dispatchFailures = new AtomicLong();
   /** Guarded by {@code this}: when the last warning was logged and how many failures it covered. */
   private long lastWarningNanos;
@@ -72,7 +75,16 @@ final class SyncStage implements AutoCloseable {
 
   /** Queues an output; blocks while the stage is {@link #CAPACITY} outputs behind (back-pressure). */
   void submit(Output out) throws InterruptedException {
+    unfinished.incrementAndGet();
     queue.put(out);
+  }
+
+  /**
+   * Whether every output submitted so far has been synced and dispatched. Only the submitting
+   * thread may act on a true answer: nothing else can make the stage busy again.
+   */
+  boolean idle() {
+    return unfinished.get() == 0;
   }
 
   /**
@@ -126,6 +138,7 @@ final class SyncStage implements AutoCloseable {
           storage.sync();
         }
         batch.forEach(this::dispatch);
+        unfinished.addAndGet(-batch.size());
         batch.clear();
       }
     } catch (InterruptedException e) {
