@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dkv", mixinStandardHelpOptions = true, version = "dkv 0.1.0",
     description = "A distributed, replicated key-value store with two-phase commit.",
     subcommands = {ServerCommand.class, DevCommand.class, PutCommand.class, GetCommand.class,
-        DeleteCommand.class, CasCommand.class, StatusCommand.class, BenchCommand.class,
+        DeleteCommand.class, CasCommand.class, StatusCommand.class, BenchCommand.class, TortureCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:not found, or the condition failed",
@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
 public final class Main {
   public static final int OK = 0;
   public static final int NOT_FOUND_OR_CONDITION = 1;
+  /** dkv torture: the run completed and one of its checks failed. */
+  public static final int CHECK_FAILED = 1;
   public static final int USAGE = 2;
   public static final int UNAVAILABLE = 3;
 

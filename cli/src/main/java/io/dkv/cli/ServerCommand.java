@@ -3,6 +3,7 @@ package io.dkv.cli;
 import io.dkv.server.ConfigException;
 import io.dkv.server.DkvNode;
 import io.dkv.server.MemberAddress;
+import io.dkv.server.NodeClock;
 import io.dkv.server.NodeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -50,9 +51,16 @@ final class ServerCommand implements Callable<Integer> {
     int replication;
   }
 
+  @Option(names = "--test-clock-offset-file", hidden = true, paramLabel = "FILE",
+      description = "Fault injection only: offset this node's clock by the milliseconds in FILE, re-read every 100 ms.")
+  Path clockOffsetFile;
+
   @Override
   public Integer call() throws Exception {
     NodeConfig config = source.config != null ? NodeConfig.load(source.config) : fromFlags(source.flags);
+    if (clockOffsetFile != null) {
+      NodeClock.watchOffsetFile(clockOffsetFile);
+    }
     DkvNode node;
     try {
       node = DkvNode.start(config);

@@ -132,8 +132,9 @@ final class Connection {
     PendingCall call = calls.get(f.requestId());
     if (call == null || !call.sentOnCurrentChannel) {
       if (f.isError()) {
-        // One-way messages and calls that already timed out end here.
-        log.warn("server {} rejected procedure {} request {}: {}", address, f.procedureId(),
+        // One-way messages and calls that already timed out end here: routine once callers give
+        // each attempt a short deadline and the server answers the abandoned one later.
+        log.debug("server {} rejected procedure {} request {}: {}", address, f.procedureId(),
             f.requestId(), describeError(f.body()));
       }
       return;

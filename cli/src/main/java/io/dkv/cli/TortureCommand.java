@@ -1,0 +1,95 @@
+package io.dkv.cli;
+
+import io.dkv.torture.FaultKind;
+import io.dkv.torture.TortureConfig;
+import io.dkv.torture.TortureReport;
+import io.dkv.torture.TortureRun;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "torture", description = {
+    "Runs dkv servers under injected faults while clients record a history, then checks it:",
+    "linearizability per key, no lost acknowledged write, liveness after healing.",
+    "As root the nodes run in network namespaces with nftables faults; otherwise behind loopback proxies.",
+    "Exit code 0: every check passed; 1: a check failed (see DIR/summary.txt); 3: the cluster could not run."})
+final class TortureCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--minutes", paramLabel = "M", defaultValue = "1",
+      description = "How long faults are injected (decimals allowed; default ${DEFAULT-VALUE}).")
+  double minutes;
+
+  @Option(names = "--faults", paramLabel = "KIND,...", defaultValue = "partition,kill,pause,delay,skew", split = ",",
+      description = "Fault kinds to draw from: partition, kill, pause, delay, skew (default all).")
+  String[] faults;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of the fault schedule and the workload (default: random, printed).")
+  Long seed;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where to write the schedule, history, verdicts, chart and logs (default torture-out/<time>).")
+  Path out;
+
+  @Option(names = "--nodes", defaultValue = "3", description = "Server processes (default ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(names = "--clients", defaultValue = "6", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(names = "--keys", defaultValue = "6", description = "Keys they share; few keys make conflicts common (default ${DEFAULT-VALUE}).")
+  int keys;
+
+  @Option(names = "--liveness-seconds", defaultValue = "60",
+      description = "After healing, how long every key gets to become readable and writable and every lock to go (default ${DEFAULT-VALUE}).")
+  int livenessSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    TortureConfig config = config();
+    System.out.println("dkv torture: seed " + config.seed() + ", " + config.nodes() + " nodes, faults "
+        + config.faults() + " for " + config.faultTime().toSeconds() + " s; files in " + config.outDir());
+    TortureReport report;
+    try {
+      report = TortureRun.run(config);
+    } catch (IllegalStateException | java.io.IOException e) {
+      System.err.println("dkv torture: the run could not complete: " + e.getMessage());
+      return Main.UNAVAILABLE;
+    }
+    System.out.println(report.summary());
+    return report.passed() ? Main.OK : Main.CHECK_FAILED;
+  }
+
+  private TortureConfig config() throws java.io.IOException {
+    if (!(minutes > 0) || minutes > 7 * 24 * 60) {
+      throw new ParameterException(spec.commandLine(), "--minutes must be more than 0 and at most a week, got " + minutes);
+    }
+    Set<FaultKind> kinds = new LinkedHashSet<>();
+    try {
+      Arrays.stream(faults).map(String::trim).filter(s -> !s.isEmpty()).map(FaultKind::parse).forEach(kinds::add);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--faults: " + e.getMessage());
+    }
+    long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    Path dir = out != null ? out
+        : Path.of("torture-out", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    try {
+      return new TortureConfig(DevCommand.javaCommand(), nodes, clients, keys,
+          Duration.ofMillis(Math.round(minutes * 60_000)), kinds, s, dir.toAbsolutePath(),
+          Duration.ofSeconds(livenessSeconds));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.dkv.torture;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a {@link Fault} on and off on a running cluster: network faults through the
+ * {@link Network}, kills and pauses through the {@link ProcessNemesis}, clock skew by writing the
+ * offset file each server watches ({@code dkv server --test-clock-offset-file}).
+ */
+final class FaultInjector {
+  private final Network network;
+  private final ProcessNemesis processes;
+  private final List<Path> clockOffsetFiles;
+  /** Guarded by this: nodes killed or paused by a fault that has not ended yet. */
+  private final Set<Integer> killed = new HashSet<>();
+  private final Set<Integer> paused = new HashSet<>();
+
+  FaultInjector(Network network, ProcessNemesis processes, List<Path> clockOffsetFiles) {
+    this.network = network;
+    this.processes = processes;
+    this.clockOffsetFiles = List.copyOf(clockOffsetFiles);
+  }
+
+  synchronized void begin(Fault fault) {
+    switch (fault) {
+      case Fault.Split s -> network.partition(s.groups().stream().map(Set::copyOf).toList());
+      case Fault.Isolate i -> network.isolate(i.node());
+      case Fault.DropOneWay d -> network.dropOneWay(d.from(), d.to());
+      case Fault.Kill k -> {
+        processes.kill9(k.node());
+        killed.add(k.node());
+      }
+      case Fault.Pause p -> {
+        processes.pause(p.node());
+        paused.add(p.node());
+      }
+      case Fault.Delay d -> delayLinksOf(d.node(), d.millis());
+      case Fault.Skew s -> writeOffset(s.node(), s.offsetMillis());
+    }
+  }
+
+  synchronized void end(Fault fault) {
+    switch (fault) {
+      case Fault.Split s -> network.heal();
+      case Fault.Isolate i -> network.heal();
+      case Fault.DropOneWay d -> network.heal();
+      case Fault.Kill k -> restart(k.node());
+      case Fault.Pause p -> resume(p.node());
+      case Fault.Delay d -> delayLinksOf(d.node(), 0);
+      case Fault.Skew s -> writeOffset(s.node(), 0);
+    }
+  }
+
+  /** Ends every fault: the network heals, paused nodes resume, killed ones restart, clocks are true. */
+  synchronized void healAll() {
+    network.heal();
+    for (int node : List.copyOf(paused)) {
+      resume(node);
+    }
+    for (int node : List.copyOf(killed)) {
+      restart(node);
+    }
+    for (int node = 0; node < clockOffsetFiles.size(); node++) {
+      writeOffset(node, 0);
+    }
+  }
+
+  private void restart(int node) {
+    processes.restart(node);
+    killed.remove(node);
+  }
+
+  private void resume(int node) {
+    processes.resume(node);
+    paused.remove(node);
+  }
+
+  private void delayLinksOf(int node, long millis) {
+    for (int other = 0; other < network.nodeCount(); other++) {
+      if (other != node) {
+        network.delay(node, other, millis);
+        network.delay(other, node, millis);
+      }
+    }
+  }
+
+  private void writeOffset(int node, long offsetMillis) {
+    try {
+      Files.writeString(clockOffsetFiles.get(node), Long.toString(offsetMillis));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the clock offset of " + NodeIds.of(node), e);
+    }
+  }
+}
