@@ -3,6 +3,8 @@
 # put and get, 1 and 50 clients, recursive and iterative routing, each repeated REPEATS times,
 # and prints one markdown row per case with min / median / max of throughput and p99.
 #   scripts/bench-matrix.sh [SECONDS=10] [REPEATS=3]
+# With DKV_JAR=path/to/dkv.jar (and JAVA_HOME set to a JDK 21+) it runs that jar instead of ./dkv,
+# which rebuilds whenever a source changed: a fixed build can then be measured while the tree is edited.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
@@ -12,8 +14,15 @@ cluster="127.0.0.1:7701,127.0.0.1:7702,127.0.0.1:7703"
 dir="$(mktemp -d /tmp/dkv-bench.XXXXXX)"
 results="$dir/results.jsonl"
 
-./dkv --version >/dev/null # build once, before anything is timed
-./dkv dev --nodes 3 --dir "$dir/data" --base-port "$base_port" >"$dir/dev.out" 2>&1 &
+if [ -n "${DKV_JAR:-}" ]; then
+  dkv=("${JAVA_HOME:?set JAVA_HOME to a JDK 21 or newer}/bin/java" -XX:+UseZGC -Xss1m
+       --enable-native-access=ALL-UNNAMED -jar "$DKV_JAR")
+else
+  dkv=(./dkv)
+fi
+
+"${dkv[@]}" --version >/dev/null # build once, before anything is timed
+"${dkv[@]}" dev --nodes 3 --dir "$dir/data" --base-port "$base_port" >"$dir/dev.out" 2>&1 &
 dev_pid=$!
 trap 'kill -TERM "$dev_pid" 2>/dev/null; wait "$dev_pid" 2>/dev/null; rm -rf "$dir"' EXIT
 until grep -q "Ctrl-C stops" "$dir/dev.out"; do
@@ -23,13 +32,13 @@ done
 
 # Fresh JVMs run interpreted code for the first seconds: warm the whole cluster once with a mixed
 # load, then every case below still gets its own 5 s warm-up (dkv bench --warmup, default 5).
-./dkv bench --cluster "$cluster" --op mixed --clients 50 --duration 20 --warmup 0 --json >/dev/null
+"${dkv[@]}" bench --cluster "$cluster" --op mixed --clients 50 --duration 20 --warmup 0 --json >/dev/null
 
 for op in put get; do
   for clients in 1 50; do
     for routing in recursive iterative; do
       for _ in $(seq "$repeats"); do
-        ./dkv bench --cluster "$cluster" --op "$op" --clients "$clients" --routing "$routing" \
+        "${dkv[@]}" bench --cluster "$cluster" --op "$op" --clients "$clients" --routing "$routing" \
           --duration "$seconds" --keys 10000 --value-size 100 --json >>"$results"
       done
     done

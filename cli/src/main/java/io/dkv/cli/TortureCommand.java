@@ -1,6 +1,7 @@
 package io.dkv.cli;
 
 import io.dkv.torture.FaultKind;
+import io.dkv.torture.NetworkKind;
 import io.dkv.torture.TortureConfig;
 import io.dkv.torture.TortureReport;
 import io.dkv.torture.TortureRun;
@@ -42,6 +43,11 @@ final class TortureCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Where to write the schedule, history, verdicts, chart and logs (default torture-out/<time>).")
   Path out;
 
+  @Option(names = "--network", paramLabel = "auto|namespaces|proxies", defaultValue = "auto",
+      description = "namespaces: network namespaces and nftables (root only); proxies: loopback proxies; "
+          + "auto: namespaces when root (default ${DEFAULT-VALUE}).")
+  String network;
+
   @Option(names = "--nodes", defaultValue = "3", description = "Server processes (default ${DEFAULT-VALUE}).")
   int nodes;
 
@@ -58,7 +64,8 @@ final class TortureCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TortureConfig config = config();
-    System.out.println("dkv torture: seed " + config.seed() + ", " + config.nodes() + " nodes, faults "
+    System.out.println("dkv torture: seed " + config.seed() + ", " + config.nodes() + " nodes on "
+        + network + " network, faults "
         + config.faults() + " for " + config.faultTime().toSeconds() + " s; files in " + config.outDir());
     TortureReport report;
     try {
@@ -85,7 +92,7 @@ final class TortureCommand implements Callable<Integer> {
     Path dir = out != null ? out
         : Path.of("torture-out", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     try {
-      return new TortureConfig(DevCommand.javaCommand(), nodes, clients, keys,
+      return new TortureConfig(DevCommand.javaCommand(), NetworkKind.parse(network), nodes, clients, keys,
           Duration.ofMillis(Math.round(minutes * 60_000)), kinds, s, dir.toAbsolutePath(),
           Duration.ofSeconds(livenessSeconds));
     } catch (IllegalArgumentException e) {

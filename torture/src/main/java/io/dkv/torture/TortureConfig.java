@@ -14,8 +14,8 @@ import java.util.Set;
  * @param livenessLimit  after healing, the time every key gets to become readable and writable and
  *                       every lock to be released
  */
-public record TortureConfig(List<String> serverCommand, int nodes, int clients, int keys, Duration faultTime,
-                            Set<FaultKind> faults, long seed, Path outDir, Duration livenessLimit) {
+public record TortureConfig(List<String> serverCommand, NetworkKind network, int nodes, int clients, int keys,
+                            Duration faultTime, Set<FaultKind> faults, long seed, Path outDir, Duration livenessLimit) {
   public TortureConfig {
     if (serverCommand == null || serverCommand.isEmpty()) {
       throw new IllegalArgumentException("a torture run needs the command that starts a dkv process");
@@ -27,6 +27,9 @@ public record TortureConfig(List<String> serverCommand, int nodes, int clients, 
     if (faultTime.isNegative() || faultTime.isZero() || livenessLimit.isNegative() || livenessLimit.isZero()) {
       throw new IllegalArgumentException("the fault time and the liveness limit must be positive, got "
           + faultTime + " and " + livenessLimit);
+    }
+    if (network == null) {
+      throw new IllegalArgumentException("a torture run needs a network kind (auto, namespaces or proxies)");
     }
     serverCommand = List.copyOf(serverCommand);
     faults = Set.copyOf(faults);

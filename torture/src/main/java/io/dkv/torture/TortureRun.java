@@ -58,7 +58,7 @@ public final class TortureRun {
     log.info("fault schedule (replay with the same seed):\n{}", schedule.toText());
     HistoryRecorder recorder = HistoryRecorder.live();
     LatencyLog latencies = new LatencyLog();
-    try (Network network = Network.create(config.nodes());
+    try (Network network = config.network().create(config.nodes());
          ProcessNemesis processes = new ProcessNemesis(network, out.resolve("logs"))) {
       List<Path> clockOffsets = startServers(network, processes);
       String endpoints = IntStream.range(0, config.nodes())

@@ -1,0 +1,33 @@
+package io.dkv.torture;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Which {@link Network} a torture run uses. */
+public enum NetworkKind {
+  /** Network namespaces with nftables when this process may create them (root), else loopback proxies. */
+  AUTO,
+  /** Network namespaces and nftables; fails when not root. */
+  NAMESPACES,
+  /** Loopback proxies between the nodes; works for any user. */
+  PROXIES;
+
+  Network create(int nodeCount) {
+    return switch (this) {
+      case AUTO -> Network.create(nodeCount);
+      case NAMESPACES -> NamespaceNetwork.create(nodeCount);
+      case PROXIES -> ProxyNetwork.create(nodeCount);
+    };
+  }
+
+  public static NetworkKind parse(String text) {
+    for (NetworkKind k : values()) {
+      if (k.name().toLowerCase(Locale.ROOT).equals(text)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("unknown network '" + text + "': allowed "
+        + Arrays.stream(values()).map(k -> k.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+  }
+}
