@@ -56,6 +56,7 @@ class TortureSuiteTest {
     assertThat(report.answered()).as("clients got answers").isGreaterThan(50);
     assertThat(report.linearizability().overall()).as(report.summary()).isEqualTo(Verdict.LINEARIZABLE);
     assertThat(report.lostWrites()).as(report.summary()).isEmpty();
+    assertThat(report.replicaDisagreements()).as(report.summary()).isEmpty();
     assertThat(report.livenessIssue()).as(report.summary()).isNull();
     assertThat(out.resolve("latency.svg")).isNotEmptyFile();
     History recorded;

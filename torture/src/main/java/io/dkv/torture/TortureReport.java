@@ -13,15 +13,20 @@ import java.util.List;
  * @param livenessIssue why liveness failed, or null
  */
 public record TortureReport(FaultSchedule schedule, CheckResult linearizability, List<String> lostWrites,
-                            Duration recovery, String livenessIssue, int operations, int answered,
-                            int unknown) {
+                            List<String> replicaDisagreements, Duration recovery, String livenessIssue,
+                            int operations, int answered, int unknown) {
   public TortureReport {
     lostWrites = List.copyOf(lostWrites);
+    replicaDisagreements = List.copyOf(replicaDisagreements);
   }
 
-  /** Safety held (no non-linearizable key, no lost write) and the cluster recovered in time. */
+  /**
+   * Safety held (no non-linearizable key, no lost write, every key's replicas equal) and the
+   * cluster recovered in time.
+   */
   public boolean passed() {
-    return linearizability.overall() != Verdict.NOT_LINEARIZABLE && lostWrites.isEmpty() && livenessIssue == null;
+    return linearizability.overall() != Verdict.NOT_LINEARIZABLE && lostWrites.isEmpty()
+        && replicaDisagreements.isEmpty() && livenessIssue == null;
   }
 
   public String summary() {
@@ -30,11 +35,13 @@ public record TortureReport(FaultSchedule schedule, CheckResult linearizability,
         operations: %d (%d answered, %d unknown)
         linearizability: %s
         lost acknowledged writes: %s
+        replicas after healing: %s
         liveness after healing: %s
         verdict: %s""",
         schedule.seed(), schedule.nodeCount(), schedule.kinds(), schedule.windows().size(),
         operations, answered, unknown, linearizability,
         lostWrites.isEmpty() ? "none" : String.join("\n  ", lostWrites),
+        replicaDisagreements.isEmpty() ? "identical" : String.join("\n  ", replicaDisagreements),
         livenessIssue == null ? "recovered in " + recovery.toMillis() + " ms" : "FAILED: " + livenessIssue,
         passed() ? "PASS" : "FAIL");
   }

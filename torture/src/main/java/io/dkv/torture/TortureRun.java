@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A whole torture run: real {@code dkv server} processes in a {@link Network}, clients recording a
  * history while a seeded {@link FaultSchedule} injects faults, then healing, the liveness check,
- * a final read of every key, the linearizability and lost-write checks, and the files a person
+ * a final read of every key, the linearizability, lost-write and replica-agreement checks, and the files a person
  * needs to understand the run: {@code schedule.txt} (replayable with the same seed),
  * {@code history.jsonl}, {@code verdicts.json}, {@code summary.txt}, {@code latency.svg} and the
  * servers' logs.
@@ -37,6 +37,8 @@ public final class TortureRun {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration PER_KEY_CHECK_LIMIT = Duration.ofSeconds(20);
+  /** The namespace the clients use: the strong namespace every cluster has. */
+  private static final String NAMESPACE = "default";
 
   private final TortureConfig config;
   private final Path out;
@@ -82,8 +84,10 @@ public final class TortureRun {
           finalReads.put(key, workload.record(checker, config.clients(), key, io.dkv.checker.Command.get()));
         }
       }
+      List<String> disagreements = ReplicaAgreement.check(network, NAMESPACE, workload.keys());
       double seconds = (System.nanoTime() - startNanos) / 1e9;
-      return report(schedule, recorder.history(), finalReads, liveness, latencies, startNanos, healedNanos, seconds);
+      return report(schedule, recorder.history(), finalReads, disagreements, liveness, latencies, startNanos,
+          healedNanos, seconds);
     }
   }
 
@@ -105,13 +109,13 @@ public final class TortureRun {
   }
 
   private TortureReport report(FaultSchedule schedule, History history, Map<String, Outcome> finalReads,
-                               Liveness liveness, LatencyLog latencies, long startNanos, long healedNanos,
+                               List<String> disagreements, Liveness liveness, LatencyLog latencies, long startNanos, long healedNanos,
                                double seconds) throws IOException {
     CheckResult lin = LinearizabilityChecker.check(history, PER_KEY_CHECK_LIMIT);
     List<String> lost = LostWrites.check(history, finalReads);
     int answered = (int) history.operations().stream().filter(op -> op.outcome().answered()).count();
     int unknown = (int) history.operations().stream().filter(op -> op.outcome() instanceof Outcome.Unknown).count();
-    TortureReport report = new TortureReport(schedule, lin, lost, liveness.recovery(), liveness.issue(),
+    TortureReport report = new TortureReport(schedule, lin, lost, disagreements, liveness.recovery(), liveness.issue(),
         history.operations().size(), answered, unknown);
     try (Writer w = Files.newBufferedWriter(out.resolve("history.jsonl"))) {
       HistoryJson.write(history, w);
