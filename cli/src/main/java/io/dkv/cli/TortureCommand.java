@@ -1,10 +1,12 @@
 package io.dkv.cli;
 
 import io.dkv.torture.FaultKind;
+import io.dkv.torture.FaultSchedule;
 import io.dkv.torture.NetworkKind;
 import io.dkv.torture.TortureConfig;
 import io.dkv.torture.TortureReport;
 import io.dkv.torture.TortureRun;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "torture", description = {
     "Runs dkv servers under injected faults while clients record a history, then checks it:",
-    "linearizability per key, no lost acknowledged write, liveness after healing.",
+    "linearizability per key, no lost acknowledged write, identical replicas, liveness after healing.",
     "As root the nodes run in network namespaces with nftables faults; otherwise behind loopback proxies.",
     "Exit code 0: every check passed; 1: a check failed (see DIR/summary.txt); 3: the cluster could not run."})
 final class TortureCommand implements Callable<Integer> {
@@ -42,6 +44,10 @@ final class TortureCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where to write the schedule, history, verdicts, chart and logs (default torture-out/<time>).")
   Path out;
+
+  @Option(names = "--schedule", paramLabel = "FILE",
+      description = "Replay this schedule (a schedule.txt of an earlier run); it sets the nodes, seed, faults and length.")
+  Path schedule;
 
   @Option(names = "--network", paramLabel = "auto|namespaces|proxies", defaultValue = "auto",
       description = "namespaces: network namespaces and nftables (root only); proxies: loopback proxies; "
@@ -65,8 +71,8 @@ final class TortureCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TortureConfig config = config();
     System.out.println("dkv torture: seed " + config.seed() + ", " + config.nodes() + " nodes on "
-        + network + " network, faults "
-        + config.faults() + " for " + config.faultTime().toSeconds() + " s; files in " + config.outDir());
+        + network + " network, faults " + config.schedule().kinds() + " for "
+        + config.schedule().totalMillis() / 1000 + " s; files in " + config.outDir());
     TortureReport report;
     try {
       report = TortureRun.run(config);
@@ -76,6 +82,14 @@ final class TortureCommand implements Callable<Integer> {
     }
     System.out.println(report.summary());
     return report.passed() ? Main.OK : Main.CHECK_FAILED;
+  }
+
+  private String readSchedule() {
+    try {
+      return Files.readString(schedule);
+    } catch (java.io.IOException e) {
+      throw new ParameterException(spec.commandLine(), "--schedule: cannot read " + schedule + ": " + e);
+    }
   }
 
   private TortureConfig config() throws java.io.IOException {
@@ -92,9 +106,10 @@ final class TortureCommand implements Callable<Integer> {
     Path dir = out != null ? out
         : Path.of("torture-out", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     try {
-      return new TortureConfig(DevCommand.javaCommand(), NetworkKind.parse(network), nodes, clients, keys,
-          Duration.ofMillis(Math.round(minutes * 60_000)), kinds, s, dir.toAbsolutePath(),
-          Duration.ofSeconds(livenessSeconds));
+      FaultSchedule plan = schedule != null ? FaultSchedule.parse(readSchedule())
+          : FaultSchedule.generate(s, nodes, kinds, Math.round(minutes * 60_000));
+      return new TortureConfig(DevCommand.javaCommand(), NetworkKind.parse(network), plan, clients, keys,
+          dir.toAbsolutePath(), Duration.ofSeconds(livenessSeconds));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

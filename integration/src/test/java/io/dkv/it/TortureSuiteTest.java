@@ -10,6 +10,7 @@ import io.dkv.checker.Operation;
 import io.dkv.checker.Outcome;
 import io.dkv.checker.Verdict;
 import io.dkv.torture.FaultKind;
+import io.dkv.torture.FaultSchedule;
 import io.dkv.torture.NetworkKind;
 import io.dkv.torture.TortureConfig;
 import io.dkv.torture.TortureReport;
@@ -48,7 +49,8 @@ class TortureSuiteTest {
     TortureConfig config = new TortureConfig(
         List.of(Cli.java(), "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
             "-cp", ProcessCluster.jar().toAbsolutePath().toString(), "io.dkv.cli.Main"),
-        NetworkKind.parse(network), 3, 6, 6, FAULT_TIME, kinds, seed, out, Duration.ofSeconds(60));
+        NetworkKind.parse(network), FaultSchedule.generate(seed, 3, kinds, FAULT_TIME.toMillis()), 6, 6, out,
+        Duration.ofSeconds(60));
 
     TortureReport report = TortureRun.run(config);
 

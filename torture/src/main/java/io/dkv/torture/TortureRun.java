@@ -54,10 +54,10 @@ public final class TortureRun {
 
   private TortureReport run() throws IOException, InterruptedException {
     Files.createDirectories(out);
-    FaultSchedule schedule = FaultSchedule.generate(config.seed(), config.nodes(), config.faults(),
-        config.faultTime().toMillis());
+    FaultSchedule schedule = config.schedule();
     Files.writeString(out.resolve("schedule.txt"), schedule.toText());
-    log.info("fault schedule (replay with the same seed):\n{}", schedule.toText());
+    log.info("fault schedule (replay: the same seed, or dkv torture --schedule {}):\n{}",
+        out.resolve("schedule.txt"), schedule.toText());
     HistoryRecorder recorder = HistoryRecorder.live();
     LatencyLog latencies = new LatencyLog();
     try (Network network = config.network().create(config.nodes());
