@@ -1,0 +1,101 @@
+package io.dkv.core.directory;
+
+import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
+import io.dkv.core.directory.DirectoryCommand.DropNamespace;
+import io.dkv.core.directory.DirectoryCommand.Join;
+import io.dkv.core.directory.DirectoryCommand.Leave;
+import io.dkv.core.directory.DirectoryCommand.MarkDown;
+import io.dkv.core.directory.DirectoryCommand.MarkUp;
+import io.dkv.core.directory.DirectoryCommand.Remove;
+
+/**
+ * The bytes of a {@link DirectoryCommand} (one entry of the directory's replicated log) and of its
+ * {@link CommandResult}. All integers big-endian; a string is a u16 length then UTF-8.
+ *
+ * <pre>
+ * command := version u8 = 1 | tag u8 | fields
+ *   tag 1 Join             nodeId string, address string
+ *   tag 2 MarkUp           nodeId string
+ *   tag 3 MarkDown         nodeId string
+ *   tag 4 Leave            nodeId string
+ *   tag 5 Remove           nodeId string
+ *   tag 6 CreateNamespace  name string, mode u8, n i32, w i32, r i32
+ *   tag 7 DropNamespace    name string
+ * result  := version u8 = 1 | tag u8 | epoch i64 | (tag 2 only) reason string
+ *   tag 1 Accepted, tag 2 Rejected
+ * </pre>
+ * The log outlives the code that wrote it: never reuse or renumber a tag, and add fields only
+ * under a new version.
+ */
+public final class CommandCodec {
+  static final int VERSION = 1;
+
+  private CommandCodec() {}
+
+  public static byte[] encode(DirectoryCommand command) {
+    DirectoryWriter w = new DirectoryWriter().u8(VERSION);
+    switch (command) {
+      case Join j -> w.u8(1).string(j.nodeId()).string(j.address());
+      case MarkUp u -> w.u8(2).string(u.nodeId());
+      case MarkDown d -> w.u8(3).string(d.nodeId());
+      case Leave l -> w.u8(4).string(l.nodeId());
+      case Remove r -> w.u8(5).string(r.nodeId());
+      case CreateNamespace c ->
+          w.u8(6).string(c.name()).u8(c.mode().code()).i32(c.n()).i32(c.w()).i32(c.r());
+      case DropNamespace d -> w.u8(7).string(d.name());
+    }
+    return w.toByteArray();
+  }
+
+  /** The command in {@code bytes}; {@link IllegalArgumentException} saying what is wrong. */
+  public static DirectoryCommand decodeCommand(byte[] bytes) {
+    DirectoryReader r = new DirectoryReader(bytes, "directory command");
+    checkVersion(r);
+    int tag = r.u8("tag");
+    DirectoryCommand command = switch (tag) {
+      case 1 -> new Join(r.string("nodeId"), r.string("address"));
+      case 2 -> new MarkUp(r.string("nodeId"));
+      case 3 -> new MarkDown(r.string("nodeId"));
+      case 4 -> new Leave(r.string("nodeId"));
+      case 5 -> new Remove(r.string("nodeId"));
+      case 6 -> new CreateNamespace(r.string("name"), r.code("mode", NamespaceMode::ofCode), r.i32("n"), r.i32("w"),
+          r.i32("r"));
+      case 7 -> new DropNamespace(r.string("name"));
+      default -> throw r.fail("tag", 1, "unknown command tag " + tag + "; known: 1 to 7");
+    };
+    r.end();
+    return command;
+  }
+
+  public static byte[] encode(CommandResult result) {
+    DirectoryWriter w = new DirectoryWriter().u8(VERSION);
+    switch (result) {
+      case CommandResult.Accepted a -> w.u8(1).i64(a.epoch());
+      case CommandResult.Rejected rj -> w.u8(2).i64(rj.epoch()).string(rj.reason());
+    }
+    return w.toByteArray();
+  }
+
+  /** The result in {@code bytes}; {@link IllegalArgumentException} saying what is wrong. */
+  public static CommandResult decodeResult(byte[] bytes) {
+    DirectoryReader r = new DirectoryReader(bytes, "directory command result");
+    checkVersion(r);
+    int tag = r.u8("tag");
+    CommandResult result = switch (tag) {
+      case 1 -> new CommandResult.Accepted(r.i64("epoch"));
+      case 2 -> new CommandResult.Rejected(r.i64("epoch"), r.string("reason"));
+      default -> throw r.fail("tag", 1, "unknown result tag " + tag + "; known: 1, 2");
+    };
+    r.end();
+    return result;
+  }
+
+  static void checkVersion(DirectoryReader r) {
+    int version = r.u8("version");
+    if (version != VERSION) {
+      throw r.fail("version", 0, "unsupported version " + version + "; this code reads "
+          + VERSION);
+    }
+  }
+
+}

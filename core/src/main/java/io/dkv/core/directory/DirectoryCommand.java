@@ -1,0 +1,63 @@
+package io.dkv.core.directory;
+
+import java.util.Objects;
+
+/**
+ * A change to the directory, one entry of its replicated log. Records carry whatever they were
+ * given: {@link DirectoryState#apply} validates them, so an invalid command in the log is
+ * rejected the same way on every replica instead of failing to decode.
+ */
+public sealed interface DirectoryCommand {
+
+  /** A new node (or a removed one coming back) joins at {@code address} (HOST:PORT). */
+  record Join(String nodeId, String address) implements DirectoryCommand {
+    public Join {
+      Objects.requireNonNull(nodeId, "nodeId");
+      Objects.requireNonNull(address, "address");
+    }
+  }
+
+  /** A joining node has caught up, or a down node is back. */
+  record MarkUp(String nodeId) implements DirectoryCommand {
+    public MarkUp {
+      Objects.requireNonNull(nodeId, "nodeId");
+    }
+  }
+
+  /** A node failed; its partitions get other replicas. */
+  record MarkDown(String nodeId) implements DirectoryCommand {
+    public MarkDown {
+      Objects.requireNonNull(nodeId, "nodeId");
+    }
+  }
+
+  /** A node drains: it stays reachable while its partitions move to other replicas. */
+  record Leave(String nodeId) implements DirectoryCommand {
+    public Leave {
+      Objects.requireNonNull(nodeId, "nodeId");
+    }
+  }
+
+  /** A leaving or down node is gone for good; its id stays known as removed. */
+  record Remove(String nodeId) implements DirectoryCommand {
+    public Remove {
+      Objects.requireNonNull(nodeId, "nodeId");
+    }
+  }
+
+  /** A new namespace with its replication settings. */
+  record CreateNamespace(String name, NamespaceMode mode, int n, int w, int r)
+      implements DirectoryCommand {
+    public CreateNamespace {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(mode, "mode");
+    }
+  }
+
+  /** Drops a namespace (never {@code default}). */
+  record DropNamespace(String name) implements DirectoryCommand {
+    public DropNamespace {
+      Objects.requireNonNull(name, "name");
+    }
+  }
+}

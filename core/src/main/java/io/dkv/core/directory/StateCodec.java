@@ -1,0 +1,100 @@
+package io.dkv.core.directory;
+
+import io.dkv.core.placement.PartitionMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bytes of a whole {@link DirectoryState}: a directory snapshot, and what a non-voter fetches.
+ * Big-endian; a string is a u16 length then UTF-8 (as in {@link CommandCodec}).
+ *
+ * <pre>
+ * state      := version u8 = 1 | epoch i64 | partitionCount i32 | replicationFactor i32
+ *             | memberCount i32    | member*
+ *             | namespaceCount i32 | namespace*
+ *             | mapEpoch i64       | partition * partitionCount
+ * member     := nodeId string | address string | state u8 (NodeState code)
+ * namespace  := name string | mode u8 | n i32 | w i32 | r i32
+ * partition  := partitionEpoch i64 | replica u16 * min(replicationFactor, holders)
+ * </pre>
+ * The map's members are not written: they are the joining and up members (holders) in node-id
+ * order, and a replica is an index into that list. Decoding checks every invariant of
+ * {@link PartitionMap#of} and {@link DirectoryState#of}.
+ */
+public final class StateCodec {
+  private StateCodec() {}
+
+  public static byte[] encode(DirectoryState state) {
+    PartitionMap map = state.map();
+    DirectoryWriter w = new DirectoryWriter().u8(CommandCodec.VERSION).i64(state.epoch())
+        .i32(map.partitionCount()).i32(map.replicationFactor());
+    w.i32(state.members().size());
+    for (Member m : state.members()) {
+      w.string(m.nodeId()).string(m.address()).u8(m.state().code());
+    }
+    w.i32(state.namespaces().size());
+    for (Namespace ns : state.namespaces()) {
+      w.string(ns.name()).u8(ns.mode().code()).i32(ns.n()).i32(ns.w()).i32(ns.r());
+    }
+    Map<String, Integer> index = new HashMap<>();
+    for (String holder : map.members()) {
+      index.put(holder, index.size());
+    }
+    w.i64(map.epoch());
+    for (int p = 0; p < map.partitionCount(); p++) {
+      w.i64(map.partitionEpoch(p));
+      for (String replica : map.replicas(p)) {
+        w.u16(index.get(replica));
+      }
+    }
+    return w.toByteArray();
+  }
+
+  /** The state in {@code bytes}; {@link IllegalArgumentException} saying what is wrong. */
+  public static DirectoryState decode(byte[] bytes) {
+    DirectoryReader r = new DirectoryReader(bytes, "directory state");
+    CommandCodec.checkVersion(r);
+    long epoch = r.i64("epoch");
+    int partitionCount = r.count("partitionCount", Long.BYTES);
+    int replicationFactor = r.i32("replicationFactor");
+    List<Member> members = new ArrayList<>();
+    for (int i = r.count("memberCount", 5); i > 0; i--) {
+      String nodeId = r.string("nodeId");
+      String address = r.string("address");
+      members.add(new Member(nodeId, address, r.code("state", NodeState::ofCode)));
+    }
+    List<Namespace> namespaces = new ArrayList<>();
+    for (int i = r.count("namespaceCount", 15); i > 0; i--) {
+      String name = r.string("name");
+      namespaces.add(new Namespace(name, r.code("mode", NamespaceMode::ofCode), r.i32("n"), r.i32("w"),
+          r.i32("r")));
+    }
+    List<String> holders = members.stream().filter(m -> m.state().holdsReplicas())
+        .map(Member::nodeId).sorted().toList();
+    long mapEpoch = r.i64("mapEpoch");
+    int perPartition = Math.max(0, Math.min(replicationFactor, holders.size()));
+    List<List<String>> replicas = new ArrayList<>(partitionCount);
+    long[] partitionEpochs = new long[partitionCount];
+    for (int p = 0; p < partitionCount; p++) {
+      partitionEpochs[p] = r.i64("partitionEpoch");
+      List<String> set = new ArrayList<>(perPartition);
+      for (int i = 0; i < perPartition; i++) {
+        int offset = r.position();
+        int replica = r.u16("replica");
+        if (replica >= holders.size()) {
+          throw r.fail("replica", offset, "index " + replica + " but only " + holders.size()
+              + " members hold replicas");
+        }
+        set.add(holders.get(replica));
+      }
+      replicas.add(set);
+    }
+    r.end();
+    PartitionMap map = PartitionMap.of(mapEpoch, replicationFactor, holders, replicas,
+        partitionEpochs);
+    return DirectoryState.of(epoch, members, map, namespaces);
+  }
+
+}

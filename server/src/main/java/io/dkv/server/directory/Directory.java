@@ -1,0 +1,46 @@
+package io.dkv.server.directory;
+
+import io.dkv.core.directory.CommandResult;
+import io.dkv.core.directory.DirectoryCommand;
+import io.dkv.core.directory.DirectoryState;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The cluster's replicated directory as one node sees it: membership, the partition map and the
+ * namespaces ({@link DirectoryState}), changed only by commands in a replicated log. The rules
+ * live in the pure {@link DirectoryState#apply}; an implementation only orders the commands and
+ * keeps the state. {@code docs/directory.md} describes both.
+ *
+ * <p>Thread-safe; no method blocks.
+ */
+public interface Directory extends AutoCloseable {
+
+  /**
+   * Appends {@code command} to the replicated log. The future completes with its result once a
+   * majority of voters has committed it and it has been applied, or exceptionally if that cannot
+   * be confirmed in time (no majority, closed). A command that failed that way may still have
+   * been applied: commands are not idempotent (a second Join is rejected), so check
+   * {@link #current()} before resubmitting.
+   */
+  CompletableFuture<CommandResult> submit(DirectoryCommand command);
+
+  /**
+   * The newest state this node has seen. It may lag behind a result returned by {@link #submit}
+   * (that result came from another voter); {@link #addListener} tells when it catches up.
+   */
+  DirectoryState current();
+
+  /**
+   * Calls {@code listener} with every newer state this node sees, in increasing epoch order. A
+   * node that catches up from a snapshot or a fetched state skips the epochs in between. Runs on
+   * the directory's own thread: the listener must not block; an exception it throws is logged and
+   * does not stop the others.
+   */
+  void addListener(Consumer<DirectoryState> listener);
+
+  /** Stops this node's part of the directory; pending submits complete exceptionally. */
+  @Override
+  void close() throws IOException;
+}

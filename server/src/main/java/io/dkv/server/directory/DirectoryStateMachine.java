@@ -1,0 +1,160 @@
+package io.dkv.server.directory;
+
+import io.dkv.core.directory.CommandCodec;
+import io.dkv.core.directory.CommandResult;
+import io.dkv.core.directory.DirectoryCommand;
+import io.dkv.core.directory.DirectoryState;
+import io.dkv.core.directory.StateCodec;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
+
+/**
+ * The Ratis state machine of one voter: each committed log entry is a {@link CommandCodec}
+ * command, applied with the pure {@link DirectoryState#apply}; its reply is the encoded
+ * {@link io.dkv.core.directory.CommandResult}. A snapshot is one file holding the
+ * {@link StateCodec} encoding, named by Ratis after the term and index it covers.
+ *
+ * <p>Ratis calls {@link #applyTransaction} and {@link #takeSnapshot} on one thread, in log order;
+ * {@link #query} comes from RPC threads, so the state and its log position change together under
+ * this object's lock and the state is published through a volatile field.
+ *
+ * <p>Query (a non-voter's fetch): the request is the caller's epoch as 8 bytes big-endian; the
+ * reply is empty if this state is not newer, else the whole state encoded.
+ */
+final class DirectoryStateMachine extends BaseStateMachine {
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final DirectoryState initial;
+  private final Consumer<DirectoryState> onNewState;
+  private volatile DirectoryState state;
+
+  /** {@code onNewState} runs on the apply thread after every change, in epoch order. */
+  DirectoryStateMachine(DirectoryState initial, Consumer<DirectoryState> onNewState) {
+    this.initial = initial;
+    this.state = initial;
+    this.onNewState = onNewState;
+  }
+
+  DirectoryState state() {
+    return state;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    loadLatestSnapshot();
+  }
+
+  /** After a snapshot was installed from the leader (this voter lagged too far behind). */
+  @Override
+  public void reinitialize() throws IOException {
+    loadLatestSnapshot();
+  }
+
+  @Override
+  public SimpleStateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    byte[] bytes = entry.getStateMachineLogEntry().getLogData().toByteArray();
+    DirectoryState.Transition t;
+    synchronized (this) {
+      // A command that does not decode was accepted by a leader running other code; it cannot be
+      // skipped silently (voters would diverge), so the apply fails and Ratis stops this server.
+      DirectoryCommand command = CommandCodec.decodeCommand(bytes);
+      t = state.apply(command);
+      state = t.state();
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    }
+    if (t.result() instanceof CommandResult.Accepted) {
+      onNewState.accept(t.state());
+    }
+    return CompletableFuture.completedFuture(
+        Message.valueOf(ByteString.copyFrom(CommandCodec.encode(t.result()))));
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    ByteString content = request.getContent();
+    if (content.size() != Long.BYTES) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("a directory query is"
+          + " the caller's epoch in 8 bytes, got " + content.size() + " bytes"));
+    }
+    long knownEpoch = content.asReadOnlyByteBuffer().getLong();
+    DirectoryState now = state;
+    return CompletableFuture.completedFuture(now.epoch() <= knownEpoch ? Message.EMPTY
+        : Message.valueOf(ByteString.copyFrom(StateCodec.encode(now))));
+  }
+
+  static Message queryFor(long knownEpoch) {
+    byte[] epoch = ByteBuffer.allocate(Long.BYTES).putLong(knownEpoch).array();
+    return Message.valueOf(ByteString.copyFrom(epoch));
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    DirectoryState snapshotState;
+    TermIndex applied;
+    synchronized (this) {
+      snapshotState = state;
+      applied = getLastAppliedTermIndex();
+    }
+    if (applied == null) {
+      return RaftLog.INVALID_LOG_INDEX;
+    }
+    File file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
+    Path temp = file.toPath().resolveSibling(file.getName() + ".tmp");
+    Files.write(temp, StateCodec.encode(snapshotState));
+    // Written whole, then renamed: a crash leaves the previous snapshot, never half of one.
+    Files.move(temp, file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5),
+        applied));
+    return applied.getIndex();
+  }
+
+  private void loadLatestSnapshot() throws IOException {
+    SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+    if (snapshot == null) {
+      synchronized (this) {
+        state = initial;
+      }
+      return;
+    }
+    Path path = snapshot.getFile().getPath();
+    if (snapshot.getFile().getFileDigest() != null) {
+      MD5FileUtil.verifySavedMD5(path.toFile(), snapshot.getFile().getFileDigest());
+    }
+    DirectoryState loaded = StateCodec.decode(Files.readAllBytes(path));
+    synchronized (this) {
+      state = loaded;
+      updateLastAppliedTermIndex(snapshot.getTermIndex());
+    }
+    onNewState.accept(loaded);
+  }
+}

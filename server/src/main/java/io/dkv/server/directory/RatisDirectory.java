@@ -1,0 +1,215 @@
+package io.dkv.server.directory;
+
+import io.dkv.core.directory.CommandCodec;
+import io.dkv.core.directory.CommandResult;
+import io.dkv.core.directory.DirectoryCommand;
+import io.dkv.core.directory.DirectoryState;
+import io.dkv.core.directory.StateCodec;
+import io.dkv.server.MemberAddress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Directory} on Apache Ratis (Raft). A voter runs a {@link RaftServer} whose state
+ * machine is {@link DirectoryStateMachine}, with its log and snapshots under
+ * {@link DirectoryConfig#storageDir()}. Every node, voter or not, submits through a
+ * {@link RaftClient} that may reach any voter: a follower answers "not leader, try X" and the
+ * client retries there, so commands always go through the leader.
+ *
+ * <p>A non-voter does not run Raft. It fetches the state from the leader every
+ * {@link DirectoryConfig#pollMillis()} with a read-only query that returns nothing unless the
+ * state is newer than the one it has. Ratis listeners (non-voting members that receive the log)
+ * were the alternative; they are part of the Raft configuration, so every node joining or
+ * leaving would also be a Raft membership change and every node would keep a log. A fetch costs
+ * one small request per period, and a node also refreshes early when a peer says its epoch is
+ * stale.
+ */
+public final class RatisDirectory implements Directory {
+  private static final Logger log = LoggerFactory.getLogger(RatisDirectory.class);
+  /** One Raft group per cluster; its id is fixed so that every node names the same group. */
+  static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
+      UUID.nameUUIDFromBytes("dkv-directory".getBytes(StandardCharsets.UTF_8)));
+  private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+
+  private final DirectoryConfig config;
+  private final List<Consumer<DirectoryState>> listeners = new CopyOnWriteArrayList<>();
+  private final RaftServer server; // null on a non-voter
+  private final RaftClient client;
+  private final ScheduledExecutorService poller; // null on a voter
+  private volatile DirectoryState current;
+
+  private RatisDirectory(DirectoryConfig config, RaftProperties properties) throws IOException {
+    this.config = config;
+    this.current = DirectoryState.initial(config.partitionCount(), config.replicationFactor());
+    RaftGroup group = RaftGroup.valueOf(GROUP_ID, config.voters().stream()
+        .map(RatisDirectory::peer).toList());
+    this.client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            (int) Math.max(1, config.submitTimeoutMillis() / RETRY_SLEEP.toLong(
+                TimeUnit.MILLISECONDS)), RETRY_SLEEP))
+        .build();
+    if (config.isVoter()) {
+      this.poller = null;
+      this.server = RaftServer.newBuilder()
+          .setServerId(RaftPeerId.valueOf(config.nodeId()))
+          .setGroup(group)
+          .setStateMachine(new DirectoryStateMachine(current, this::publish))
+          .setProperties(properties)
+          .setOption(startupOption(config))
+          .build();
+    } else {
+      this.server = null;
+      this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dkv-directory-fetch-" + config.nodeId());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+  }
+
+  /** Starts this node's part of the directory: a Raft server on a voter, fetching otherwise. */
+  public static RatisDirectory start(DirectoryConfig config) throws IOException {
+    RatisDirectory directory = new RatisDirectory(config, properties(config));
+    try {
+      if (directory.server != null) {
+        directory.server.start();
+      } else {
+        directory.poller.scheduleWithFixedDelay(directory::fetchOnce, 0, config.pollMillis(),
+            TimeUnit.MILLISECONDS);
+      }
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+    return directory;
+  }
+
+  static RaftProperties properties(DirectoryConfig config) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(config.storageDir().toFile()));
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEveryEntries());
+    RaftServerConfigKeys.Snapshot.setCreationGap(p, config.snapshotEveryEntries());
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    config.voters().stream().filter(v -> v.nodeId().equals(config.nodeId())).findFirst()
+        .ifPresent(self -> {
+          GrpcConfigKeys.Server.setHost(p, self.host());
+          GrpcConfigKeys.Server.setPort(p, self.port());
+        });
+    return p;
+  }
+
+  /** Recover a voter that has storage already; format a new one (Ratis refuses to reformat). */
+  private static RaftStorage.StartupOption startupOption(DirectoryConfig config) {
+    return Files.isDirectory(config.storageDir().resolve(GROUP_ID.getUuid().toString()))
+        ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT;
+  }
+
+  private static RaftPeer peer(MemberAddress voter) {
+    return RaftPeer.newBuilder().setId(voter.nodeId())
+        .setAddress(voter.host() + ":" + voter.port()).build();
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> submit(DirectoryCommand command) {
+    Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
+    return client.async().send(message)
+        .thenApply(reply -> CommandCodec.decodeResult(content(reply)))
+        .orTimeout(config.submitTimeoutMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public DirectoryState current() {
+    return current;
+  }
+
+  @Override
+  public void addListener(Consumer<DirectoryState> listener) {
+    listeners.add(listener);
+  }
+
+  /** Whether this voter is the Raft leader now; false on a non-voter. For tests and status. */
+  boolean isLeader() throws IOException {
+    return server != null && server.getDivision(GROUP_ID).getInfo().isLeader();
+  }
+
+  private void fetchOnce() {
+    try {
+      RaftClientReply reply = client.async().sendReadOnly(
+              DirectoryStateMachine.queryFor(current.epoch()))
+          .get(config.submitTimeoutMillis(), TimeUnit.MILLISECONDS);
+      byte[] bytes = content(reply);
+      if (bytes.length > 0) {
+        publish(StateCodec.decode(bytes));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // No leader right now, or it is unreachable: the next period tries again.
+      log.debug("directory fetch from the voters failed: {}", e.toString());
+    }
+  }
+
+  /** Records a newer state and tells the listeners; older or equal epochs are ignored. */
+  private synchronized void publish(DirectoryState state) {
+    if (state.epoch() <= current.epoch()) {
+      return;
+    }
+    current = state;
+    for (Consumer<DirectoryState> listener : listeners) {
+      try {
+        listener.accept(state);
+      } catch (RuntimeException e) {
+        log.warn("directory listener {} failed on epoch {}", listener, state.epoch(), e);
+      }
+    }
+  }
+
+  private static byte[] content(RaftClientReply reply) {
+    if (!reply.isSuccess()) {
+      throw new IllegalStateException("directory request failed: " + reply.getException(),
+          reply.getException());
+    }
+    return reply.getMessage().getContent().toByteArray();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (poller != null) {
+      poller.shutdownNow();
+    }
+    try {
+      client.close();
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+}
