@@ -1,5 +1,8 @@
 package io.dkv.core.directory;
 
+import io.dkv.core.codec.RecordReader;
+import io.dkv.core.codec.RecordWriter;
+
 import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
 import io.dkv.core.directory.DirectoryCommand.DropNamespace;
 import io.dkv.core.directory.DirectoryCommand.Join;
@@ -33,7 +36,7 @@ public final class CommandCodec {
   private CommandCodec() {}
 
   public static byte[] encode(DirectoryCommand command) {
-    DirectoryWriter w = new DirectoryWriter().u8(VERSION);
+    RecordWriter w = new RecordWriter().u8(VERSION);
     switch (command) {
       case Join j -> w.u8(1).string(j.nodeId()).string(j.address());
       case MarkUp u -> w.u8(2).string(u.nodeId());
@@ -41,7 +44,7 @@ public final class CommandCodec {
       case Leave l -> w.u8(4).string(l.nodeId());
       case Remove r -> w.u8(5).string(r.nodeId());
       case CreateNamespace c ->
-          w.u8(6).string(c.name()).u8(c.mode().code()).i32(c.n()).i32(c.w()).i32(c.r());
+          w.u8(6).string(c.name()).u8(c.mode().code()).u32(c.n()).u32(c.w()).u32(c.r());
       case DropNamespace d -> w.u8(7).string(d.name());
     }
     return w.toByteArray();
@@ -49,7 +52,7 @@ public final class CommandCodec {
 
   /** The command in {@code bytes}; {@link IllegalArgumentException} saying what is wrong. */
   public static DirectoryCommand decodeCommand(byte[] bytes) {
-    DirectoryReader r = new DirectoryReader(bytes, "directory command");
+    RecordReader r = new RecordReader(bytes, "directory command", IllegalArgumentException::new);
     checkVersion(r);
     int tag = r.u8("tag");
     DirectoryCommand command = switch (tag) {
@@ -58,8 +61,8 @@ public final class CommandCodec {
       case 3 -> new MarkDown(r.string("nodeId"));
       case 4 -> new Leave(r.string("nodeId"));
       case 5 -> new Remove(r.string("nodeId"));
-      case 6 -> new CreateNamespace(r.string("name"), r.code("mode", NamespaceMode::ofCode), r.i32("n"), r.i32("w"),
-          r.i32("r"));
+      case 6 -> new CreateNamespace(r.string("name"), r.code("mode", NamespaceMode::ofCode), r.u32("n"), r.u32("w"),
+          r.u32("r"));
       case 7 -> new DropNamespace(r.string("name"));
       default -> throw r.fail("tag", 1, "unknown command tag " + tag + "; known: 1 to 7");
     };
@@ -68,29 +71,29 @@ public final class CommandCodec {
   }
 
   public static byte[] encode(CommandResult result) {
-    DirectoryWriter w = new DirectoryWriter().u8(VERSION);
+    RecordWriter w = new RecordWriter().u8(VERSION);
     switch (result) {
-      case CommandResult.Accepted a -> w.u8(1).i64(a.epoch());
-      case CommandResult.Rejected rj -> w.u8(2).i64(rj.epoch()).string(rj.reason());
+      case CommandResult.Accepted a -> w.u8(1).u64(a.epoch());
+      case CommandResult.Rejected rj -> w.u8(2).u64(rj.epoch()).string(rj.reason());
     }
     return w.toByteArray();
   }
 
   /** The result in {@code bytes}; {@link IllegalArgumentException} saying what is wrong. */
   public static CommandResult decodeResult(byte[] bytes) {
-    DirectoryReader r = new DirectoryReader(bytes, "directory command result");
+    RecordReader r = new RecordReader(bytes, "directory command result", IllegalArgumentException::new);
     checkVersion(r);
     int tag = r.u8("tag");
     CommandResult result = switch (tag) {
-      case 1 -> new CommandResult.Accepted(r.i64("epoch"));
-      case 2 -> new CommandResult.Rejected(r.i64("epoch"), r.string("reason"));
+      case 1 -> new CommandResult.Accepted(r.u64("epoch"));
+      case 2 -> new CommandResult.Rejected(r.u64("epoch"), r.string("reason"));
       default -> throw r.fail("tag", 1, "unknown result tag " + tag + "; known: 1, 2");
     };
     r.end();
     return result;
   }
 
-  static void checkVersion(DirectoryReader r) {
+  static void checkVersion(RecordReader r) {
     int version = r.u8("version");
     if (version != VERSION) {
       throw r.fail("version", 0, "unsupported version " + version + "; this code reads "

@@ -1,5 +1,8 @@
 package io.dkv.core.directory;
 
+import io.dkv.core.codec.RecordReader;
+import io.dkv.core.codec.RecordWriter;
+
 import io.dkv.core.placement.PartitionMap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,23 +31,23 @@ public final class StateCodec {
 
   public static byte[] encode(DirectoryState state) {
     PartitionMap map = state.map();
-    DirectoryWriter w = new DirectoryWriter().u8(CommandCodec.VERSION).i64(state.epoch())
-        .i32(map.partitionCount()).i32(map.replicationFactor());
-    w.i32(state.members().size());
+    RecordWriter w = new RecordWriter().u8(CommandCodec.VERSION).u64(state.epoch())
+        .u32(map.partitionCount()).u32(map.replicationFactor());
+    w.u32(state.members().size());
     for (Member m : state.members()) {
       w.string(m.nodeId()).string(m.address()).u8(m.state().code());
     }
-    w.i32(state.namespaces().size());
+    w.u32(state.namespaces().size());
     for (Namespace ns : state.namespaces()) {
-      w.string(ns.name()).u8(ns.mode().code()).i32(ns.n()).i32(ns.w()).i32(ns.r());
+      w.string(ns.name()).u8(ns.mode().code()).u32(ns.n()).u32(ns.w()).u32(ns.r());
     }
     Map<String, Integer> index = new HashMap<>();
     for (String holder : map.members()) {
       index.put(holder, index.size());
     }
-    w.i64(map.epoch());
+    w.u64(map.epoch());
     for (int p = 0; p < map.partitionCount(); p++) {
-      w.i64(map.partitionEpoch(p));
+      w.u64(map.partitionEpoch(p));
       for (String replica : map.replicas(p)) {
         w.u16(index.get(replica));
       }
@@ -54,11 +57,11 @@ public final class StateCodec {
 
   /** The state in {@code bytes}; {@link IllegalArgumentException} saying what is wrong. */
   public static DirectoryState decode(byte[] bytes) {
-    DirectoryReader r = new DirectoryReader(bytes, "directory state");
+    RecordReader r = new RecordReader(bytes, "directory state", IllegalArgumentException::new);
     CommandCodec.checkVersion(r);
-    long epoch = r.i64("epoch");
+    long epoch = r.u64("epoch");
     int partitionCount = r.count("partitionCount", Long.BYTES);
-    int replicationFactor = r.i32("replicationFactor");
+    int replicationFactor = r.u32("replicationFactor");
     List<Member> members = new ArrayList<>();
     for (int i = r.count("memberCount", 5); i > 0; i--) {
       String nodeId = r.string("nodeId");
@@ -68,17 +71,17 @@ public final class StateCodec {
     List<Namespace> namespaces = new ArrayList<>();
     for (int i = r.count("namespaceCount", 15); i > 0; i--) {
       String name = r.string("name");
-      namespaces.add(new Namespace(name, r.code("mode", NamespaceMode::ofCode), r.i32("n"), r.i32("w"),
-          r.i32("r")));
+      namespaces.add(new Namespace(name, r.code("mode", NamespaceMode::ofCode), r.u32("n"), r.u32("w"),
+          r.u32("r")));
     }
     List<String> holders = members.stream().filter(m -> m.state().holdsReplicas())
         .map(Member::nodeId).sorted().toList();
-    long mapEpoch = r.i64("mapEpoch");
+    long mapEpoch = r.u64("mapEpoch");
     int perPartition = Math.max(0, Math.min(replicationFactor, holders.size()));
     List<List<String>> replicas = new ArrayList<>(partitionCount);
     long[] partitionEpochs = new long[partitionCount];
     for (int p = 0; p < partitionCount; p++) {
-      partitionEpochs[p] = r.i64("partitionEpoch");
+      partitionEpochs[p] = r.u64("partitionEpoch");
       List<String> set = new ArrayList<>(perPartition);
       for (int i = 0; i < perPartition; i++) {
         int offset = r.position();

@@ -1,5 +1,8 @@
 package io.dkv.core.twopc;
 
+import io.dkv.core.codec.RecordReader;
+import io.dkv.core.codec.RecordWriter;
+
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.Mutation;
 import io.dkv.protocol.PeerMessage.AbortReason;
@@ -19,15 +22,15 @@ final class Codecs {
   private static final int COMPARE_AND_SET = 4;
 
   /** u16 coordinator length, coordinator (UTF-8), u64 incarnation, u64 sequence. */
-  static void writeTxn(BinaryWriter w, TxnId txn) {
+  static void writeTxn(RecordWriter w, TxnId txn) {
     w.string(txn.coordinator()).u64(txn.incarnation()).u64(txn.sequence());
   }
 
-  static TxnId readTxn(BinaryReader r) {
-    return new TxnId(r.string(), r.u64(), r.u64());
+  static TxnId readTxn(RecordReader r) {
+    return new TxnId(r.string("txn coordinator"), r.u64("txn incarnation"), r.u64("txn sequence"));
   }
 
-  static void writeMutation(BinaryWriter w, Mutation m) {
+  static void writeMutation(RecordWriter w, Mutation m) {
     switch (m) {
       case Mutation.Put p -> w.u8(PUT).bytes(p.value().unsafeArray());
       case Mutation.PutIfAbsent p -> w.u8(PUT_IF_ABSENT).bytes(p.value().unsafeArray());
@@ -37,29 +40,29 @@ final class Codecs {
     }
   }
 
-  static Mutation readMutation(BinaryReader r) {
-    int tag = r.u8();
+  static Mutation readMutation(RecordReader r) {
+    int tag = r.u8("mutation tag");
     return switch (tag) {
-      case PUT -> new Mutation.Put(Bytes.wrap(r.bytes()));
-      case PUT_IF_ABSENT -> new Mutation.PutIfAbsent(Bytes.wrap(r.bytes()));
+      case PUT -> new Mutation.Put(Bytes.wrap(r.bytes("value")));
+      case PUT_IF_ABSENT -> new Mutation.PutIfAbsent(Bytes.wrap(r.bytes("value")));
       case DELETE -> new Mutation.Delete();
-      case COMPARE_AND_SET -> new Mutation.CompareAndSet(r.u64(), Bytes.wrap(r.bytes()));
+      case COMPARE_AND_SET -> new Mutation.CompareAndSet(r.u64("expected version"), Bytes.wrap(r.bytes("value")));
       default -> throw new CorruptRecordException("unknown mutation tag " + tag);
     };
   }
 
-  static void writeNodes(BinaryWriter w, List<String> nodes) {
+  static void writeNodes(RecordWriter w, List<String> nodes) {
     w.u16(nodes.size());
     for (String n : nodes) {
       w.string(n);
     }
   }
 
-  static List<String> readNodes(BinaryReader r) {
-    int n = r.u16();
+  static List<String> readNodes(RecordReader r) {
+    int n = r.u16("node count");
     List<String> nodes = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      nodes.add(r.string());
+      nodes.add(r.string("node id"));
     }
     return List.copyOf(nodes);
   }

@@ -1,5 +1,8 @@
 package io.dkv.core.twopc;
 
+import io.dkv.core.codec.RecordReader;
+import io.dkv.core.codec.RecordWriter;
+
 import io.dkv.protocol.Bytes;
 
 /** A key as the store sees it: the namespace and the client's key. */
@@ -7,16 +10,16 @@ record DataKey(String namespace, Bytes key) {
 
   /** The DATA column-family key: u16 namespace length, namespace (UTF-8), then the key bytes. */
   byte[] encode() {
-    return new BinaryWriter().string(namespace).raw(key.unsafeArray()).toByteArray();
+    return new RecordWriter().string(namespace).raw(key.unsafeArray()).toByteArray();
   }
 
   /** Writes the key inside another record, where it is not the last field. */
-  void writeTo(BinaryWriter w) {
+  void writeTo(RecordWriter w) {
     w.string(namespace).bytes(key.unsafeArray());
   }
 
-  static DataKey readFrom(BinaryReader r) {
-    return new DataKey(r.string(), Bytes.wrap(r.bytes()));
+  static DataKey readFrom(RecordReader r) {
+    return new DataKey(r.string("namespace"), Bytes.wrap(r.bytes("key")));
   }
 
   @Override

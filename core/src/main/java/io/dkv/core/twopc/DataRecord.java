@@ -1,5 +1,8 @@
 package io.dkv.core.twopc;
 
+import io.dkv.core.codec.RecordReader;
+import io.dkv.core.codec.RecordWriter;
+
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.Mutation;
 
@@ -36,7 +39,7 @@ record DataRecord(boolean tombstone, long version, Bytes value) {
   }
 
   byte[] encode() {
-    return new BinaryWriter().u8(tombstone ? TOMBSTONE : 0).u64(version).raw(value.unsafeArray())
+    return new RecordWriter().u8(tombstone ? TOMBSTONE : 0).u64(version).raw(value.unsafeArray())
         .toByteArray();
   }
 
@@ -44,9 +47,9 @@ record DataRecord(boolean tombstone, long version, Bytes value) {
     if (b == null) {
       return ABSENT;
     }
-    BinaryReader r = new BinaryReader(b);
-    int flags = r.u8();
-    long version = r.u64();
+    RecordReader r = new RecordReader(b, "data record", CorruptRecordException::new);
+    int flags = r.u8("flags");
+    long version = r.u64("version");
     return new DataRecord((flags & TOMBSTONE) != 0, version, Bytes.wrap(r.rest()));
   }
 }

@@ -1,5 +1,8 @@
 package io.dkv.core.twopc;
 
+import io.dkv.core.codec.RecordReader;
+import io.dkv.core.codec.RecordWriter;
+
 import io.dkv.protocol.TxnId;
 import java.util.List;
 
@@ -12,19 +15,19 @@ import java.util.List;
 record DecisionRecord(TxnId txn, Outcome outcome, List<String> participants) {
 
   byte[] encode() {
-    BinaryWriter w = new BinaryWriter().u8(outcome.commit() ? 1 : 0).u64(outcome.version());
+    RecordWriter w = new RecordWriter().u8(outcome.commit() ? 1 : 0).u64(outcome.version());
     Codecs.writeTxn(w, txn);
     Codecs.writeNodes(w, participants);
     return w.toByteArray();
   }
 
   static DecisionRecord decode(byte[] b) {
-    BinaryReader r = new BinaryReader(b);
-    boolean commit = r.u8() == 1;
-    long version = r.u64();
+    RecordReader r = new RecordReader(b, "decision record", CorruptRecordException::new);
+    boolean commit = r.u8("commit") == 1;
+    long version = r.u64("version");
     DecisionRecord rec = new DecisionRecord(Codecs.readTxn(r),
         commit ? Outcome.commitAt(version) : Outcome.ABORT, Codecs.readNodes(r));
-    r.expectEnd();
+    r.end();
     return rec;
   }
 }

@@ -1,5 +1,8 @@
 package io.dkv.core.twopc;
 
+import io.dkv.core.codec.RecordReader;
+import io.dkv.core.codec.RecordWriter;
+
 import io.dkv.protocol.TxnId;
 
 /**
@@ -9,15 +12,15 @@ import io.dkv.protocol.TxnId;
 record DedupRecord(long version, TxnId txn) {
 
   byte[] encode() {
-    BinaryWriter w = new BinaryWriter().u64(version);
+    RecordWriter w = new RecordWriter().u64(version);
     Codecs.writeTxn(w, txn);
     return w.toByteArray();
   }
 
   static DedupRecord decode(byte[] b) {
-    BinaryReader r = new BinaryReader(b);
-    DedupRecord rec = new DedupRecord(r.u64(), Codecs.readTxn(r));
-    r.expectEnd();
+    RecordReader r = new RecordReader(b, "request-id record", CorruptRecordException::new);
+    DedupRecord rec = new DedupRecord(r.u64("version"), Codecs.readTxn(r));
+    r.end();
     return rec;
   }
 }

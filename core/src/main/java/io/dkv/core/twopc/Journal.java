@@ -1,5 +1,8 @@
 package io.dkv.core.twopc;
 
+import io.dkv.core.codec.RecordReader;
+import io.dkv.core.codec.RecordWriter;
+
 import io.dkv.core.storage.ColumnFamily;
 import io.dkv.core.storage.Storage;
 import io.dkv.core.storage.WriteBatch;
@@ -43,11 +46,11 @@ final class Journal {
 
   long readIncarnation() {
     byte[] b = storage.get(ColumnFamily.META, INCARNATION_KEY);
-    return b == null ? 0 : new BinaryReader(b).u64();
+    return b == null ? 0 : new RecordReader(b, "incarnation", CorruptRecordException::new).u64("incarnation");
   }
 
   static void putIncarnation(WriteBatch batch, long incarnation) {
-    batch.put(ColumnFamily.META, INCARNATION_KEY, new BinaryWriter().u64(incarnation).toByteArray());
+    batch.put(ColumnFamily.META, INCARNATION_KEY, new RecordWriter().u64(incarnation).toByteArray());
   }
 
   DataRecord readData(DataKey key) {
@@ -104,13 +107,13 @@ final class Journal {
   }
 
   static byte[] dedupKey(long requestId, DataKey key) {
-    BinaryWriter w = new BinaryWriter().u8(DEDUP).u64(requestId);
+    RecordWriter w = new RecordWriter().u8(DEDUP).u64(requestId);
     key.writeTo(w);
     return w.toByteArray();
   }
 
   private static byte[] txnKey(byte kind, TxnId txn) {
-    BinaryWriter w = new BinaryWriter().u8(kind);
+    RecordWriter w = new RecordWriter().u8(kind);
     Codecs.writeTxn(w, txn);
     return w.toByteArray();
   }

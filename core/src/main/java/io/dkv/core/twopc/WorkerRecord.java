@@ -1,5 +1,8 @@
 package io.dkv.core.twopc;
 
+import io.dkv.core.codec.RecordReader;
+import io.dkv.core.codec.RecordWriter;
+
 import io.dkv.protocol.PeerMessage.AbortReason;
 import io.dkv.protocol.PeerMessage.VoteKind;
 import io.dkv.protocol.TxnId;
@@ -64,7 +67,7 @@ record WorkerRecord(TxnId txn, WorkerPhase phase, List<String> participants, Txn
   }
 
   byte[] encode() {
-    BinaryWriter w = new BinaryWriter().u8(phase.code);
+    RecordWriter w = new RecordWriter().u8(phase.code);
     Codecs.writeTxn(w, txn);
     Codecs.writeNodes(w, participants);
     w.u8(body == null ? 0 : 1);
@@ -79,17 +82,17 @@ record WorkerRecord(TxnId txn, WorkerPhase phase, List<String> participants, Txn
   }
 
   static WorkerRecord decode(byte[] b) {
-    BinaryReader r = new BinaryReader(b);
-    WorkerPhase phase = WorkerPhase.of(r.u8());
+    RecordReader r = new RecordReader(b, "worker record", CorruptRecordException::new);
+    WorkerPhase phase = WorkerPhase.of(r.u8("phase"));
     TxnId txn = Codecs.readTxn(r);
     List<String> participants = Codecs.readNodes(r);
     TxnBody body = null;
-    if (r.u8() == 1) {
-      body = new TxnBody(r.u64(), DataKey.readFrom(r), Codecs.readMutation(r), r.u64());
+    if (r.u8("has body") == 1) {
+      body = new TxnBody(r.u64("epoch"), DataKey.readFrom(r), Codecs.readMutation(r), r.u64("request id"));
     }
-    WorkerRecord rec = new WorkerRecord(txn, phase, participants, body, r.u64(),
-        Codecs.voteKind(r.u8()), Codecs.abortReason(r.u8()), r.u64());
-    r.expectEnd();
+    WorkerRecord rec = new WorkerRecord(txn, phase, participants, body, r.u64("proposal"),
+        Codecs.voteKind(r.u8("vote kind")), Codecs.abortReason(r.u8("abort reason")), r.u64("version"));
+    r.end();
     return rec;
   }
 }

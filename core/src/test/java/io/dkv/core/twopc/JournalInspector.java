@@ -1,5 +1,7 @@
 package io.dkv.core.twopc;
 
+import io.dkv.core.codec.RecordReader;
+
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.TxnId;
 
@@ -59,17 +61,17 @@ public final class JournalInspector {
   }
 
   public static DataView data(byte[] key, byte[] value) {
-    BinaryReader r = new BinaryReader(key);
-    String ns = r.string();
+    RecordReader r = new RecordReader(key, "data key", CorruptRecordException::new);
+    String ns = r.string("namespace");
     Bytes k = Bytes.wrap(r.rest());
     DataRecord d = DataRecord.decode(value);
     return new DataView(ns, k, d.tombstone(), d.version(), d.value());
   }
 
   public static DedupView dedup(byte[] journalKey, byte[] value) {
-    BinaryReader r = new BinaryReader(journalKey);
-    r.u8();
-    long requestId = r.u64();
+    RecordReader r = new RecordReader(journalKey, "request-id key", CorruptRecordException::new);
+    r.u8("prefix");
+    long requestId = r.u64("request id");
     DataKey k = DataKey.readFrom(r);
     DedupRecord d = DedupRecord.decode(value);
     return new DedupView(requestId, k.namespace(), k.key(), d.version(), d.txn());
