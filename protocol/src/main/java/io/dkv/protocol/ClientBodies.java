@@ -73,7 +73,7 @@ final class ClientBodies {
       case DELETE -> new Mutation.Delete();
       case COMPARE_AND_SET -> new Mutation.CompareAndSet(r.i64("expectedVersion"), r.bytes("value"));
       case GET, PARTITION_MAP, STATUS, PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY,
-           FORGET -> throw new IllegalArgumentException(kind + " is not a write procedure");
+           FORGET, PEER_BATCH -> throw new IllegalArgumentException(kind + " is not a write procedure");
     };
   }
 

@@ -6,6 +6,8 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Encodes and decodes message bodies (the bytes after the frame header). Stateless and safe from
@@ -23,6 +25,9 @@ import java.nio.charset.StandardCharsets;
  * bytes, a port over 65,535).
  */
 public final class MessageCodec {
+  /** The most messages one PEER_BATCH frame carries. */
+  public static final int MAX_BATCH = 1024;
+
   private MessageCodec() {}
 
   /** The body of a client request or response; {@link ErrorResponse} gives an error body. */
@@ -58,7 +63,7 @@ public final class MessageCodec {
       case PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET -> ClientBodies.readWriteRequest(r, p);
       case PARTITION_MAP -> new ClientMessage.PartitionMapRequest();
       case STATUS -> new ClientMessage.StatusRequest();
-      case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET -> throw notClient(p);
+      case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
     };
     r.end();
     return m;
@@ -76,7 +81,7 @@ public final class MessageCodec {
       case PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET -> ClientBodies.readWriteResponse(r);
       case PARTITION_MAP -> ClientBodies.readPartitionMapResponse(r);
       case STATUS -> ClientBodies.readStatusResponse(r);
-      case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET -> throw notClient(p);
+      case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
     };
     r.end();
     return m;
@@ -104,10 +109,51 @@ public final class MessageCodec {
       throw new MalformedMessageException(ErrorCode.UNKNOWN_PROCEDURE, "procedure " + p + " (id "
           + p.id() + ") is a client request, not a peer message; peer procedures are 32..38");
     }
+    if (p == Procedure.PEER_BATCH) {
+      throw new MalformedMessageException("a PEER_BATCH carries several messages: decodeBatch reads it");
+    }
     BodyReader r = new BodyReader(body, p + " message");
     PeerMessage m = PeerBodies.read(r, p);
     r.end();
     return m;
+  }
+
+  /**
+   * The body of a PEER_BATCH frame: u16 count (1..{@value #MAX_BATCH}), then per message its u16
+   * procedure id and its body as u32 length + bytes, in sending order. A node sends one when a
+   * batch of its protocol steps has several messages for the same peer, to save per-frame work.
+   */
+  public static byte[] encodeBatch(List<PeerMessage> messages) {
+    if (messages.isEmpty() || messages.size() > MAX_BATCH) {
+      throw new IllegalArgumentException("a peer batch holds 1.." + MAX_BATCH + " messages, got " + messages.size());
+    }
+    List<byte[]> bodies = messages.stream().map(MessageCodec::encode).toList();
+    return BodyWriter.write(w -> {
+      w.u16(messages.size());
+      for (int i = 0; i < messages.size(); i++) {
+        w.u16(Procedure.of(messages.get(i)).id()).bytes(Bytes.wrap(bodies.get(i)));
+      }
+    });
+  }
+
+  /** Decodes a PEER_BATCH body into its messages, in order; nested batches are refused. */
+  public static List<PeerMessage> decodeBatch(byte[] body) {
+    BodyReader r = new BodyReader(body, "PEER_BATCH message");
+    int start = r.position();
+    int count = r.u16("count");
+    if (count < 1 || count > MAX_BATCH) {
+      throw r.fail("count", start, count + " messages; a batch holds 1.." + MAX_BATCH);
+    }
+    List<PeerMessage> messages = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int offset = r.position();
+      int id = r.u16("procedure");
+      Procedure p = Procedure.of(id).filter(x -> x.isPeer() && x != Procedure.PEER_BATCH)
+          .orElseThrow(() -> r.fail("procedure", offset, "id " + id + " is not a peer message; allowed 32..38"));
+      messages.add(decodePeer(p, r.bytes("body").unsafeArray()));
+    }
+    r.end();
+    return messages;
   }
 
   private static MalformedMessageException notClient(Procedure p) {

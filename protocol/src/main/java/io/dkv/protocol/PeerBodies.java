@@ -54,7 +54,7 @@ final class PeerBodies {
       case STATUS_REPLY -> new StatusReply(from, txn, WireEnums.txnState(r, "state"),
           r.i64("version"));
       case FORGET -> new Forget(from, txn);
-      case GET, PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET, PARTITION_MAP, STATUS ->
+      case GET, PEER_BATCH, PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET, PARTITION_MAP, STATUS ->
           throw new IllegalArgumentException(p + " is not a peer procedure");
     };
   }

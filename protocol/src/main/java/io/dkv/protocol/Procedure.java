@@ -23,7 +23,9 @@ public enum Procedure {
   ACK(35, true),
   STATUS_QUERY(36, true),
   STATUS_REPLY(37, true),
-  FORGET(38, true);
+  FORGET(38, true),
+  /** Several peer messages to one node in one frame (see {@link MessageCodec#encodeBatch}). */
+  PEER_BATCH(39, true);
 
   private static final Procedure[] BY_ID = new Procedure[64];
 

@@ -1,5 +1,7 @@
 package io.dkv.protocol;
 
+import java.util.List;
+
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -48,6 +50,15 @@ final class FuzzTarget {
     try {
       PeerMessage m = MessageCodec.decodePeer(p, body);
       checkCanonical(MessageCodec.encode(m), body, m);
+    } catch (MalformedMessageException e) {
+      // expected for most inputs
+    }
+    try {
+      List<PeerMessage> batch = MessageCodec.decodeBatch(body);
+      byte[] again = MessageCodec.encodeBatch(batch);
+      if (!Arrays.equals(again, body)) {
+        throw new AssertionError("a decoded PEER_BATCH does not re-encode to its bytes: " + batch);
+      }
     } catch (MalformedMessageException e) {
       // expected for most inputs
     }

@@ -1,5 +1,7 @@
 package io.dkv.protocol;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,6 +79,33 @@ class MessageCodecMalformedTest {
     assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.GET, new byte[0]))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("client request");
+  }
+
+  @Test
+  void aPeerBatchHasTheDocumentedBytes() {
+    TxnId txn = new TxnId("c", 1, 2);
+    String ack = "0001" + "61" + "0001" + "63" + "0000000000000001" + "0000000000000002";
+    String hex = "0002" + "0023" + "00000016" + ack + "0026" + "00000016" + ack;
+    List<PeerMessage> batch = List.of(new PeerMessage.Ack("a", txn), new PeerMessage.Forget("a", txn));
+    assertThat(HEX.formatHex(MessageCodec.encodeBatch(batch))).isEqualTo(hex);
+    assertThat(MessageCodec.decodeBatch(HEX.parseHex(hex))).isEqualTo(batch);
+  }
+
+  @Test
+  void malformedPeerBatchesAreRejectedWithTheReason() {
+    String ack = "0001" + "61" + "0001" + "63" + "0000000000000001" + "0000000000000002";
+    assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0000")))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("a batch holds 1..1024");
+    assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0001" + "0027" + "00000000")))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 39 is not a peer message");
+    assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0001" + "0001" + "00000000")))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 1 is not a peer message");
+    assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0001" + "0023" + "00000016" + ack + "00")))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unexpected");
+    assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.PEER_BATCH, HEX.parseHex("0001")))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("decodeBatch");
+    assertThatThrownBy(() -> MessageCodec.encodeBatch(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

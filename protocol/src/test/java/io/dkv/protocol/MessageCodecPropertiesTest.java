@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dkv.protocol.ClientMessage.ErrorResponse;
 import java.util.Arrays;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -51,6 +52,22 @@ class MessageCodecPropertiesTest {
   void peerMessagesRoundTrip(@ForAll("peerMessages") PeerMessage m) {
     byte[] body = MessageCodec.encode(m);
     assertThat(MessageCodec.decodePeer(Procedure.of(m), body)).isEqualTo(m);
+  }
+
+  @Property
+  void peerBatchesRoundTripInOrder(@ForAll("peerMessages") PeerMessage a, @ForAll("peerMessages") PeerMessage b,
+                                   @ForAll("peerMessages") PeerMessage c) {
+    List<PeerMessage> batch = List.of(a, b, c);
+    assertThat(MessageCodec.decodeBatch(MessageCodec.encodeBatch(batch))).isEqualTo(batch);
+  }
+
+  @Property(tries = 100)
+  void everyTruncationOfAPeerBatchIsMalformed(@ForAll("peerMessages") PeerMessage a, @ForAll("peerMessages") PeerMessage b) {
+    byte[] body = MessageCodec.encodeBatch(List.of(a, b));
+    for (int n = 0; n < body.length; n++) {
+      byte[] prefix = Arrays.copyOf(body, n);
+      assertThatThrownBy(() -> MessageCodec.decodeBatch(prefix)).isInstanceOf(MalformedMessageException.class);
+    }
   }
 
   @Property

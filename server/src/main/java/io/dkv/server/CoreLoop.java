@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ final class CoreLoop implements AutoCloseable {
   private final String nodeId;
   private final ProtocolCore core;
   private final Storage storage;
-  private final Consumer<Envelope> network;
+  private final BiConsumer<String, List<PeerMessage>> network;
   private final Consumer<Throwable> onFatal;
   private final BlockingQueue<Event> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
   private final Map<Long, Pending> waiting = new ConcurrentHashMap<>();
@@ -68,11 +69,11 @@ final class CoreLoop implements AutoCloseable {
   private volatile NodeStats stats;
 
   /**
-   * @param network sends an envelope addressed to another node (never blocks)
+   * @param network sends messages, in order, to another node (never blocks)
    * @param onFatal called once, from the loop or the sync thread, when the disk fails or the core
    *                breaks an invariant: the node must stop
    */
-  CoreLoop(String nodeId, ProtocolCore core, Storage storage, Consumer<Envelope> network,
+  CoreLoop(String nodeId, ProtocolCore core, Storage storage, BiConsumer<String, List<PeerMessage>> network,
            Consumer<Throwable> onFatal) {
     this.nodeId = nodeId;
     this.core = core;
@@ -232,12 +233,12 @@ final class CoreLoop implements AutoCloseable {
     syncStage.dispatch(leaving);
   }
 
-  /** Sends a message; one to this node goes through the inbox, as if it came over the wire. */
-  private void route(Envelope e) {
-    if (e.to().equals(nodeId)) {
-      deliver(e.message());
+  /** Sends messages; those to this node go through the inbox, as if they came over the wire. */
+  private void route(String to, List<PeerMessage> messages) {
+    if (to.equals(nodeId)) {
+      messages.forEach(this::deliver);
     } else {
-      network.accept(e);
+      network.accept(to, messages);
     }
   }
 

@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,7 @@ public final class DkvNode implements AutoCloseable {
       this.peers = RpcClient.builder().build();
       TwoPhaseNode twoPhase = new TwoPhaseNode(config.nodeId(), storage, TwoPhaseConfig.defaults());
       this.core = new CoreLoop(config.nodeId(), ProtocolCore.of(twoPhase), storage,
-          e -> sendToPeer(cluster, e), this::reportFailure);
+          (to, messages) -> sendToPeer(cluster, to, messages), this::reportFailure);
       core.start().get();
       ClientService clients = new ClientService(config, cluster, core, peers);
       RpcServer.Builder b = RpcServer.builder()
@@ -66,15 +67,9 @@ public final class DkvNode implements AutoCloseable {
       }
       for (Procedure p : new Procedure[] {Procedure.PREPARE, Procedure.VOTE, Procedure.DECISION,
           Procedure.ACK, Procedure.STATUS_QUERY, Procedure.STATUS_REPLY, Procedure.FORGET}) {
-        b.handleOneWay(p.id(), (ctx, body) -> {
-          PeerMessage m = MessageCodec.decodePeer(p, body);
-          if (!cluster.isMember(m.from())) {
-            throw new RpcException(ErrorCode.INVALID_ARGUMENT, "peer message from '" + m.from()
-                + "', which is not a member of this cluster");
-          }
-          core.deliver(m);
-        });
+        b.handleOneWay(p.id(), (ctx, body) -> deliverFromPeer(cluster, List.of(MessageCodec.decodePeer(p, body))));
       }
+      b.handleOneWay(Procedure.PEER_BATCH.id(), (ctx, body) -> deliverFromPeer(cluster, MessageCodec.decodeBatch(body)));
       this.server = b.build().start();
     } catch (Exception | Error e) {
       closeQuietly();
@@ -132,9 +127,29 @@ public final class DkvNode implements AutoCloseable {
     Thread.ofPlatform().name("dkv-failure-" + config.nodeId()).start(() -> failure.complete(t));
   }
 
-  private void sendToPeer(Cluster cluster, Envelope e) {
-    Procedure p = Procedure.of(e.message());
-    peers.send(cluster.address(e.to()), p.id(), MessageCodec.encode(e.message()));
+  /** One frame for a lone message, PEER_BATCH frames for several (the receiver's per-frame work). */
+  private void sendToPeer(Cluster cluster, String to, List<PeerMessage> messages) {
+    var address = cluster.address(to);
+    if (messages.size() == 1) {
+      PeerMessage m = messages.get(0);
+      peers.send(address, Procedure.of(m).id(), MessageCodec.encode(m));
+      return;
+    }
+    for (int from = 0; from < messages.size(); from += MessageCodec.MAX_BATCH) {
+      List<PeerMessage> chunk = messages.subList(from, Math.min(messages.size(), from + MessageCodec.MAX_BATCH));
+      peers.send(address, Procedure.PEER_BATCH.id(), MessageCodec.encodeBatch(chunk));
+    }
+  }
+
+  /** Hands peer messages to the core, all or none: a batch with a sender that is no member is refused whole. */
+  private void deliverFromPeer(Cluster cluster, List<PeerMessage> messages) {
+    for (PeerMessage m : messages) {
+      if (!cluster.isMember(m.from())) {
+        throw new RpcException(ErrorCode.INVALID_ARGUMENT, "peer message from '" + m.from()
+            + "', which is not a member of this cluster");
+      }
+    }
+    messages.forEach(core::deliver);
   }
 
   private StatusResponse status(Cluster cluster) {

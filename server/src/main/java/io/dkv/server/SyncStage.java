@@ -4,13 +4,17 @@ import io.dkv.core.storage.Storage;
 import io.dkv.core.twopc.ClientResult;
 import io.dkv.core.twopc.Envelope;
 import io.dkv.core.twopc.Output;
+import io.dkv.protocol.PeerMessage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -44,7 +48,7 @@ final class SyncStage implements AutoCloseable {
 
   private final String nodeId;
   private final Storage storage;
-  private final Consumer<Envelope> send;
+  private final BiConsumer<String, List<PeerMessage>> send;
   private final Consumer<ClientResult> answer;
   private final Consumer<Throwable> onFailure;
   private final BlockingQueue<Output> queue = new ArrayBlockingQueue<>(CAPACITY);
@@ -63,7 +67,7 @@ final class SyncStage implements AutoCloseable {
    * @param answer    completes a client's waiting request (called on this thread)
    * @param onFailure called once when a sync fails: the node must stop
    */
-  SyncStage(String nodeId, Storage storage, Consumer<Envelope> send, Consumer<ClientResult> answer,
+  SyncStage(String nodeId, Storage storage, BiConsumer<String, List<PeerMessage>> send, Consumer<ClientResult> answer,
             Consumer<Throwable> onFailure) {
     this.nodeId = nodeId;
     this.storage = storage;
@@ -87,14 +91,29 @@ final class SyncStage implements AutoCloseable {
     return unfinished.get() == 0;
   }
 
-  /**
-   * Sends an output's messages, then delivers its results, in order, without syncing: the caller
-   * has made its writes durable. One that fails is logged and counted, and the others still go.
-   */
+  /** {@link #dispatch(List)} for one output. */
   void dispatch(Output out) {
-    forEachSafely(out.messages(), send,
-        e -> "the " + e.message().getClass().getSimpleName() + " to node " + e.to());
-    forEachSafely(out.results(), answer, r -> "the answer to client request " + r.handle());
+    dispatch(List.of(out));
+  }
+
+  /**
+   * Sends the outputs' messages, then delivers their results, without syncing: the caller has
+   * made their writes durable. The messages to one node leave together, in output order (one
+   * frame for many, where the network supports it), so per-node order is kept. One hand-over
+   * that fails is logged and counted, and the others still go.
+   */
+  void dispatch(List<Output> outs) {
+    Map<String, List<PeerMessage>> byNode = new LinkedHashMap<>();
+    for (Output out : outs) {
+      for (Envelope e : out.messages()) {
+        byNode.computeIfAbsent(e.to(), to -> new ArrayList<>()).add(e.message());
+      }
+    }
+    forEachSafely(List.copyOf(byNode.entrySet()), e -> send.accept(e.getKey(), e.getValue()),
+        e -> e.getValue().size() + " message(s) to node " + e.getKey());
+    for (Output out : outs) {
+      forEachSafely(out.results(), answer, r -> "the answer to client request " + r.handle());
+    }
   }
 
   /** Messages and replies that could not be handed over so far. */
@@ -137,7 +156,7 @@ final class SyncStage implements AutoCloseable {
         if (batch.stream().anyMatch(Output::syncNeeded)) {
           storage.sync();
         }
-        batch.forEach(this::dispatch);
+        dispatch(batch);
         unfinished.addAndGet(-batch.size());
         batch.clear();
       }

@@ -63,7 +63,7 @@ class ClientServiceTest {
 
   private ClientService service(NodeConfig config) throws Exception {
     InMemoryStorage storage = closeLater(new InMemoryStorage());
-    CoreLoop loop = closeLater(new CoreLoop(config.nodeId(), core, storage, e -> {}, t -> {}));
+    CoreLoop loop = closeLater(new CoreLoop(config.nodeId(), core, storage, (to, messages) -> {}, t -> {}));
     loop.start().get(5, SECONDS);
     RpcClient peers = closeLater(RpcClient.builder().build());
     return new ClientService(config, new Cluster(config), loop, peers);

@@ -36,7 +36,7 @@ class CoreLoopTest {
   }
 
   private CoreLoop started(ScriptedCore core) throws Exception {
-    loop = new CoreLoop("n1", core, storage, e -> {}, fatal::complete);
+    loop = new CoreLoop("n1", core, storage, (to, messages) -> {}, fatal::complete);
     loop.start().get(5, SECONDS);
     return loop;
   }

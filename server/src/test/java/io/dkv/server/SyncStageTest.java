@@ -32,11 +32,11 @@ class SyncStageTest {
   @Test
   void anEnvelopeOrReplyThatThrowsIsCountedAndTheRestOfTheBatchStillLeaves() throws Exception {
     try (SyncStage stage = new SyncStage("n1", storage,
-        e -> {
-          if (e.to().equals("ghost")) {
+        (to, messages) -> {
+          if (to.equals("ghost")) {
             throw new IllegalArgumentException("unknown node ghost");
           }
-          sent.add(e);
+          messages.forEach(m -> sent.add(new Envelope(to, m)));
         },
         r -> {
           if (r.handle() == 1) {
@@ -56,6 +56,22 @@ class SyncStageTest {
       stage.submit(new Output().reply(result(3)));
       assertThat(answered.poll(5, SECONDS)).isEqualTo(result(3));
       assertThat(failed).isNotDone();
+    } finally {
+      storage.close();
+    }
+  }
+
+  @Test
+  void theMessagesOfABatchToOneNodeLeaveTogetherInOrderBeforeTheAnswers() throws Exception {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    PeerMessage forget = new PeerMessage.Forget("n1", new TxnId("n1", 1, 1));
+    try (SyncStage stage = new SyncStage("n1", storage,
+        (to, messages) -> events.add(to + " " + messages.stream().map(m -> m.getClass().getSimpleName()).toList()),
+        r -> events.add("answer " + r.handle()), failed::complete)) {
+      stage.dispatch(List.of(
+          new Output().send(new Envelope("n2", ack)).send(new Envelope("n3", ack)).reply(result(1)),
+          new Output().send(new Envelope("n2", forget)).reply(result(2))));
+      assertThat(events).containsExactly("n2 [Ack, Forget]", "n3 [Ack]", "answer 1", "answer 2");
     } finally {
       storage.close();
     }
