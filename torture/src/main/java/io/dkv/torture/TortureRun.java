@@ -126,9 +126,11 @@ public final class TortureRun {
     Files.writeString(out.resolve("summary.txt"), report.summary() + "\n");
     List<LatencyChart.Window> shaded = new ArrayList<>();
     for (FaultWindow w : schedule.windows()) {
-      shaded.add(new LatencyChart.Window(w.startMillis() / 1e3, w.endMillis() / 1e3, FaultText.format(w.fault())));
+      shaded.add(new LatencyChart.Window(w.startMillis() / 1e3, w.endMillis() / 1e3, w.fault().kind().text(),
+          FaultText.format(w.fault())));
     }
-    shaded.add(new LatencyChart.Window((healedNanos - startNanos) / 1e9, seconds, "healed: liveness check, final reads"));
+    shaded.add(new LatencyChart.Window((healedNanos - startNanos) / 1e9, seconds, LatencyChart.HEALED,
+        "healed: liveness check, final reads"));
     Files.writeString(out.resolve("latency.svg"), LatencyChart.svg("dkv torture, seed " + schedule.seed()
         + ", faults " + schedule.kinds(), startNanos, seconds, latencies.samples(), shaded));
     log.info("torture run done, files in {}:\n{}", out, report.summary());
