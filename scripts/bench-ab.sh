@@ -6,11 +6,11 @@
 set -euo pipefail
 rounds="$1"; seconds="$2"; shift 2
 java="${JAVA_HOME:?set JAVA_HOME to a JDK 21 or newer}/bin/java"
-results="$(mktemp /tmp/dkv-ab.XXXXXX.jsonl)"
+results="$(mktemp)"
 cluster="127.0.0.1:7801,127.0.0.1:7802,127.0.0.1:7803"
 for round in $(seq "$rounds"); do
   for jar in "$@"; do
-    dir="$(mktemp -d /tmp/dkv-ab.XXXXXX)"
+    dir="$(mktemp -d)"
     "$java" -XX:+UseZGC --enable-native-access=ALL-UNNAMED -jar "$jar" dev --nodes 3 \
       --dir "$dir/data" --base-port 7800 >"$dir/dev.out" 2>&1 &
     dev=$!

@@ -11,7 +11,7 @@ seconds="${1:-10}"
 repeats="${2:-3}"
 base_port=7700
 cluster="127.0.0.1:7701,127.0.0.1:7702,127.0.0.1:7703"
-dir="$(mktemp -d /tmp/dkv-bench.XXXXXX)"
+dir="$(mktemp -d)"
 results="$dir/results.jsonl"
 
 if [ -n "${DKV_JAR:-}" ]; then

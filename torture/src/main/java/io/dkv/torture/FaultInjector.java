@@ -17,7 +17,11 @@ final class FaultInjector {
   private final Network network;
   private final ProcessNemesis processes;
   private final List<Path> clockOffsetFiles;
-  /** Guarded by this: nodes killed or paused by a fault that has not ended yet. */
+  /**
+   * Guarded by this: nodes killed or paused by a fault that has not ended yet. Not derived from the
+   * processes' state: a node that died on its own must stay dead at healing, so the liveness check
+   * sees it, rather than be restarted as if the nemesis had killed it.
+   */
   private final Set<Integer> killed = new HashSet<>();
   private final Set<Integer> paused = new HashSet<>();
 

@@ -22,7 +22,14 @@ import java.util.concurrent.CompletionException;
  */
 final class ReplicaAgreement {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
-  private static final String NO_ANSWER = "no answer: ";
+
+  /** What one node said of its copy of a key. */
+  private record Copy(boolean answered, String text) {
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
 
   private ReplicaAgreement() {}
 
@@ -31,14 +38,14 @@ final class ReplicaAgreement {
     List<String> issues = new ArrayList<>();
     try (RpcClient rpc = RpcClient.builder().build()) {
       for (String key : keys) {
-        Map<String, String> copies = new LinkedHashMap<>();
+        Map<String, Copy> copies = new LinkedHashMap<>();
         for (int node = 0; node < network.nodeCount(); node++) {
-          String copy = copyAt(rpc, network, node, namespace, key);
+          Copy copy = copyAt(rpc, network, node, namespace, key);
           if (copy != null) {
             copies.put(NodeIds.of(node), copy);
           }
         }
-        if (copies.values().stream().anyMatch(c -> c.startsWith(NO_ANSWER))
+        if (copies.values().stream().anyMatch(c -> !c.answered())
             || copies.values().stream().distinct().count() > 1) {
           issues.add(key + ": replicas disagree or do not answer: " + copies);
         }
@@ -47,18 +54,18 @@ final class ReplicaAgreement {
     return issues;
   }
 
-  /** The node's copy of the key, "no answer: ..." when it failed, or null when it is no replica of it. */
-  private static String copyAt(RpcClient rpc, Network network, int node, String namespace, String key) {
+  /** The node's copy of the key, or null when it is no replica of it. */
+  private static Copy copyAt(RpcClient rpc, Network network, int node, String namespace, String key) {
     byte[] request = MessageCodec.encode(new GetRequest(namespace, Bytes.utf8(key), true, 0));
     try {
       byte[] body = rpc.call(network.clientAddress(node), Procedure.GET.id(), request, TIMEOUT).join();
       GetResponse r = (GetResponse) MessageCodec.decodeResponse(Procedure.GET, body);
-      return r.found() ? "v" + r.version() + " '" + r.value().toUtf8() + "'" : "absent";
+      return new Copy(true, r.found() ? "v" + r.version() + " '" + r.value().toUtf8() + "'" : "absent");
     } catch (CompletionException e) {
       if (e.getCause() instanceof RpcException re && re.code() == ErrorCode.NOT_REPLICA) {
         return null;
       }
-      return NO_ANSWER + e.getCause();
+      return new Copy(false, "no answer: " + e.getCause());
     }
   }
 }

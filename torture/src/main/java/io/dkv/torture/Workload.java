@@ -6,13 +6,13 @@ import io.dkv.checker.Outcome;
 import io.dkv.client.ConditionFailedException;
 import io.dkv.client.DkvClient;
 import io.dkv.client.DkvTimeoutException;
+import io.dkv.client.DkvUnavailableException;
 import io.dkv.client.KeyNotFoundException;
 import io.dkv.client.Versioned;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CompletionException;
 import java.util.function.IntFunction;
 
 /**
@@ -115,7 +115,7 @@ public final class Workload implements AutoCloseable {
     long start = System.nanoTime();
     Outcome outcome = outcomeOf(client, key, command);
     call.complete(outcome);
-    latencies.record(start, System.nanoTime() - start, command.kind(), outcome);
+    latencies.record(start, System.nanoTime() - start, outcome);
     return outcome;
   }
 
@@ -141,8 +141,8 @@ public final class Workload implements AutoCloseable {
         case DELETE -> new Outcome.Written(client.delete(key));
         case COMPARE_AND_SET -> new Outcome.Written(client.compareAndSet(key, command.expectedVersion(), command.value()));
       };
-    } catch (RuntimeException e) {
-      return failureOutcome(unwrap(e));
+    } catch (RuntimeException e) { // the sync API throws the DkvException itself, never wrapped
+      return failureOutcome(e);
     }
   }
 
@@ -151,15 +151,8 @@ public final class Workload implements AutoCloseable {
       case ConditionFailedException c -> new Outcome.ConditionFailed(c.currentVersion());
       case KeyNotFoundException n -> Outcome.NOT_FOUND;
       case DkvTimeoutException t -> Outcome.UNKNOWN;
-      case io.dkv.client.DkvUnavailableException u -> Outcome.FAILED;
+      case DkvUnavailableException u -> Outcome.FAILED;
       default -> Outcome.UNKNOWN;
     };
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

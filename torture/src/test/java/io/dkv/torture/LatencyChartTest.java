@@ -2,7 +2,6 @@ package io.dkv.torture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dkv.checker.Command;
 import io.dkv.checker.Outcome;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,7 @@ class LatencyChartTest {
     long start = 1_000_000_000L;
     for (int i = 0; i < 200; i++) {
       Outcome outcome = i == 150 ? Outcome.UNKNOWN : new Outcome.Written(i + 1);
-      log.record(start + i * 50_000_000L, (1 + i % 7) * 1_000_000L, Command.Kind.PUT, outcome);
+      log.record(start + i * 50_000_000L, (1 + i % 7) * 1_000_000L, outcome);
     }
     List<LatencyChart.Window> faults = List.of(
         new LatencyChart.Window(2, 4, FaultKind.KILL.text(), "kill n2"),
