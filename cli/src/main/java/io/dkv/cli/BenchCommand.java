@@ -30,6 +30,9 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin
   ClientOptions client;
 
+  @Mixin
+  NamespaceOption namespace;
+
   @Spec
   CommandSpec spec;
 
@@ -62,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     byte[] value = new byte[valueSize];
     new SplittableRandom(1).nextBytes(value);
-    try (DkvClient dkv = client.connect()) {
+    try (DkvClient dkv = client.connect(namespace.name)) {
       if (op != Op.put) {
         preload(dkv, value, err);
       }

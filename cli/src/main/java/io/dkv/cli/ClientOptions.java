@@ -33,11 +33,16 @@ final class ClientOptions {
     return env != null && !env.isBlank() ? env : DEFAULT_CLUSTER;
   }
 
-  /**
-   * A client for the cluster. Empty parts of the endpoint list ({@code a,,b}, a trailing comma)
-   * are skipped; a list without any endpoint is a usage error.
-   */
+  /** A client for the cluster's {@code default} namespace (see {@link #connect(String)}). */
   DkvClient connect() {
+    return connect("default");
+  }
+
+  /**
+   * A client for the cluster, working in {@code namespace}. Empty parts of the endpoint list
+   * ({@code a,,b}, a trailing comma) are skipped; a list without any endpoint is a usage error.
+   */
+  DkvClient connect(String namespace) {
     if (!(timeoutSeconds > 0) || timeoutSeconds > 3600) {
       throw new IllegalArgumentException("--timeout must be between 0 and 3600 seconds, got " + timeoutSeconds);
     }
@@ -46,6 +51,7 @@ final class ClientOptions {
       return DkvClient.builder()
           .endpoints(endpoints)
           .routing(routing)
+          .namespace(namespace)
           .requestTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
           .build();
     } catch (IllegalArgumentException e) { // the timeout is checked above: this is the endpoint list

@@ -20,6 +20,9 @@ abstract class DataCommand implements Callable<Integer> {
   @Mixin
   ClientOptions client;
 
+  @Mixin
+  NamespaceOption namespace;
+
   @Spec
   CommandSpec spec;
 
@@ -33,7 +36,7 @@ abstract class DataCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (DkvClient dkv = client.connect()) {
+    try (DkvClient dkv = client.connect(namespace.name)) {
       Map<String, Object> result = run(dkv);
       boolean found = !Boolean.FALSE.equals(result.get("found"));
       if (client.json) {

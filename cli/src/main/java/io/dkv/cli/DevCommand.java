@@ -28,8 +28,12 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--dir", defaultValue = "data/dev", description = "Data and logs (default ${DEFAULT-VALUE}).")
   Path dir;
 
+  /** A directory voter's Raft port is its dkv port plus this. */
+  static final int RAFT_PORT_OFFSET = 100;
+
   @Option(names = "--base-port", defaultValue = "7400",
-      description = "Node i listens on base-port + i (default ${DEFAULT-VALUE}: 7401, 7402, ...).")
+      description = "Node i listens on base-port + i (default ${DEFAULT-VALUE}: 7401, 7402, ...);"
+          + " the directory's voters (n1, or n1-n3 from 3 nodes on) also on base-port + 100 + i.")
   int basePort;
 
   @Override
@@ -37,13 +41,17 @@ final class DevCommand implements Callable<Integer> {
     if (nodes < 1 || nodes > 32) {
       throw new IllegalArgumentException("--nodes must be 1..32, got " + nodes);
     }
-    if (basePort < 1 || basePort + nodes > 65535) {
+    if (basePort < 1 || basePort + RAFT_PORT_OFFSET + nodes > 65535) {
       throw new IllegalArgumentException("--base-port " + basePort + " leaves no room for " + nodes
-          + " ports below 65536");
+          + " ports and their Raft ports (+" + RAFT_PORT_OFFSET + ") below 65536");
     }
     List<String> members = new ArrayList<>();
+    List<String> voters = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
       members.add("n" + i + "@127.0.0.1:" + (basePort + i));
+      if (i <= (nodes >= 3 ? 3 : 1)) {
+        voters.add("n" + i + "@127.0.0.1:" + (basePort + RAFT_PORT_OFFSET + i));
+      }
     }
     String memberList = String.join(",", members);
     Files.createDirectories(dir);
@@ -53,7 +61,7 @@ final class DevCommand implements Callable<Integer> {
       Path log = dir.resolve("n" + i + ".log");
       ProcessBuilder pb = new ProcessBuilder(javaCommand("server", "--node-id", "n" + i,
           "--listen", "127.0.0.1:" + (basePort + i), "--data", dir.resolve("n" + i).toString(),
-          "--members", memberList))
+          "--members", memberList, "--voters", String.join(",", voters)))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       servers.start("n" + i, pb);
@@ -124,8 +132,13 @@ final class DevCommand implements Callable<Integer> {
     }
     String java = ProcessHandle.current().info().command().orElse(
         Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseZGC", "--enable-native-access=ALL-UNNAMED",
-        "-cp", classPath, Main.class.getName()));
+    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseZGC", "--enable-native-access=ALL-UNNAMED"));
+    if (Runtime.version().feature() >= 24) {
+      // The Netty and Protobuf copies inside Apache Ratis still use sun.misc.Unsafe, which these
+      // JDKs warn about on every start unless told.
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    cmd.addAll(List.of("-cp", classPath, Main.class.getName()));
     cmd.addAll(List.of(args));
     return cmd;
   }

@@ -8,10 +8,10 @@ import picocli.CommandLine.Command;
 @Command(name = "dkv", mixinStandardHelpOptions = true, version = "dkv 0.1.0",
     description = "A distributed, replicated key-value store with two-phase commit.",
     subcommands = {ServerCommand.class, DevCommand.class, PutCommand.class, GetCommand.class,
-        DeleteCommand.class, CasCommand.class, StatusCommand.class, BenchCommand.class, TortureCommand.class,
-        CommandLine.HelpCommand.class},
+        DeleteCommand.class, CasCommand.class, StatusCommand.class, ClusterCommand.class,
+        NamespaceCommand.class, BenchCommand.class, TortureCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:not found, or the condition failed",
+    exitCodeList = {"0:success", "1:not found, the condition failed, or the directory refused the change",
         "2:usage error (bad arguments or request)", "3:cluster unavailable (or outcome unknown)"})
 public final class Main {
   public static final int OK = 0;

@@ -20,7 +20,7 @@ final class ServerCommand implements Callable<Integer> {
 
   static final class Source {
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file "
-        + "(node-id, listen, data, members; optional partitions, replication, max-key-bytes, "
+        + "(node-id, listen, data, members, voters; optional partitions, replication, max-key-bytes, "
         + "max-value-bytes, request-timeout-ms).")
     Path config;
 
@@ -39,8 +39,13 @@ final class ServerCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--members", required = true, paramLabel = "ID@HOST:PORT,...",
-        description = "Every node of the cluster, this one included.")
+        description = "The nodes of a new cluster, this one included (its first members).")
     String members;
+
+    @Option(names = "--voters", required = true, paramLabel = "ID@HOST:PORT,...",
+        description = "The directory's Raft voters: 1, 3 or 5 of the members, each with its Raft "
+            + "address (not its dkv address). The same list on every node.")
+    String voters;
 
     @Option(names = "--partitions", paramLabel = "Q", defaultValue = "256",
         description = "Partitions of the hash ring; equal on every node (default ${DEFAULT-VALUE}).")
@@ -86,9 +91,10 @@ final class ServerCommand implements Callable<Integer> {
 
   private static NodeConfig fromFlags(Flags f) {
     NodeConfig defaults = NodeConfig.of(f.nodeId, MemberAddress.parseHostPort("--listen", f.listen),
-        f.data.toAbsolutePath(), MemberAddress.parseList(f.members));
+        f.data.toAbsolutePath(), MemberAddress.parseList(f.members),
+        MemberAddress.parseList("voter list", f.voters));
     return new NodeConfig(defaults.nodeId(), defaults.listen(), defaults.dataDir(), defaults.members(),
-        f.partitions, f.replication, defaults.maxKeyBytes(), defaults.maxValueBytes(),
+        defaults.voters(), f.partitions, f.replication, defaults.maxKeyBytes(), defaults.maxValueBytes(),
         defaults.requestTimeoutMillis());
   }
 }

@@ -48,6 +48,7 @@ public final class DkvClient implements AutoCloseable {
   private final RpcClient rpc;
   private final Router router;
   private final RetryingCaller caller;
+  private final DirectoryCalls directory;
   private final Duration timeout;
   private final List<InetSocketAddress> endpoints;
 
@@ -60,6 +61,7 @@ public final class DkvClient implements AutoCloseable {
         ? new IterativeRouter(rpc, endpoints, attemptTimeout)
         : new RecursiveRouter(endpoints);
     this.caller = new RetryingCaller(rpc, router, b.timeout, attemptTimeout);
+    this.directory = new DirectoryCalls(rpc, endpoints, b.timeout, attemptTimeout);
   }
 
   public static Builder builder() {
@@ -120,6 +122,35 @@ public final class DkvClient implements AutoCloseable {
         .thenApply(b -> (StatusResponse) MessageCodec.decodeResponse(Procedure.STATUS, b))
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(
             Failures.toDkvException(e, null, WriteOutcome.NOT_A_WRITE)));
+  }
+
+  /**
+   * The cluster's directory (members, placement settings, namespaces) as one node knows it. Goes
+   * to any endpoint, whatever the routing, and is retried and failed over like a read.
+   */
+  public CompletableFuture<ClusterStatus> clusterStatusAsync() {
+    return directory.clusterStatus();
+  }
+
+  /**
+   * Creates a namespace; returns the directory epoch at which it was created. Goes to any
+   * endpoint. It is not idempotent, so it is retried like a write: every retry carries the first
+   * attempt's request id, and if the attempts end without an answer the failure says the
+   * outcome is unknown. A refusal by the directory (the name is taken or invalid, N, W or R not
+   * allowed) fails with {@link InvalidRequestException} carrying the directory's reason; after an
+   * attempt whose outcome is unknown, "exists" may mean that attempt created it.
+   */
+  public CompletableFuture<Long> createNamespaceAsync(NamespaceSettings settings) {
+    return directory.createNamespace(settings);
+  }
+
+  /**
+   * Drops a namespace; returns the directory epoch at which it was dropped. Sent and
+   * retried like {@link #createNamespaceAsync}; an unknown name or {@code default} fails with
+   * {@link InvalidRequestException}.
+   */
+  public CompletableFuture<Long> dropNamespaceAsync(String name) {
+    return directory.dropNamespace(name);
   }
 
   private CompletableFuture<Long> write(byte[] key, Mutation mutation) {
@@ -193,6 +224,18 @@ public final class DkvClient implements AutoCloseable {
 
   public StatusResponse status(InetSocketAddress node) {
     return await(statusAsync(node));
+  }
+
+  public ClusterStatus clusterStatus() {
+    return await(clusterStatusAsync());
+  }
+
+  public long createNamespace(NamespaceSettings settings) {
+    return await(createNamespaceAsync(settings));
+  }
+
+  public long dropNamespace(String name) {
+    return await(dropNamespaceAsync(name));
   }
 
   private static <T> T await(CompletableFuture<T> f) {

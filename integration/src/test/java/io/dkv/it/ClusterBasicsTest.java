@@ -204,4 +204,23 @@ class ClusterBasicsTest {
     assertThat(status.exitCode()).isZero();
     assertThat(status.stdout()).contains("3/3 nodes up");
   }
+
+  @Test
+  void cliClusterStatusAndNamespaces() throws Exception {
+    String c = "--cluster=" + cluster.endpoints();
+    Cli.Result status = Cli.run("cluster", "status", c, "--json");
+    assertThat(status.exitCode()).as(status.stderr()).isZero();
+    assertThat(status.stdout()).contains("\"node\":\"n1\"").contains("\"state\":\"up\"")
+        .contains("\"partitionCount\":256");
+    assertThat(Cli.run("ns", "create", "cli-ns", c).exitCode()).isZero();
+    assertThat(Cli.run("ns", "create", "cli-ns", c).exitCode()).as("already exists").isEqualTo(1);
+    assertThat(Cli.run("put", c, "--ns", "cli-ns", "ns-key", "in-ns").exitCode()).isZero();
+    assertThat(Cli.run("get", c, "--ns", "cli-ns", "ns-key").stdout()).contains("in-ns");
+    assertThat(Cli.run("get", c, "ns-key").exitCode()).as("not in default").isEqualTo(1);
+    assertThat(Cli.run("ns", "list", c).stdout()).contains("cli-ns").contains("default");
+    assertThat(Cli.run("ns", "drop", "cli-ns", c).exitCode()).isZero();
+    Cli.Result gone = Cli.run("get", c, "--ns", "cli-ns", "ns-key");
+    assertThat(gone.exitCode()).isEqualTo(2);
+    assertThat(gone.stderr()).contains("namespace 'cli-ns' does not exist");
+  }
 }

@@ -37,6 +37,8 @@ final class ProcessCluster implements AutoCloseable {
   private final Path dir;
   private final List<String> ids = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
+  /** Raft ports of the directory voters (the first one or three nodes). */
+  private final List<Integer> raftPorts = new ArrayList<>();
   private final Process[] processes;
   /** Whether node i's current process was killed by {@link #kill9}: the only allowed way to exit. */
   private final boolean[] killedByTest;
@@ -52,6 +54,15 @@ final class ProcessCluster implements AutoCloseable {
       ids.add("n" + (i + 1));
       ports.add(freePort());
     }
+    for (int i = 0; i < (nodes >= 3 ? 3 : 1); i++) {
+      raftPorts.add(freePort());
+    }
+  }
+
+  /** The directory's voters, as in {@code dkv dev}: n1, or n1 to n3 from 3 nodes on. */
+  private String voters() {
+    return java.util.stream.IntStream.range(0, raftPorts.size())
+        .mapToObj(k -> ids.get(k) + "@127.0.0.1:" + raftPorts.get(k)).collect(Collectors.joining(","));
   }
 
   static Path jar() {
@@ -100,7 +111,7 @@ final class ProcessCluster implements AutoCloseable {
         .mapToObj(k -> ids.get(k) + "@127.0.0.1:" + ports.get(k)).collect(Collectors.joining(","));
     List<String> cmd = List.of(Cli.java(), "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
         "-jar", jar().toString(), "server", "--node-id", ids.get(i), "--listen", "127.0.0.1:" + ports.get(i),
-        "--data", dir.resolve(ids.get(i)).toString(), "--members", members);
+        "--data", dir.resolve(ids.get(i)).toString(), "--members", members, "--voters", voters());
     try {
       Path log = logOf(i);
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

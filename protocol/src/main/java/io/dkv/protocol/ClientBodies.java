@@ -1,9 +1,16 @@
 package io.dkv.protocol;
 
+import io.dkv.protocol.ClientMessage.ClusterStatusRequest;
+import io.dkv.protocol.ClientMessage.ClusterStatusResponse;
+import io.dkv.protocol.ClientMessage.CreateNamespaceRequest;
+import io.dkv.protocol.ClientMessage.DirectoryChangeResponse;
+import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
 import io.dkv.protocol.ClientMessage.ErrorResponse;
 import io.dkv.protocol.ClientMessage.GetRequest;
 import io.dkv.protocol.ClientMessage.GetResponse;
 import io.dkv.protocol.ClientMessage.Member;
+import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.ClientMessage.PartitionMapRequest;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
 import io.dkv.protocol.ClientMessage.StatusRequest;
@@ -17,6 +24,10 @@ import java.util.List;
 final class ClientBodies {
   /** Smallest encoded member: three empty strings' worth of length prefixes (2 + 2) and a port. */
   private static final int MIN_MEMBER_BYTES = 2 + 2 + 2;
+  /** Smallest member status: two empty strings, state u8, partitions i32, voter bool. */
+  private static final int MIN_MEMBER_STATUS_BYTES = 2 + 2 + 1 + 4 + 1;
+  /** Smallest namespace: an empty name, mode u8, n, w and r as i32. */
+  private static final int MIN_NAMESPACE_BYTES = 2 + 1 + 3 * 4;
 
   private ClientBodies() {}
 
@@ -52,8 +63,30 @@ final class ClientBodies {
             .i32(s.activeTransactions()).i32(s.preparedKeys());
         writeMembers(w, s.members());
       }
+      case ClusterStatusRequest r -> { }
+      case ClusterStatusResponse c -> writeClusterStatus(w, c);
+      case CreateNamespaceRequest c -> writeNamespace(w, c.namespace());
+      case DropNamespaceRequest d -> w.string(d.name());
+      case DirectoryChangeResponse d -> w.i64(d.epoch());
       case ErrorResponse e -> w.u16(e.code().code()).string(e.message());
     }
+  }
+
+  private static void writeClusterStatus(BodyWriter w, ClusterStatusResponse c) {
+    w.i64(c.epoch()).string(c.leader()).i32(c.partitionCount()).i32(c.replicationFactor());
+    w.u32(c.members().size());
+    for (MemberStatus m : c.members()) {
+      w.string(m.nodeId()).string(m.address()).u8(WireEnums.code(m.state())).i32(m.partitions())
+          .bool(m.voter());
+    }
+    w.u32(c.namespaces().size());
+    for (NamespaceInfo n : c.namespaces()) {
+      writeNamespace(w, n);
+    }
+  }
+
+  private static void writeNamespace(BodyWriter w, NamespaceInfo n) {
+    w.string(n.name()).u8(WireEnums.code(n.mode())).i32(n.n()).i32(n.w()).i32(n.r());
   }
 
   /** The mutation's own fields; its kind travels elsewhere (procedure id or a PREPARE tag). */
@@ -72,8 +105,8 @@ final class ClientBodies {
       case PUT_IF_ABSENT -> new Mutation.PutIfAbsent(r.bytes("value"));
       case DELETE -> new Mutation.Delete();
       case COMPARE_AND_SET -> new Mutation.CompareAndSet(r.i64("expectedVersion"), r.bytes("value"));
-      case GET, PARTITION_MAP, STATUS, PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY,
-           FORGET, PEER_BATCH -> throw new IllegalArgumentException(kind + " is not a write procedure");
+      case GET, PARTITION_MAP, STATUS, CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, PREPARE,
+           VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw new IllegalArgumentException(kind + " is not a write procedure");
     };
   }
 
@@ -122,6 +155,37 @@ final class ClientBodies {
     return new StatusResponse(r.string("nodeId"), r.i64("epoch"), r.i64("uptimeMillis"),
         r.i32("partitionsReplicated"), r.i32("activeTransactions"), r.i32("preparedKeys"),
         readMembers(r));
+  }
+
+  static ClusterStatusResponse readClusterStatusResponse(BodyReader r) {
+    long epoch = r.i64("epoch");
+    String leader = r.string("leader");
+    int partitionCount = r.i32("partitionCount");
+    int replicationFactor = r.i32("replicationFactor");
+    int m = r.count("members", MIN_MEMBER_STATUS_BYTES);
+    List<MemberStatus> members = new ArrayList<>(m);
+    for (int i = 0; i < m; i++) {
+      String field = "members[" + i + "]";
+      members.add(new MemberStatus(r.string(field + ".nodeId"), r.string(field + ".address"),
+          WireEnums.memberState(r, field + ".state"), r.i32(field + ".partitions"),
+          r.bool(field + ".voter")));
+    }
+    int n = r.count("namespaces", MIN_NAMESPACE_BYTES);
+    List<NamespaceInfo> namespaces = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      namespaces.add(readNamespace(r, "namespaces[" + i + "]"));
+    }
+    return new ClusterStatusResponse(epoch, leader, partitionCount, replicationFactor,
+        List.copyOf(members), List.copyOf(namespaces));
+  }
+
+  static CreateNamespaceRequest readCreateNamespaceRequest(BodyReader r) {
+    return new CreateNamespaceRequest(readNamespace(r, "namespace"));
+  }
+
+  private static NamespaceInfo readNamespace(BodyReader r, String field) {
+    return new NamespaceInfo(r.string(field + ".name"), WireEnums.namespaceMode(r, field + ".mode"),
+        r.i32(field + ".n"), r.i32(field + ".w"), r.i32(field + ".r"));
   }
 
   static ErrorResponse readError(BodyReader r) {

@@ -65,6 +65,51 @@ public sealed interface ClientMessage {
                         int activeTransactions, int preparedKeys, List<Member> members)
       implements ClientMessage {}
 
+  /** Ask any node for the directory as it knows it: members, placement settings, namespaces. */
+  record ClusterStatusRequest() implements ClientMessage {}
+
+  /**
+   * The directory as the answering node knows it.
+   *
+   * @param epoch  the directory epoch of this view
+   * @param leader node id of the directory's Raft leader as the answering node knows it, "" when
+   *               unknown
+   */
+  record ClusterStatusResponse(long epoch, String leader, int partitionCount, int replicationFactor,
+                               List<MemberStatus> members, List<NamespaceInfo> namespaces)
+      implements ClientMessage {}
+
+  /**
+   * One member of the directory.
+   *
+   * @param address    the member's dkv address, {@code HOST:PORT}
+   * @param partitions how many partitions it replicates
+   * @param voter      it is a directory (Raft) voter
+   */
+  record MemberStatus(String nodeId, String address, MemberState state, int partitions, boolean voter) {}
+
+  /** A member's lifecycle state in the directory (docs/directory.md). */
+  enum MemberState { JOINING, UP, LEAVING, DOWN, REMOVED }
+
+  /** A namespace's settings: writes go to {@code n} replicas, acknowledged after {@code w}, reads after {@code r}. */
+  record NamespaceInfo(String name, NamespaceMode mode, int n, int w, int r) {}
+
+  enum NamespaceMode {
+    /** Two-phase commit on every replica (W = N), reads from one replica (R = 1). */
+    STRONG,
+    /** Quorum writes and reads. */
+    EVENTUAL
+  }
+
+  /** Ask the directory to create a namespace; the server checks the settings. */
+  record CreateNamespaceRequest(NamespaceInfo namespace) implements ClientMessage {}
+
+  /** Ask the directory to drop a namespace. */
+  record DropNamespaceRequest(String name) implements ClientMessage {}
+
+  /** A directory change was applied; {@code epoch} is the directory epoch at which it was. */
+  record DirectoryChangeResponse(long epoch) implements ClientMessage {}
+
   /** Sent instead of a response when a request failed. */
   record ErrorResponse(ErrorCode code, String message) implements ClientMessage {}
 }

@@ -51,7 +51,8 @@ public final class MessageCodec {
   /**
    * Decodes the body of a request to a client procedure: GET gives a GetRequest, the four write
    * procedures a WriteRequest with the matching mutation, PARTITION_MAP a PartitionMapRequest,
-   * STATUS a StatusRequest.
+   * STATUS a StatusRequest, CLUSTER_STATUS a ClusterStatusRequest, CREATE_NAMESPACE a
+   * CreateNamespaceRequest, DROP_NAMESPACE a DropNamespaceRequest.
    *
    * @throws MalformedMessageException for bad bytes, or with code UNKNOWN_PROCEDURE when
    *     {@code p} is a peer procedure
@@ -63,6 +64,9 @@ public final class MessageCodec {
       case PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET -> ClientBodies.readWriteRequest(r, p);
       case PARTITION_MAP -> new ClientMessage.PartitionMapRequest();
       case STATUS -> new ClientMessage.StatusRequest();
+      case CLUSTER_STATUS -> new ClientMessage.ClusterStatusRequest();
+      case CREATE_NAMESPACE -> ClientBodies.readCreateNamespaceRequest(r);
+      case DROP_NAMESPACE -> new ClientMessage.DropNamespaceRequest(r.string("name"));
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
     };
     r.end();
@@ -71,8 +75,9 @@ public final class MessageCodec {
 
   /**
    * Decodes the body of a successful response to a client procedure: GET gives a GetResponse,
-   * writes a WriteResponse, PARTITION_MAP a PartitionMapResponse, STATUS a StatusResponse. Error
-   * bodies go to {@link #decodeError}.
+   * writes a WriteResponse, PARTITION_MAP a PartitionMapResponse, STATUS a StatusResponse,
+   * CLUSTER_STATUS a ClusterStatusResponse, CREATE_NAMESPACE and DROP_NAMESPACE a
+   * DirectoryChangeResponse. Error bodies go to {@link #decodeError}.
    */
   public static ClientMessage decodeResponse(Procedure p, byte[] body) {
     BodyReader r = new BodyReader(body, p + " response");
@@ -81,6 +86,8 @@ public final class MessageCodec {
       case PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET -> ClientBodies.readWriteResponse(r);
       case PARTITION_MAP -> ClientBodies.readPartitionMapResponse(r);
       case STATUS -> ClientBodies.readStatusResponse(r);
+      case CLUSTER_STATUS -> ClientBodies.readClusterStatusResponse(r);
+      case CREATE_NAMESPACE, DROP_NAMESPACE -> new ClientMessage.DirectoryChangeResponse(r.i64("epoch"));
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
     };
     r.end();
@@ -159,7 +166,7 @@ public final class MessageCodec {
   private static MalformedMessageException notClient(Procedure p) {
     return new MalformedMessageException(ErrorCode.UNKNOWN_PROCEDURE, "procedure " + p + " (id "
         + p.id() + ") is a one-way peer message, not a client request; client procedures are"
-        + " 1..7");
+        + " 1..10");
   }
 
   /** The longest prefix of {@code s} whose UTF-8 fits in a u16-prefixed string. */

@@ -54,7 +54,8 @@ final class PeerBodies {
       case STATUS_REPLY -> new StatusReply(from, txn, WireEnums.txnState(r, "state"),
           r.i64("version"));
       case FORGET -> new Forget(from, txn);
-      case GET, PEER_BATCH, PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET, PARTITION_MAP, STATUS ->
+      case GET, PEER_BATCH, PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET, PARTITION_MAP, STATUS,
+           CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE ->
           throw new IllegalArgumentException(p + " is not a peer procedure");
     };
   }

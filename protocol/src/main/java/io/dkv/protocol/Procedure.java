@@ -17,6 +17,11 @@ public enum Procedure {
   COMPARE_AND_SET(5, false),
   PARTITION_MAP(6, false),
   STATUS(7, false),
+  /** The directory as the answering node knows it: members, placement settings, namespaces. */
+  CLUSTER_STATUS(8, false),
+  /** Directory changes; not idempotent, so a retry must reuse the request id. */
+  CREATE_NAMESPACE(9, false),
+  DROP_NAMESPACE(10, false),
   PREPARE(32, true),
   VOTE(33, true),
   DECISION(34, true),

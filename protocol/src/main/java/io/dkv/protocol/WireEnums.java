@@ -1,5 +1,7 @@
 package io.dkv.protocol;
 
+import io.dkv.protocol.ClientMessage.MemberState;
+import io.dkv.protocol.ClientMessage.NamespaceMode;
 import io.dkv.protocol.ClientMessage.WriteStatus;
 import io.dkv.protocol.PeerMessage.AbortReason;
 import io.dkv.protocol.PeerMessage.TxnState;
@@ -29,6 +31,45 @@ final class WireEnums {
       case 2 -> WriteStatus.CONDITION_FAILED;
       case 3 -> WriteStatus.NOT_FOUND;
       default -> throw unknown(r, field, c, "1 (OK), 2 (CONDITION_FAILED), 3 (NOT_FOUND)");
+    };
+  }
+
+  static int code(MemberState s) {
+    return switch (s) {
+      case JOINING -> 1;
+      case UP -> 2;
+      case LEAVING -> 3;
+      case DOWN -> 4;
+      case REMOVED -> 5;
+    };
+  }
+
+  static MemberState memberState(BodyReader r, String field) {
+    int c = r.u8(field);
+    return switch (c) {
+      case 1 -> MemberState.JOINING;
+      case 2 -> MemberState.UP;
+      case 3 -> MemberState.LEAVING;
+      case 4 -> MemberState.DOWN;
+      case 5 -> MemberState.REMOVED;
+      default -> throw unknown(r, field, c, "1 (JOINING), 2 (UP), 3 (LEAVING), 4 (DOWN),"
+          + " 5 (REMOVED)");
+    };
+  }
+
+  static int code(NamespaceMode m) {
+    return switch (m) {
+      case STRONG -> 1;
+      case EVENTUAL -> 2;
+    };
+  }
+
+  static NamespaceMode namespaceMode(BodyReader r, String field) {
+    int c = r.u8(field);
+    return switch (c) {
+      case 1 -> NamespaceMode.STRONG;
+      case 2 -> NamespaceMode.EVENTUAL;
+      default -> throw unknown(r, field, c, "1 (STRONG), 2 (EVENTUAL)");
     };
   }
 

@@ -33,6 +33,11 @@ final class FuzzTarget {
     }
   }
 
+  /** The procedure a fuzz input's first byte selects for the body that follows it. */
+  static Procedure selectProcedure(byte selector) {
+    return Procedure.values()[Byte.toUnsignedInt(selector) % Procedure.values().length];
+  }
+
   /** Decodes {@code body} as every kind of body a procedure can carry. */
   static void decodeAll(Procedure p, byte[] body) {
     try {

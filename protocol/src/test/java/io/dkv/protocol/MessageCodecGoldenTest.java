@@ -2,9 +2,18 @@ package io.dkv.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dkv.protocol.ClientMessage.ClusterStatusRequest;
+import io.dkv.protocol.ClientMessage.ClusterStatusResponse;
+import io.dkv.protocol.ClientMessage.CreateNamespaceRequest;
+import io.dkv.protocol.ClientMessage.DirectoryChangeResponse;
+import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
 import io.dkv.protocol.ClientMessage.ErrorResponse;
 import io.dkv.protocol.ClientMessage.GetRequest;
 import io.dkv.protocol.ClientMessage.Member;
+import io.dkv.protocol.ClientMessage.MemberState;
+import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.NamespaceInfo;
+import io.dkv.protocol.ClientMessage.NamespaceMode;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
 import io.dkv.protocol.ClientMessage.WriteRequest;
 import io.dkv.protocol.ClientMessage.WriteResponse;
@@ -72,6 +81,55 @@ class MessageCodecGoldenTest {
     assertThat(HEX.formatHex(MessageCodec.encode(m))).isEqualTo(hex);
     assertThat(Messages.comparable(MessageCodec.decodeResponse(Procedure.PARTITION_MAP, bytes)))
         .isEqualTo(Messages.comparable(m));
+  }
+
+  @Test
+  void clusterStatusRequestIsEmpty() {
+    check("", new ClusterStatusRequest(), MessageCodec.decodeRequest(Procedure.CLUSTER_STATUS, new byte[0]));
+  }
+
+  @Test
+  void clusterStatusResponse() {
+    var m = new ClusterStatusResponse(7, "n1", 8, 3,
+        List.of(new MemberStatus("n1", "h:1", MemberState.UP, 6, true),
+            new MemberStatus("n2", "h:2", MemberState.LEAVING, 0, false)),
+        List.of(new NamespaceInfo("default", NamespaceMode.STRONG, 3, 3, 1)));
+    String hex = "0000000000000007"        // epoch
+        + "0002" + "6e31"                  // leader "n1"
+        + "00000008" + "00000003"          // partitionCount, replicationFactor
+        + "00000002"                       // two members
+        + "0002" + "6e31" + "0003" + "683a31" + "02" + "00000006" + "01" // n1 h:1 UP 6 voter
+        + "0002" + "6e32" + "0003" + "683a32" + "03" + "00000000" + "00" // n2 h:2 LEAVING 0
+        + "00000001"                       // one namespace
+        + "0007" + "64656661756c74" + "01" // "default", STRONG
+        + "00000003" + "00000003" + "00000001"; // n, w, r
+    check(hex, m, MessageCodec.decodeResponse(Procedure.CLUSTER_STATUS, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void createNamespaceRequest() {
+    var strong = new CreateNamespaceRequest(new NamespaceInfo("ns", NamespaceMode.STRONG, 3, 3, 1));
+    String hex = "0002" + "6e73" + "01" + "00000003" + "00000003" + "00000001"; // docs/protocol.md
+    check(hex, strong, MessageCodec.decodeRequest(Procedure.CREATE_NAMESPACE, HEX.parseHex(hex)));
+    var eventual = new CreateNamespaceRequest(new NamespaceInfo("e", NamespaceMode.EVENTUAL, 3, 2, 2));
+    String eventualHex = "0001" + "65" + "02" + "00000003" + "00000002" + "00000002";
+    check(eventualHex, eventual,
+        MessageCodec.decodeRequest(Procedure.CREATE_NAMESPACE, HEX.parseHex(eventualHex)));
+  }
+
+  @Test
+  void dropNamespaceRequest() {
+    String hex = "0002" + "6e73";
+    check(hex, new DropNamespaceRequest("ns"),
+        MessageCodec.decodeRequest(Procedure.DROP_NAMESPACE, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void bothDirectoryChangesAnswerWithTheEpoch() {
+    String hex = "000000000000002a";
+    var m = new DirectoryChangeResponse(42);
+    check(hex, m, MessageCodec.decodeResponse(Procedure.CREATE_NAMESPACE, HEX.parseHex(hex)));
+    check(hex, m, MessageCodec.decodeResponse(Procedure.DROP_NAMESPACE, HEX.parseHex(hex)));
   }
 
   @Test

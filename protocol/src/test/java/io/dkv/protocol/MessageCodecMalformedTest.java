@@ -49,6 +49,69 @@ class MessageCodecMalformedTest {
   }
 
   @Test
+  void unknownMemberStateIsRejectedWithTheAllowedCodes() {
+    for (String code : List.of("00", "06", "ff")) {
+      String hex = "0000000000000001" + "0000" + "00000001" + "00000001" // epoch, leader, Q, RF
+          + "00000001" + "0001" + "61" + "0000" + code + "00000000" + "00" // one member
+          + "00000000";                                                    // no namespaces
+      assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.CLUSTER_STATUS, HEX.parseHex(hex)))
+          .isInstanceOf(MalformedMessageException.class)
+          .hasMessageContaining("field 'members[0].state' at offset 27")
+          .hasMessageContaining("unknown code " + Integer.parseInt(code, 16))
+          .hasMessageContaining("1 (JOINING), 2 (UP), 3 (LEAVING), 4 (DOWN), 5 (REMOVED)");
+    }
+  }
+
+  @Test
+  void unknownNamespaceModeIsRejectedWithTheAllowedCodes() {
+    String hex = "0002" + "6e73" + "03" + "00000003" + "00000003" + "00000001";
+    assertMalformed(Procedure.CREATE_NAMESPACE, hex)
+        .hasMessageContaining("field 'namespace.mode' at offset 4")
+        .hasMessageContaining("unknown code 3; allowed: 1 (STRONG), 2 (EVENTUAL)");
+    String status = "0000000000000001" + "0000" + "00000001" + "00000001" + "00000000"
+        + "00000001" + "0001" + "78" + "00" + "00000001" + "00000001" + "00000001";
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.CLUSTER_STATUS, HEX.parseHex(status)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'namespaces[0].mode'")
+        .hasMessageContaining("unknown code 0");
+  }
+
+  @Test
+  void clusterStatusListCountsAreBoundedByTheBytesLeft() {
+    String prefix = "0000000000000001" + "0000" + "00000001" + "00000001";
+    // Ten bytes is the smallest member: a count of 2 with 19 bytes after it cannot be true.
+    String members = prefix + "00000002" + "00".repeat(19);
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.CLUSTER_STATUS, HEX.parseHex(members)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'members'")
+        .hasMessageContaining("list count 2 needs at least 20 bytes but only 19 remain");
+    String namespaces = prefix + "00000000" + "7fffffff";
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.CLUSTER_STATUS, HEX.parseHex(namespaces)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'namespaces'")
+        .hasMessageContaining("list count 2147483647");
+  }
+
+  @Test
+  void aVoterFlagOtherThanZeroOrOneIsRejected() {
+    String hex = "0000000000000001" + "0000" + "00000001" + "00000001"
+        + "00000001" + "0000" + "0000" + "02" + "00000000" + "02" + "00000000";
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.CLUSTER_STATUS, HEX.parseHex(hex)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'members[0].voter'");
+  }
+
+  @Test
+  void directoryChangeResponsesAreExactlyAnEpoch() {
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.DROP_NAMESPACE, HEX.parseHex("00000000")))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'epoch'")
+        .hasMessageContaining("truncated");
+    assertMalformed(Procedure.DROP_NAMESPACE, "0002" + "6e73" + "00")
+        .hasMessageContaining("1 unexpected trailing bytes");
+  }
+
+  @Test
   void invalidUtf8IsRejected() {
     assertMalformed(Procedure.GET, "0002" + "c328" + "00000000" + "00" + "0000000000000000")
         .hasMessageContaining("field 'namespace'")
@@ -67,6 +130,7 @@ class MessageCodecMalformedTest {
   @Test
   void emptyRequestsMustBeEmpty() {
     assertMalformed(Procedure.STATUS, "00").hasMessageContaining("1 unexpected trailing bytes");
+    assertMalformed(Procedure.CLUSTER_STATUS, "00").hasMessageContaining("1 unexpected trailing bytes");
   }
 
   @Test

@@ -1,6 +1,10 @@
 package io.dkv.protocol;
 
 import io.dkv.protocol.ClientMessage.Member;
+import io.dkv.protocol.ClientMessage.MemberState;
+import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.NamespaceInfo;
+import io.dkv.protocol.ClientMessage.NamespaceMode;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
 import io.dkv.protocol.ClientMessage.WriteStatus;
 import io.dkv.protocol.PeerMessage.AbortReason;
@@ -38,6 +42,19 @@ final class Messages {
         .as(Member::new);
   }
 
+  static Arbitrary<MemberStatus> memberStatuses() {
+    return Combinators.combine(strings(), strings(), Arbitraries.of(MemberState.class),
+            Arbitraries.integers(), Arbitraries.of(true, false))
+        .as(MemberStatus::new);
+  }
+
+  /** Any counts, negative ones too: the codec carries them and the server judges them. */
+  static Arbitrary<NamespaceInfo> namespaces() {
+    return Combinators.combine(strings(), Arbitraries.of(NamespaceMode.class), Arbitraries.integers(),
+            Arbitraries.integers(), Arbitraries.integers())
+        .as(NamespaceInfo::new);
+  }
+
   static Arbitrary<ClientMessage> requests() {
     return Arbitraries.oneOf(
         Combinators.combine(strings(), bytes(), Arbitraries.of(true, false), Arbitraries.longs())
@@ -45,7 +62,10 @@ final class Messages {
         Combinators.combine(strings(), bytes(), mutations(), Arbitraries.longs())
             .as(ClientMessage.WriteRequest::new),
         Arbitraries.just(new ClientMessage.PartitionMapRequest()),
-        Arbitraries.just(new ClientMessage.StatusRequest()));
+        Arbitraries.just(new ClientMessage.StatusRequest()),
+        Arbitraries.just(new ClientMessage.ClusterStatusRequest()),
+        namespaces().map(ClientMessage.CreateNamespaceRequest::new),
+        strings().map(ClientMessage.DropNamespaceRequest::new));
   }
 
   static Arbitrary<ClientMessage> responses() {
@@ -58,7 +78,12 @@ final class Messages {
         Combinators.combine(strings(), Arbitraries.longs(), Arbitraries.longs(),
                 Arbitraries.integers(), Arbitraries.integers(), Arbitraries.integers(),
                 members().list().ofMaxSize(4))
-            .as(ClientMessage.StatusResponse::new));
+            .as(ClientMessage.StatusResponse::new),
+        Combinators.combine(Arbitraries.longs(), strings(), Arbitraries.integers(),
+                Arbitraries.integers(), memberStatuses().list().ofMaxSize(4),
+                namespaces().list().ofMaxSize(3))
+            .as(ClientMessage.ClusterStatusResponse::new),
+        Arbitraries.longs().map(ClientMessage.DirectoryChangeResponse::new));
   }
 
   static Arbitrary<ClientMessage> partitionMaps() {
@@ -106,6 +131,12 @@ final class Messages {
       case ClientMessage.PartitionMapResponse p -> Procedure.PARTITION_MAP;
       case ClientMessage.StatusRequest s -> Procedure.STATUS;
       case ClientMessage.StatusResponse s -> Procedure.STATUS;
+      case ClientMessage.ClusterStatusRequest c -> Procedure.CLUSTER_STATUS;
+      case ClientMessage.ClusterStatusResponse c -> Procedure.CLUSTER_STATUS;
+      case ClientMessage.CreateNamespaceRequest c -> Procedure.CREATE_NAMESPACE;
+      case ClientMessage.DropNamespaceRequest d -> Procedure.DROP_NAMESPACE;
+      // Both directory changes answer with it; DROP_NAMESPACE decodes it the same way.
+      case ClientMessage.DirectoryChangeResponse d -> Procedure.CREATE_NAMESPACE;
       case ClientMessage.ErrorResponse e -> throw new IllegalArgumentException("error body");
     };
   }

@@ -16,7 +16,9 @@ class ProcedureTest {
         Map.entry(Procedure.GET, 1), Map.entry(Procedure.PUT, 2),
         Map.entry(Procedure.PUT_IF_ABSENT, 3), Map.entry(Procedure.DELETE, 4),
         Map.entry(Procedure.COMPARE_AND_SET, 5), Map.entry(Procedure.PARTITION_MAP, 6),
-        Map.entry(Procedure.STATUS, 7), Map.entry(Procedure.PREPARE, 32),
+        Map.entry(Procedure.STATUS, 7), Map.entry(Procedure.CLUSTER_STATUS, 8),
+        Map.entry(Procedure.CREATE_NAMESPACE, 9), Map.entry(Procedure.DROP_NAMESPACE, 10),
+        Map.entry(Procedure.PREPARE, 32),
         Map.entry(Procedure.VOTE, 33), Map.entry(Procedure.DECISION, 34),
         Map.entry(Procedure.ACK, 35), Map.entry(Procedure.STATUS_QUERY, 36),
         Map.entry(Procedure.STATUS_REPLY, 37), Map.entry(Procedure.FORGET, 38),
@@ -29,7 +31,8 @@ class ProcedureTest {
       assertThat(Procedure.of(p.id())).contains(p);
     }
     assertThat(Procedure.of(0)).isEmpty();
-    assertThat(Procedure.of(8)).isEmpty();
+    assertThat(Procedure.of(11)).isEmpty();
+    assertThat(Procedure.of(31)).isEmpty();
     assertThat(Procedure.of(-1)).isEmpty();
     assertThat(Procedure.of(65_535)).isEmpty();
   }
@@ -51,5 +54,7 @@ class ProcedureTest {
     assertThat(Procedure.GET.isPeer()).isFalse();
     assertThat(Procedure.DELETE.isWrite()).isTrue();
     assertThat(Procedure.GET.isWrite()).isFalse();
+    assertThat(Procedure.CREATE_NAMESPACE.isWrite()).as("not a key write").isFalse();
+    assertThat(Procedure.CLUSTER_STATUS.isPeer()).isFalse();
   }
 }

@@ -1,5 +1,6 @@
 package io.dkv.server;
 
+import io.dkv.core.directory.Namespace;
 import io.dkv.core.placement.PartitionMap;
 import io.dkv.core.placement.Partitioner;
 import io.dkv.core.twopc.ClientCommand;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Serves the client procedures: validates each request, then reads from the local replica,
@@ -30,7 +32,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Called on RPC event-loop threads; never blocks.
  */
 final class ClientService {
-  static final String DEFAULT_NAMESPACE = "default";
   /**
    * The longest a forwarded read waits for one replica while another is left to try: a hung
    * replica costs at most this much of the caller's deadline. A healthy replica answers in well
@@ -42,28 +43,33 @@ final class ClientService {
       EnumSet.of(ErrorCode.TIMEOUT, ErrorCode.UNAVAILABLE, ErrorCode.BUSY);
 
   private final NodeConfig config;
-  private final Cluster cluster;
+  private final ClusterSource clusters;
   private final CoreLoop core;
   private final RpcClient peers;
   /** Where the next forwarded read starts in its replica list: round robin spreads the load. */
   private final AtomicInteger nextForwardStart = new AtomicInteger();
 
-  ClientService(NodeConfig config, Cluster cluster, CoreLoop core, RpcClient peers) {
+  /** @param clusters the node's view of the cluster, read once per request */
+  ClientService(NodeConfig config, ClusterSource clusters, CoreLoop core, RpcClient peers) {
     this.config = config;
-    this.cluster = cluster;
+    this.clusters = clusters;
     this.core = core;
     this.peers = peers;
   }
 
   CompletableFuture<byte[]> get(RequestContext ctx, byte[] body) {
     GetRequest req = (GetRequest) MessageCodec.decodeRequest(Procedure.GET, body);
-    validate(req.namespace(), req.key(), req.epoch());
-    PartitionMap map = cluster.map();
+    return withNamespace(req.namespace(), view -> get(ctx, req, view));
+  }
+
+  private CompletableFuture<byte[]> get(RequestContext ctx, GetRequest req, Cluster view) {
+    String storageName = validate(view, req.namespace(), req.key(), req.epoch());
+    PartitionMap map = view.map();
     List<String> replicas = map.replicas(Partitioner.partitionOf(req.namespace(), req.key(),
         map.partitionCount()));
     long deadlineMillis = deadlineMillis(ctx, "read");
     if (replicas.contains(config.nodeId())) {
-      return core.submit(h -> new ClientCommand.Read(h, req.namespace(), req.key(), deadlineMillis))
+      return core.submit(h -> new ClientCommand.Read(h, storageName, req.key(), deadlineMillis))
           .thenApply(ClientService::encode);
     }
     if (req.direct()) {
@@ -73,7 +79,7 @@ final class ClientService {
     // Recursive routing: any replica serves linearizable reads.
     int start = Math.floorMod(nextForwardStart.getAndIncrement(), replicas.size());
     byte[] forward = MessageCodec.encode(new GetRequest(req.namespace(), req.key(), true, map.epoch()));
-    return forwardRead(replicas, start, 0, forward, deadlineMillis);
+    return forwardRead(view, replicas, start, 0, forward, deadlineMillis);
   }
 
   /**
@@ -82,7 +88,7 @@ final class ClientService {
    * TIMEOUT, UNAVAILABLE or BUSY moves on to the next replica. The last replica gets whatever time
    * is left, since cutting it short could only turn a slow answer into a failure.
    */
-  private CompletableFuture<byte[]> forwardRead(List<String> replicas, int start, int tried,
+  private CompletableFuture<byte[]> forwardRead(Cluster view, List<String> replicas, int start, int tried,
                                                 byte[] body, long deadlineMillis) {
     String target = replicas.get((start + tried) % replicas.size());
     long remaining = deadlineMillis - CoreLoop.nowMillis();
@@ -92,11 +98,11 @@ final class ClientService {
     }
     boolean last = tried + 1 == replicas.size();
     long attemptMillis = last ? remaining : Math.min(remaining, FORWARD_ATTEMPT_MILLIS);
-    return peers.call(cluster.address(target), Procedure.GET.id(), body, Duration.ofMillis(attemptMillis))
+    return peers.call(view.address(target), Procedure.GET.id(), body, Duration.ofMillis(attemptMillis))
         .exceptionallyCompose(e -> {
           Throwable cause = e instanceof CompletionException ? e.getCause() : e;
           if (!last && cause instanceof RpcException re && TRY_NEXT_REPLICA.contains(re.code())) {
-            return forwardRead(replicas, start, tried + 1, body, deadlineMillis);
+            return forwardRead(view, replicas, start, tried + 1, body, deadlineMillis);
           }
           return CompletableFuture.failedFuture(cause);
         });
@@ -104,31 +110,52 @@ final class ClientService {
 
   CompletableFuture<byte[]> write(Procedure procedure, RequestContext ctx, byte[] body) {
     WriteRequest req = (WriteRequest) MessageCodec.decodeRequest(procedure, body);
-    validate(req.namespace(), req.key(), req.epoch());
+    return withNamespace(req.namespace(), view -> write(ctx, req, view));
+  }
+
+  /**
+   * Runs {@code action} on a view that knows {@code namespace} if there is one: this node's view
+   * may lag behind a namespace created a moment ago through another node, so an unknown name is
+   * looked up at the directory's leader once before the request is refused. If the leader cannot
+   * be reached, the node's own view decides.
+   */
+  private CompletableFuture<byte[]> withNamespace(String namespace,
+                                                  Function<Cluster, CompletableFuture<byte[]>> action) {
+    Cluster view = clusters.current();
+    if (view.namespace(namespace).isPresent()) {
+      return action.apply(view);
+    }
+    return clusters.refresh().exceptionally(e -> clusters.current()).thenCompose(action);
+  }
+
+  private CompletableFuture<byte[]> write(RequestContext ctx, WriteRequest req, Cluster view) {
+    String storageName = validate(view, req.namespace(), req.key(), req.epoch());
     validate(req.mutation());
-    PartitionMap map = cluster.map();
+    PartitionMap map = view.map();
     List<String> replicas = map.replicas(Partitioner.partitionOf(req.namespace(), req.key(),
         map.partitionCount()));
     long deadlineMillis = deadlineMillis(ctx, "write");
-    return core.submit(h -> new ClientCommand.Write(h, ctx.requestId(), req.namespace(), req.key(),
+    return core.submit(h -> new ClientCommand.Write(h, ctx.requestId(), storageName, req.key(),
             req.mutation(), replicas, map.epoch(), deadlineMillis))
         .thenApply(ClientService::encode);
   }
 
-  private void validate(String namespace, Bytes key, long epoch) {
-    if (!DEFAULT_NAMESPACE.equals(namespace)) {
-      throw new RpcException(ErrorCode.INVALID_ARGUMENT, "namespace '" + namespace
-          + "' does not exist; this cluster has: " + DEFAULT_NAMESPACE);
-    }
+  /** Checks the request's namespace, key and epoch; returns the name its keys are stored under. */
+  private String validate(Cluster view, String namespace, Bytes key, long epoch) {
+    Namespace ns = view.namespace(namespace).orElseThrow(() -> new RpcException(
+        ErrorCode.INVALID_ARGUMENT, "namespace '" + namespace + "' does not exist; this cluster has: "
+            + view.state().namespaces().stream().map(Namespace::name).toList()
+            + " (dkv ns create NAME adds one)"));
     if (key.length() == 0 || key.length() > config.maxKeyBytes()) {
       throw new RpcException(ErrorCode.INVALID_ARGUMENT, "key is " + key.length()
           + " bytes; keys must be 1.." + config.maxKeyBytes() + " bytes");
     }
-    long current = cluster.map().epoch();
+    long current = view.map().epoch();
     if (epoch != 0 && epoch != current) {
       throw new RpcException(ErrorCode.STALE_EPOCH, "request routed with partition-map epoch "
           + epoch + " but the current epoch is " + current + "; refresh the map");
     }
+    return ns.storageName();
   }
 
   private void validate(Mutation m) {

@@ -1,38 +1,53 @@
 package io.dkv.server;
 
+import io.dkv.core.directory.DirectoryState;
+import io.dkv.core.directory.Member;
+import io.dkv.core.directory.Namespace;
+import io.dkv.core.directory.NodeState;
 import io.dkv.core.placement.PartitionMap;
-import io.dkv.core.placement.Placement;
-import io.dkv.protocol.ClientMessage.Member;
+import io.dkv.protocol.ClientMessage;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The node's view of the cluster: members, their addresses and the partition map. Fixed at start
- * from the configured member list (epoch 1); the replicated directory will replace this source
- * later, behind the same methods. Immutable, so safe from any thread.
+ * The node's view of the cluster at one directory epoch: members and their addresses, the
+ * partition map and the namespaces. A new view replaces the old one whenever the directory moves
+ * on ({@link NodeDirectory}). Immutable, so safe from any thread.
  */
 final class Cluster {
-  private final List<MemberAddress> members;
-  private final Map<String, InetSocketAddress> addresses = new HashMap<>();
-  private final PartitionMap map;
+  private final DirectoryState state;
+  /** Members that are not removed, by id, in id order, with their dkv addresses. */
+  private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
 
-  Cluster(NodeConfig config) {
-    this.members = config.members();
-    for (MemberAddress m : members) {
-      addresses.put(m.nodeId(), m.socketAddress());
+  Cluster(DirectoryState state) {
+    this.state = state;
+    for (Member m : state.members()) {
+      if (m.state() != NodeState.REMOVED) {
+        addresses.put(m.nodeId(),
+            MemberAddress.parseHostPort("address of member " + m.nodeId(), m.address()).socketAddress());
+      }
     }
-    this.map = Placement.initial(members.stream().map(MemberAddress::nodeId).toList(),
-        config.partitionCount(), config.replicationFactor());
+  }
+
+  DirectoryState state() {
+    return state;
   }
 
   PartitionMap map() {
-    return map;
+    return state.map();
   }
 
+  Optional<Namespace> namespace(String name) {
+    return state.namespace(name);
+  }
+
+  /** Whether {@code nodeId} is a member that has not been removed. */
   boolean isMember(String nodeId) {
     return addresses.containsKey(nodeId);
   }
@@ -40,21 +55,26 @@ final class Cluster {
   InetSocketAddress address(String nodeId) {
     InetSocketAddress a = addresses.get(nodeId);
     if (a == null) {
-      throw new IllegalArgumentException("unknown node " + nodeId);
+      throw new IllegalArgumentException("unknown node " + nodeId + "; members at epoch "
+          + state.epoch() + ": " + addresses.keySet());
     }
     return a;
   }
 
-  List<Member> wireMembers() {
-    return members.stream().map(m -> new Member(m.nodeId(), m.host(), m.port())).toList();
+  /** The members that are not removed, in id order, as the wire carries them. */
+  List<ClientMessage.Member> wireMembers() {
+    List<ClientMessage.Member> out = new ArrayList<>();
+    addresses.forEach((id, a) -> out.add(new ClientMessage.Member(id, a.getHostString(), a.getPort())));
+    return out;
   }
 
-  /** The map as iterative clients receive it: replica sets as indexes into the member list. */
+  /** The map as iterative clients receive it: replica sets as indexes into {@link #wireMembers}. */
   PartitionMapResponse toWire() {
     Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < members.size(); i++) {
-      index.put(members.get(i).nodeId(), i);
+    for (String id : addresses.keySet()) {
+      index.put(id, index.size());
     }
+    PartitionMap map = state.map();
     List<int[]> replicas = new ArrayList<>(map.partitionCount());
     for (int p = 0; p < map.partitionCount(); p++) {
       replicas.add(map.replicas(p).stream().mapToInt(index::get).toArray());

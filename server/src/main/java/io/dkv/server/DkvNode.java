@@ -37,6 +37,7 @@ public final class DkvNode implements AutoCloseable {
   private final NodeConfig config;
   private final Storage storage;
   private final RpcClient peers;
+  private final NodeDirectory directory;
   private final CoreLoop core;
   private final RpcServer server;
   private final long startedMillis = System.currentTimeMillis();
@@ -47,36 +48,41 @@ public final class DkvNode implements AutoCloseable {
     this.storage = storage;
     try {
       claimDataDir();
-      Cluster cluster = new Cluster(config);
+      this.directory = NodeDirectory.start(config, storage);
       this.peers = RpcClient.builder().build();
       TwoPhaseNode twoPhase = new TwoPhaseNode(config.nodeId(), storage, TwoPhaseConfig.defaults());
       this.core = new CoreLoop(config.nodeId(), ProtocolCore.of(twoPhase), storage,
-          (to, messages) -> sendToPeer(cluster, to, messages), this::reportFailure);
+          this::sendToPeer, this::reportFailure);
       core.start().get();
-      ClientService clients = new ClientService(config, cluster, core, peers);
+      ClientService clients = new ClientService(config, directory, core, peers);
+      DirectoryService directoryCalls = new DirectoryService(config, directory);
       RpcServer.Builder b = RpcServer.builder()
           .listen(config.listen().host(), config.listen().port())
           .handle(Procedure.GET.id(), clients::get)
           .handle(Procedure.PARTITION_MAP.id(), (ctx, body) -> CompletableFuture.completedFuture(
-              MessageCodec.encode(cluster.toWire())))
+              MessageCodec.encode(directory.current().toWire())))
           .handle(Procedure.STATUS.id(), (ctx, body) -> CompletableFuture.completedFuture(
-              MessageCodec.encode(status(cluster))));
+              MessageCodec.encode(status(directory.current()))))
+          .handle(Procedure.CLUSTER_STATUS.id(), directoryCalls::status)
+          .handleDeduplicated(Procedure.CREATE_NAMESPACE.id(), directoryCalls::createNamespace)
+          .handleDeduplicated(Procedure.DROP_NAMESPACE.id(), directoryCalls::dropNamespace);
       for (Procedure p : new Procedure[] {Procedure.PUT, Procedure.PUT_IF_ABSENT, Procedure.DELETE,
           Procedure.COMPARE_AND_SET}) {
         b.handleDeduplicated(p.id(), (ctx, body) -> clients.write(p, ctx, body));
       }
       for (Procedure p : new Procedure[] {Procedure.PREPARE, Procedure.VOTE, Procedure.DECISION,
           Procedure.ACK, Procedure.STATUS_QUERY, Procedure.STATUS_REPLY, Procedure.FORGET}) {
-        b.handleOneWay(p.id(), (ctx, body) -> deliverFromPeer(cluster, List.of(MessageCodec.decodePeer(p, body))));
+        b.handleOneWay(p.id(), (ctx, body) -> deliverFromPeer(List.of(MessageCodec.decodePeer(p, body))));
       }
-      b.handleOneWay(Procedure.PEER_BATCH.id(), (ctx, body) -> deliverFromPeer(cluster, MessageCodec.decodeBatch(body)));
+      b.handleOneWay(Procedure.PEER_BATCH.id(), (ctx, body) -> deliverFromPeer(MessageCodec.decodeBatch(body)));
       this.server = b.build().start();
     } catch (Exception | Error e) {
       closeQuietly();
       throw e;
     }
-    log.info("node {} serving on {} (data {}, {} members)", config.nodeId(), server.localAddress(),
-        config.dataDir(), config.members().size());
+    log.info("node {} serving on {} (data {}, directory epoch {}, {} members)", config.nodeId(),
+        server.localAddress(), config.dataDir(), directory.current().state().epoch(),
+        directory.current().wireMembers().size());
   }
 
   /** Opens the data directory, recovers and starts serving. */
@@ -128,8 +134,8 @@ public final class DkvNode implements AutoCloseable {
   }
 
   /** One frame for a lone message, PEER_BATCH frames for several (the receiver's per-frame work). */
-  private void sendToPeer(Cluster cluster, String to, List<PeerMessage> messages) {
-    var address = cluster.address(to);
+  private void sendToPeer(String to, List<PeerMessage> messages) {
+    var address = directory.current().address(to);
     if (messages.size() == 1) {
       PeerMessage m = messages.get(0);
       peers.send(address, Procedure.of(m).id(), MessageCodec.encode(m));
@@ -142,7 +148,8 @@ public final class DkvNode implements AutoCloseable {
   }
 
   /** Hands peer messages to the core, all or none: a batch with a sender that is no member is refused whole. */
-  private void deliverFromPeer(Cluster cluster, List<PeerMessage> messages) {
+  private void deliverFromPeer(List<PeerMessage> messages) {
+    Cluster cluster = directory.current();
     for (PeerMessage m : messages) {
       if (!cluster.isMember(m.from())) {
         throw new RpcException(ErrorCode.INVALID_ARGUMENT, "peer message from '" + m.from()
@@ -166,7 +173,7 @@ public final class DkvNode implements AutoCloseable {
   }
 
   private void closeQuietly() {
-    for (AutoCloseable c : new AutoCloseable[] {server, core, peers, storage}) {
+    for (AutoCloseable c : new AutoCloseable[] {server, core, peers, directory, storage}) {
       if (c != null) {
         try {
           c.close();

@@ -50,8 +50,13 @@ public record MemberAddress(String nodeId, String host, int port) {
     return new MemberAddress(text.substring(0, at), hp.host(), hp.port());
   }
 
-  /** Parses a comma-separated list of {@code ID@HOST:PORT}; ids must be unique. */
+  /** Parses the member list: comma-separated {@code ID@HOST:PORT}; ids must be unique. */
   public static List<MemberAddress> parseList(String text) {
+    return parseList("member list", text);
+  }
+
+  /** Parses a comma-separated list of {@code ID@HOST:PORT} named {@code what} in errors; ids must be unique. */
+  public static List<MemberAddress> parseList(String what, String text) {
     List<MemberAddress> members = new ArrayList<>();
     for (String part : text.split(",")) {
       if (part.isBlank()) {
@@ -59,12 +64,12 @@ public record MemberAddress(String nodeId, String host, int port) {
       }
       MemberAddress m = parse(part.trim());
       if (members.stream().anyMatch(o -> o.nodeId().equals(m.nodeId()))) {
-        throw new ConfigException("member id '" + m.nodeId() + "' appears twice in the member list");
+        throw new ConfigException("node id '" + m.nodeId() + "' appears twice in the " + what);
       }
       members.add(m);
     }
     if (members.isEmpty()) {
-      throw new ConfigException("the member list is empty; expected ID@HOST:PORT,...");
+      throw new ConfigException("the " + what + " is empty; expected ID@HOST:PORT,...");
     }
     return List.copyOf(members);
   }

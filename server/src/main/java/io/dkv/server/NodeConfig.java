@@ -15,8 +15,11 @@ import java.util.regex.Pattern;
  * is validated here so that a bad configuration fails at start-up with a message that names the
  * setting, the bad value and what is allowed.
  *
- * @param members            every node of the cluster, this one included (fixed membership for
- *                           now; the replicated directory will own it later)
+ * @param members            every node of a new cluster, this one included: the directory's
+ *                           first members (see {@code docs/directory.md}); after that the
+ *                           directory owns membership
+ * @param voters             the directory's Raft voters (1, 3 or 5 of the members), each with
+ *                           its Raft address, which is not its dkv address; the same on every node
  * @param partitionCount     Q, the number of partitions of the hash ring; must be equal on all nodes
  * @param replicationFactor  N, replicas per partition (capped at the number of members)
  * @param requestTimeoutMillis deadline of a client request when the client sets none
@@ -26,6 +29,7 @@ public record NodeConfig(
     MemberAddress.HostPort listen,
     Path dataDir,
     List<MemberAddress> members,
+    List<MemberAddress> voters,
     int partitionCount,
     int replicationFactor,
     int maxKeyBytes,
@@ -44,7 +48,7 @@ public record NodeConfig(
   private static final Range MAX_KEY_BYTES = new Range("max-key-bytes", 1, 65_535);
   private static final Range MAX_VALUE_BYTES = new Range("max-value-bytes", 0, 128 << 20);
   private static final Range REQUEST_TIMEOUT_MS = new Range("request-timeout-ms", 1, 3_600_000);
-  private static final Set<String> KEYS = Set.of("node-id", "listen", "data", "members", "partitions",
+  private static final Set<String> KEYS = Set.of("node-id", "listen", "data", "members", "voters", "partitions",
       "replication", "max-key-bytes", "max-value-bytes", "request-timeout-ms");
 
   public NodeConfig {
@@ -53,18 +57,20 @@ public record NodeConfig(
       throw new ConfigException("node id '" + nodeId + "' is not in the member list " + members
           + "; every node must list itself");
     }
+    requireVoters(voters, members);
     PARTITIONS.check(partitionCount);
     REPLICATION.check(replicationFactor);
     MAX_KEY_BYTES.check(maxKeyBytes);
     MAX_VALUE_BYTES.check(maxValueBytes);
     REQUEST_TIMEOUT_MS.check(requestTimeoutMillis);
     members = List.copyOf(members);
+    voters = List.copyOf(voters);
   }
 
-  /** A config with defaults for everything but identity, address, data and members. */
+  /** A config with defaults for everything but identity, address, data, members and voters. */
   public static NodeConfig of(String nodeId, MemberAddress.HostPort listen, Path dataDir,
-                              List<MemberAddress> members) {
-    return new NodeConfig(nodeId, listen, dataDir, members, DEFAULT_PARTITIONS, DEFAULT_REPLICATION,
+                              List<MemberAddress> members, List<MemberAddress> voters) {
+    return new NodeConfig(nodeId, listen, dataDir, members, voters, DEFAULT_PARTITIONS, DEFAULT_REPLICATION,
         DEFAULT_MAX_KEY_BYTES, DEFAULT_MAX_VALUE_BYTES, DEFAULT_REQUEST_TIMEOUT_MILLIS);
   }
 
@@ -97,6 +103,7 @@ public record NodeConfig(
         MemberAddress.parseHostPort("listen", required(p, file, "listen")),
         file.toAbsolutePath().getParent().resolve(data),
         MemberAddress.parseList(required(p, file, "members")),
+        MemberAddress.parseList("voter list", required(p, file, "voters")),
         // Each read checks its range before the narrowing cast, which could otherwise wrap a
         // value above Integer.MAX_VALUE into the range.
         (int) PARTITIONS.read(p, DEFAULT_PARTITIONS),
@@ -104,6 +111,20 @@ public record NodeConfig(
         (int) MAX_KEY_BYTES.read(p, DEFAULT_MAX_KEY_BYTES),
         (int) MAX_VALUE_BYTES.read(p, DEFAULT_MAX_VALUE_BYTES),
         REQUEST_TIMEOUT_MS.read(p, DEFAULT_REQUEST_TIMEOUT_MILLIS));
+  }
+
+  /** The directory needs 1, 3 or 5 voters, each a member, each once (parseList checks "once"). */
+  private static void requireVoters(List<MemberAddress> voters, List<MemberAddress> members) {
+    if (voters.size() != 1 && voters.size() != 3 && voters.size() != 5) {
+      throw new ConfigException("the directory needs 1, 3 or 5 voters (a majority of them must be"
+          + " up for membership changes), got " + voters.size() + ": " + voters);
+    }
+    for (MemberAddress v : voters) {
+      if (members.stream().noneMatch(m -> m.nodeId().equals(v.nodeId()))) {
+        throw new ConfigException("directory voter '" + v.nodeId() + "' is not in the member list "
+            + members + "; voters are members that also run the directory's Raft");
+      }
+    }
   }
 
   static void requireNodeId(String id) {

@@ -4,6 +4,9 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dkv.core.directory.DirectoryCommand;
+import io.dkv.core.directory.DirectoryState;
+import io.dkv.core.directory.NamespaceMode;
 import io.dkv.core.placement.PartitionMap;
 import io.dkv.core.placement.Partitioner;
 import io.dkv.core.storage.InMemoryStorage;
@@ -62,11 +65,35 @@ class ClientServiceTest {
   }
 
   private ClientService service(NodeConfig config) throws Exception {
+    return service(config, TestClusters.cluster(config.members(), config.partitionCount(),
+        config.replicationFactor()));
+  }
+
+  private ClientService service(NodeConfig config, Cluster cluster) throws Exception {
+    return service(config, cluster, cluster);
+  }
+
+  /** A service whose node sees {@code current} and gets {@code afterRefresh} from the directory. */
+  private ClientService service(NodeConfig config, Cluster current, Cluster afterRefresh) throws Exception {
     InMemoryStorage storage = closeLater(new InMemoryStorage());
     CoreLoop loop = closeLater(new CoreLoop(config.nodeId(), core, storage, (to, messages) -> {}, t -> {}));
     loop.start().get(5, SECONDS);
     RpcClient peers = closeLater(RpcClient.builder().build());
-    return new ClientService(config, new Cluster(config), loop, peers);
+    ClusterSource source = new ClusterSource() {
+      private volatile Cluster view = current;
+
+      @Override
+      public Cluster current() {
+        return view;
+      }
+
+      @Override
+      public CompletableFuture<Cluster> refresh() {
+        view = afterRefresh;
+        return CompletableFuture.completedFuture(view);
+      }
+    };
+    return new ClientService(config, source, loop, peers);
   }
 
   private static RequestContext deadlineIn(long millis) {
@@ -80,9 +107,7 @@ class ClientServiceTest {
 
   @Test
   void aRequestWhoseDeadlineHasPassedFailsWithTimeoutAndNeverReachesTheCore() throws Exception {
-    NodeConfig config = NodeConfig.of("n1", MemberAddress.parseHostPort("listen", "127.0.0.1:0"),
-        dir, MemberAddress.parseList("n1@127.0.0.1:1"));
-    ClientService service = service(config);
+    ClientService service = service(TestClusters.singleNode(dir));
     RequestContext expired = deadlineIn(-1);
     byte[] put = MessageCodec.encode(new WriteRequest("default", Bytes.utf8("k"),
         new Mutation.Put(Bytes.utf8("v")), 0));
@@ -115,9 +140,9 @@ class ClientServiceTest {
         new MemberAddress("n2", "127.0.0.1", hung.localAddress().getPort()),
         new MemberAddress("n3", "127.0.0.1", healthy.localAddress().getPort()));
     NodeConfig config = new NodeConfig("n1", MemberAddress.parseHostPort("listen", "127.0.0.1:0"),
-        dir, members, 8, 2, 256, 1024, 10_000);
+        dir, members, members.subList(0, 1), 8, 2, 256, 1024, 10_000);
     ClientService service = service(config);
-    String key = keyNotReplicatedOn("n1", new Cluster(config).map());
+    String key = keyNotReplicatedOn("n1", TestClusters.cluster(members, 8, 2).map());
 
     // Forwarded reads start at the replicas in turn, so one of two starts at the hung one.
     long callerDeadlineMillis = 4_000;
@@ -130,6 +155,51 @@ class ClientServiceTest {
     }
     assertThat(hungAttemptMillis).singleElement()
         .satisfies(m -> assertThat(m).isLessThanOrEqualTo(ClientService.FORWARD_ATTEMPT_MILLIS));
+  }
+
+  @Test
+  void aNamespaceMustExistAndItsKeysAreStoredUnderItsStorageName() throws Exception {
+    NodeConfig config = TestClusters.singleNode(dir);
+    Cluster initial = TestClusters.cluster(config.members(), 8, 1);
+    DirectoryState withUsers = initial.state().apply(
+        new DirectoryCommand.CreateNamespace("users", NamespaceMode.STRONG, 1, 1, 1)).state();
+    ClientService service = service(config, new Cluster(withUsers));
+    byte[] putUsers = MessageCodec.encode(new WriteRequest("users", Bytes.utf8("k"),
+        new Mutation.Put(Bytes.utf8("v")), 0));
+    byte[] putNowhere = MessageCodec.encode(new WriteRequest("nowhere", Bytes.utf8("k"),
+        new Mutation.Put(Bytes.utf8("v")), 0));
+
+    assertThatThrownBy(() -> service.write(Procedure.PUT, deadlineIn(5_000), putNowhere).get(5, SECONDS))
+        .cause().isInstanceOfSatisfying(RpcException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessage("namespace 'nowhere' does not exist; this cluster has: [default, users]"
+            + " (dkv ns create NAME adds one)");
+    service.write(Procedure.PUT, deadlineIn(5_000), putUsers).get(5, SECONDS);
+    service.get(deadlineIn(5_000), get("k")).get(5, SECONDS);
+
+    // Created at epoch 2, "users" stores under users@2: one created later under the same name
+    // after a drop gets another storage name and never sees these keys.
+    assertThat(core.commands).extracting(c -> switch (c) {
+      case ClientCommand.Write w -> w.namespace();
+      case ClientCommand.Read r -> r.namespace();
+    }).containsExactly("users@2", "default");
+  }
+
+  @Test
+  void aNamespaceThisNodeDoesNotKnowYetIsLookedUpAtTheDirectoryBeforeTheRequestIsRefused()
+      throws Exception {
+    NodeConfig config = TestClusters.singleNode(dir);
+    Cluster lagging = TestClusters.cluster(config.members(), 8, 1);
+    Cluster current = new Cluster(lagging.state().apply(
+        new DirectoryCommand.CreateNamespace("users", NamespaceMode.STRONG, 1, 1, 1)).state());
+    ClientService service = service(config, lagging, current);
+
+    byte[] put = MessageCodec.encode(new WriteRequest("users", Bytes.utf8("k"),
+        new Mutation.Put(Bytes.utf8("v")), 0));
+    service.write(Procedure.PUT, deadlineIn(5_000), put).get(5, SECONDS);
+
+    assertThat(core.commands).singleElement()
+        .isInstanceOfSatisfying(ClientCommand.Write.class, w -> assertThat(w.namespace()).isEqualTo("users@2"));
   }
 
   private static String keyNotReplicatedOn(String nodeId, PartitionMap map) {

@@ -27,8 +27,7 @@ class DkvNodeTest {
   void whenTheDiskFailsTheWriteIsOutcomeUnknownAndFailureListenersRunOffTheNodesThreads()
       throws Exception {
     FailingStorage storage = new FailingStorage();
-    NodeConfig config = NodeConfig.of("n1", MemberAddress.parseHostPort("listen", "127.0.0.1:0"),
-        dir, MemberAddress.parseList("n1@127.0.0.1:1"));
+    NodeConfig config = TestClusters.singleNode(dir);
     try (DkvNode node = DkvNode.start(config, storage);
          RpcClient client = RpcClient.builder().build()) {
       CompletableFuture<String> listenerThread = new CompletableFuture<>();

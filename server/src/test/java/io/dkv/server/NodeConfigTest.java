@@ -20,6 +20,7 @@ class NodeConfigTest {
         listen = 127.0.0.1:7401
         data = n1-data
         members = n1@127.0.0.1:7401,n2@127.0.0.1:7402
+        voters = n1@127.0.0.1:7501
         partitions = 64
         """);
     NodeConfig c = NodeConfig.load(file);
@@ -27,6 +28,7 @@ class NodeConfigTest {
     assertThat(c.listen().port()).isEqualTo(7401);
     assertThat(c.dataDir()).isEqualTo(dir.resolve("n1-data"));
     assertThat(c.members()).extracting(MemberAddress::nodeId).containsExactly("n1", "n2");
+    assertThat(c.voters()).containsExactly(new MemberAddress("n1", "127.0.0.1", 7501));
     assertThat(c.partitionCount()).isEqualTo(64);
     assertThat(c.replicationFactor()).isEqualTo(NodeConfig.DEFAULT_REPLICATION);
     assertThat(c.maxKeyBytes()).isEqualTo(256);
@@ -35,7 +37,7 @@ class NodeConfigTest {
   @Test
   void unknownSettingIsAnErrorNotASilentDefault() throws Exception {
     Path file = dir.resolve("bad.properties");
-    Files.writeString(file, "node-id=n1\nlisten=127.0.0.1:1\ndata=d\nmembers=n1@127.0.0.1:1\npartitons=8\n");
+    Files.writeString(file, "node-id=n1\nlisten=127.0.0.1:1\ndata=d\nmembers=n1@127.0.0.1:1\nvoters=n1@127.0.0.1:2\npartitons=8\n");
     assertThatThrownBy(() -> NodeConfig.load(file))
         .isInstanceOf(ConfigException.class).hasMessageContaining("partitons").hasMessageContaining("allowed");
   }
@@ -43,13 +45,33 @@ class NodeConfigTest {
   @Test
   void badValuesNameTheSettingAndTheAllowedRange() {
     var members = MemberAddress.parseList("n1@127.0.0.1:7401");
+    var voters = MemberAddress.parseList("voter list", "n1@127.0.0.1:7501");
     var listen = MemberAddress.parseHostPort("--listen", "127.0.0.1:7401");
-    assertThatThrownBy(() -> new NodeConfig("n1", listen, dir, members, 0, 3, 256, 1, 1000))
+    assertThatThrownBy(() -> new NodeConfig("n1", listen, dir, members, voters, 0, 3, 256, 1, 1000))
         .isInstanceOf(ConfigException.class).hasMessageContaining("partitions = 0").hasMessageContaining("1..65536");
-    assertThatThrownBy(() -> NodeConfig.of("n9", listen, dir, members))
+    assertThatThrownBy(() -> NodeConfig.of("n9", listen, dir, members, voters))
         .isInstanceOf(ConfigException.class).hasMessageContaining("not in the member list");
-    assertThatThrownBy(() -> NodeConfig.of("bad id!", listen, dir, members))
+    assertThatThrownBy(() -> NodeConfig.of("bad id!", listen, dir, members, voters))
         .isInstanceOf(ConfigException.class).hasMessageContaining("node id 'bad id!' is invalid");
+  }
+
+  @Test
+  void theDirectoryNeedsOneThreeOrFiveVotersThatAreMembers() throws Exception {
+    var members = MemberAddress.parseList("n1@127.0.0.1:7401,n2@127.0.0.1:7402,n3@127.0.0.1:7403");
+    var listen = MemberAddress.parseHostPort("--listen", "127.0.0.1:7401");
+    assertThatThrownBy(() -> NodeConfig.of("n1", listen, dir, members,
+        MemberAddress.parseList("voter list", "n1@127.0.0.1:7501,n2@127.0.0.1:7502")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("the directory needs 1, 3 or 5 voters (a majority of them must be up for"
+            + " membership changes), got 2: [n1@127.0.0.1:7501, n2@127.0.0.1:7502]");
+    assertThatThrownBy(() -> NodeConfig.of("n1", listen, dir, members,
+        MemberAddress.parseList("voter list", "n9@127.0.0.1:7509")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("directory voter 'n9' is not in the member list");
+    assertThatThrownBy(() -> MemberAddress.parseList("voter list", "n1@127.0.0.1:1,n1@127.0.0.1:2"))
+        .hasMessage("node id 'n1' appears twice in the voter list");
+    assertThatThrownBy(() -> loadWith("voters ="))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'voters' is missing");
   }
 
   @Test
@@ -70,8 +92,9 @@ class NodeConfigTest {
 
   private NodeConfig loadWith(String extraLine) throws Exception {
     Path file = dir.resolve("extra.properties");
+    String voters = extraLine.startsWith("voters") ? "" : "voters=n1@127.0.0.1:2\n";
     Files.writeString(file, "node-id=n1\nlisten=127.0.0.1:1\ndata=d\nmembers=n1@127.0.0.1:1\n"
-        + extraLine + "\n");
+        + voters + extraLine + "\n");
     return NodeConfig.load(file);
   }
 

@@ -39,6 +39,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class NamespaceNetwork implements Network {
   public static final int NODE_PORT = 7000;
+  /**
+   * A voter's directory (Raft) port, on its real address: Raft traffic is not proxied, so it is
+   * never delayed, but the drop rules (which match the sender's real address) cut it like the rest.
+   */
+  public static final int RAFT_PORT = 7001;
   private static final String RANGE_PREFIX = "10.213.";
   private static final String TABLE = "inet dkv_faults";
   private static final String HUB_BRIDGE = "br0";
@@ -193,6 +198,11 @@ public final class NamespaceNetwork implements Network {
   public String membersFlag(int node) {
     NodeIds.requireIndex(node, nodeCount);
     return NodeIds.membersFlag(nodeCount, j -> new InetSocketAddress(inet(ghostAddress(j)), NODE_PORT));
+  }
+
+  @Override
+  public String votersFlag() {
+    return NodeIds.votersFlag(nodeCount, j -> new InetSocketAddress(inet(nodeAddress(j)), RAFT_PORT));
   }
 
   @Override

@@ -35,6 +35,12 @@ public interface Network extends AutoCloseable {
   String membersFlag(int node);
 
   /**
+   * The {@code --voters} value, the same for every node: the directory's voters with their Raft
+   * addresses ({@link NodeIds#voterCount}).
+   */
+  String votersFlag();
+
+  /**
    * Where a client in this (the test's) process connects to reach node {@code node}: straight to
    * the node, past every proxy and drop rule.
    */

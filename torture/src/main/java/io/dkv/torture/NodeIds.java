@@ -54,7 +54,21 @@ public final class NodeIds {
 
   /** A {@code --members} value: {@code n1@HOST:PORT,n2@HOST:PORT,...} with each node's address. */
   static String membersFlag(int nodeCount, IntFunction<InetSocketAddress> addressOf) {
-    return IntStream.range(0, nodeCount).mapToObj(j -> {
+    return addressList(nodeCount, addressOf);
+  }
+
+  /** How many of {@code nodeCount} nodes vote in the directory: 1, or 3 from 3 nodes on, as in {@code dkv dev}. */
+  static int voterCount(int nodeCount) {
+    return nodeCount >= 3 ? 3 : 1;
+  }
+
+  /** A {@code --voters} value: the first {@link #voterCount} nodes, each at its Raft address. */
+  static String votersFlag(int nodeCount, IntFunction<InetSocketAddress> raftAddressOf) {
+    return addressList(voterCount(nodeCount), raftAddressOf);
+  }
+
+  private static String addressList(int count, IntFunction<InetSocketAddress> addressOf) {
+    return IntStream.range(0, count).mapToObj(j -> {
       InetSocketAddress a = addressOf.apply(j);
       return of(j) + "@" + a.getAddress().getHostAddress() + ":" + a.getPort();
     }).collect(Collectors.joining(","));

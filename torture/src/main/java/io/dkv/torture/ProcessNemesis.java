@@ -57,12 +57,37 @@ public final class ProcessNemesis implements AutoCloseable {
    * {@code readyTimeout}. The command is remembered for {@link #restart}.
    */
   public synchronized void start(int node, List<String> command, String readyLine, Duration readyTimeout) {
+    remember(node, command, readyLine, readyTimeout);
+    launch(node);
+  }
+
+  /**
+   * Starts every node at once, node i with {@code commands.get(i)}, and returns once all are
+   * ready. Nodes of one cluster may need each other before any is ready (a majority of the
+   * directory's voters), so none waits for another to start.
+   */
+  public synchronized void startAll(List<List<String>> commands, String readyLine, Duration readyTimeout) {
+    if (commands.size() != network.nodeCount()) {
+      throw new IllegalArgumentException(commands.size() + " commands for " + network.nodeCount() + " nodes");
+    }
+    for (int node = 0; node < commands.size(); node++) {
+      remember(node, commands.get(node), readyLine, readyTimeout);
+    }
+    List<CompletableFuture<Void>> ready = new ArrayList<>();
+    for (int node = 0; node < commands.size(); node++) {
+      ready.add(spawn(node));
+    }
+    for (int node = 0; node < commands.size(); node++) {
+      awaitReady(node, ready.get(node));
+    }
+  }
+
+  private void remember(int node, List<String> command, String readyLine, Duration readyTimeout) {
     NodeIds.requireIndex(node, network.nodeCount());
     if (command.isEmpty() || readyLine.isEmpty()) {
       throw new IllegalArgumentException("a node needs a command and a non-empty ready line");
     }
     specs[node] = new Spec(List.copyOf(command), readyLine, readyTimeout);
-    launch(node);
   }
 
   /** Starts node {@code node} again with the command of its last {@link #start}. */
@@ -118,6 +143,11 @@ public final class ProcessNemesis implements AutoCloseable {
   }
 
   private void launch(int node) {
+    awaitReady(node, spawn(node));
+  }
+
+  /** Starts node {@code node}'s process; the future completes when it prints its ready line. */
+  private CompletableFuture<Void> spawn(int node) {
     if (isRunning(node)) {
       throw new IllegalStateException(NodeIds.of(node) + " is already running as pid " + processes[node].pid());
     }
@@ -136,8 +166,15 @@ public final class ProcessNemesis implements AutoCloseable {
     cleanup.created("process " + NodeIds.of(node) + " pid " + p.pid(), () -> stop(p));
     processes[node] = p;
     paused[node] = false;
+    return watchOutput(p, log(node), spec.readyLine());
+  }
+
+  /** Waits for node {@code node} to be ready; stops its process and throws if it is not in time. */
+  private void awaitReady(int node, CompletableFuture<Void> ready) {
+    Spec spec = specs[node];
+    Process p = processes[node];
     try {
-      watchOutput(p, log(node), spec.readyLine()).get(spec.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      ready.get(spec.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       stop(p);
       throw new IllegalStateException(NodeIds.of(node) + " did not print '" + spec.readyLine() + "' within "

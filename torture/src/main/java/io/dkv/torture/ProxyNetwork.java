@@ -28,6 +28,8 @@ public final class ProxyNetwork implements Network {
 
   private final int nodeCount;
   private final int[] nodePorts;
+  /** The directory voters' Raft ports; Raft traffic goes straight to them, past every proxy. */
+  private final int[] raftPorts;
   private final TcpProxy[][] proxies;
   private final LinkTable links;
   private final CleanupLog cleanup = new CleanupLog("proxy network");
@@ -35,6 +37,7 @@ public final class ProxyNetwork implements Network {
   private ProxyNetwork(int nodeCount) {
     this.nodeCount = nodeCount;
     this.nodePorts = new int[nodeCount];
+    this.raftPorts = new int[NodeIds.voterCount(nodeCount)];
     this.proxies = new TcpProxy[nodeCount][nodeCount];
     this.links = new LinkTable(nodeCount);
     // The node ports stay bound until every proxy has its own port, so no proxy can take one.
@@ -44,6 +47,11 @@ public final class ProxyNetwork implements Network {
         ServerSocket s = new ServerSocket(0, 1, LOOPBACK);
         reserved.add(s);
         nodePorts[j] = s.getLocalPort();
+      }
+      for (int j = 0; j < raftPorts.length; j++) {
+        ServerSocket s = new ServerSocket(0, 1, LOOPBACK);
+        reserved.add(s);
+        raftPorts[j] = s.getLocalPort();
       }
       for (int i = 0; i < nodeCount; i++) {
         for (int j = 0; j < nodeCount; j++) {
@@ -91,6 +99,12 @@ public final class ProxyNetwork implements Network {
   public String membersFlag(int node) {
     NodeIds.requireIndex(node, nodeCount);
     return NodeIds.membersFlag(nodeCount, j -> j == node ? listenAddress(j) : proxies[node][j].address());
+  }
+
+  /** Not faulted: only the data path goes through the proxies on this network. */
+  @Override
+  public String votersFlag() {
+    return NodeIds.votersFlag(nodeCount, j -> new InetSocketAddress(LOOPBACK, raftPorts[j]));
   }
 
   @Override

@@ -93,6 +93,7 @@ public final class TortureRun {
 
   private List<Path> startServers(Network network, ProcessNemesis processes) throws IOException {
     List<Path> offsets = new ArrayList<>();
+    List<List<String>> commands = new ArrayList<>();
     for (int i = 0; i < config.nodes(); i++) {
       String id = NodeIds.of(i);
       Path offset = out.resolve("clock").resolve(id + ".offset-ms");
@@ -102,9 +103,11 @@ public final class TortureRun {
       List<String> command = new ArrayList<>(config.serverCommand());
       command.addAll(List.of("server", "--node-id", id, "--listen", hostPort(network.listenAddress(i)),
           "--data", out.resolve("data").resolve(id).toString(), "--members", network.membersFlag(i),
+          "--voters", network.votersFlag(),
           "--test-clock-offset-file", offset.toString()));
-      processes.start(i, command, "serving on", START_TIMEOUT);
+      commands.add(command);
     }
+    processes.startAll(commands, "serving on", START_TIMEOUT);
     return offsets;
   }
 

@@ -5,11 +5,14 @@ import io.dkv.core.codec.RecordWriter;
 
 import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
 import io.dkv.core.directory.DirectoryCommand.DropNamespace;
+import io.dkv.core.directory.DirectoryCommand.Initialize;
 import io.dkv.core.directory.DirectoryCommand.Join;
 import io.dkv.core.directory.DirectoryCommand.Leave;
 import io.dkv.core.directory.DirectoryCommand.MarkDown;
 import io.dkv.core.directory.DirectoryCommand.MarkUp;
 import io.dkv.core.directory.DirectoryCommand.Remove;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The bytes of a {@link DirectoryCommand} (one entry of the directory's replicated log) and of its
@@ -24,6 +27,7 @@ import io.dkv.core.directory.DirectoryCommand.Remove;
  *   tag 5 Remove           nodeId string
  *   tag 6 CreateNamespace  name string, mode u8, n i32, w i32, r i32
  *   tag 7 DropNamespace    name string
+ *   tag 8 Initialize       count i32, (nodeId string, address string) * count
  * result  := version u8 = 1 | tag u8 | epoch i64 | (tag 2 only) reason string
  *   tag 1 Accepted, tag 2 Rejected
  * </pre>
@@ -46,6 +50,10 @@ public final class CommandCodec {
       case CreateNamespace c ->
           w.u8(6).string(c.name()).u8(c.mode().code()).u32(c.n()).u32(c.w()).u32(c.r());
       case DropNamespace d -> w.u8(7).string(d.name());
+      case Initialize i -> {
+        w.u8(8).u32(i.members().size());
+        i.members().forEach(j -> w.string(j.nodeId()).string(j.address()));
+      }
     }
     return w.toByteArray();
   }
@@ -64,10 +72,19 @@ public final class CommandCodec {
       case 6 -> new CreateNamespace(r.string("name"), r.code("mode", NamespaceMode::ofCode), r.u32("n"), r.u32("w"),
           r.u32("r"));
       case 7 -> new DropNamespace(r.string("name"));
-      default -> throw r.fail("tag", 1, "unknown command tag " + tag + "; known: 1 to 7");
+      case 8 -> readInitialize(r);
+      default -> throw r.fail("tag", 1, "unknown command tag " + tag + "; known: 1 to 8");
     };
     r.end();
     return command;
+  }
+
+  private static Initialize readInitialize(RecordReader r) {
+    List<Join> members = new ArrayList<>();
+    for (int i = r.count("memberCount", 4); i > 0; i--) {
+      members.add(new Join(r.string("nodeId"), r.string("address")));
+    }
+    return new Initialize(members);
   }
 
   public static byte[] encode(CommandResult result) {

@@ -8,6 +8,7 @@ import static io.dkv.core.directory.NodeState.UP;
 
 import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
 import io.dkv.core.directory.DirectoryCommand.DropNamespace;
+import io.dkv.core.directory.DirectoryCommand.Initialize;
 import io.dkv.core.directory.DirectoryCommand.Join;
 import io.dkv.core.directory.DirectoryCommand.Leave;
 import io.dkv.core.directory.DirectoryCommand.MarkDown;
@@ -32,6 +33,7 @@ final class CommandRules {
 
   static Transition apply(DirectoryState s, DirectoryCommand command) {
     return switch (command) {
+      case Initialize i -> onInitialize(s, i);
       case Join j -> onJoin(s, j);
       case MarkUp u -> move(s, u.nodeId(), "mark up", UP, EnumSet.of(JOINING, DOWN));
       case MarkDown d -> move(s, d.nodeId(), "mark down", DOWN, EnumSet.of(JOINING, UP, LEAVING));
@@ -42,11 +44,29 @@ final class CommandRules {
     };
   }
 
-  private static Transition onJoin(DirectoryState s, Join join) {
-    String problem = DirectoryNames.checkNodeId(join.nodeId());
-    if (problem == null) {
-      problem = DirectoryNames.checkAddress(join.address());
+  private static Transition onInitialize(DirectoryState s, Initialize init) {
+    if (!s.memberMap().isEmpty()) {
+      return reject(s, "the directory is already initialized (epoch " + s.epoch() + ", members "
+          + s.memberMap().keySet() + "); a new node joins an existing cluster instead");
     }
+    if (init.members().isEmpty()) {
+      return reject(s, "a cluster needs at least one member");
+    }
+    SortedMap<String, Member> members = new TreeMap<>();
+    for (Join join : init.members()) {
+      String problem = checkJoin(join);
+      if (problem != null) {
+        return reject(s, problem);
+      }
+      if (members.put(join.nodeId(), new Member(join.nodeId(), join.address(), UP)) != null) {
+        return reject(s, "node '" + join.nodeId() + "' is listed twice; each member once");
+      }
+    }
+    return withMembers(s, members);
+  }
+
+  private static Transition onJoin(DirectoryState s, Join join) {
+    String problem = checkJoin(join);
     if (problem != null) {
       return reject(s, problem);
     }
@@ -60,6 +80,12 @@ final class CommandRules {
     SortedMap<String, Member> members = new TreeMap<>(s.memberMap());
     members.put(join.nodeId(), new Member(join.nodeId(), join.address(), JOINING));
     return withMembers(s, members);
+  }
+
+  /** What is wrong with a joining node's id or address, or null. */
+  private static String checkJoin(Join join) {
+    String problem = DirectoryNames.checkNodeId(join.nodeId());
+    return problem != null ? problem : DirectoryNames.checkAddress(join.address());
   }
 
   private static Transition move(DirectoryState s, String nodeId, String verb, NodeState target,
@@ -110,7 +136,7 @@ final class CommandRules {
       return reject(s, problem);
     }
     SortedMap<String, Namespace> namespaces = new TreeMap<>(s.namespaceMap());
-    namespaces.put(c.name(), new Namespace(c.name(), c.mode(), c.n(), c.w(), c.r()));
+    namespaces.put(c.name(), new Namespace(c.name(), c.mode(), c.n(), c.w(), c.r(), s.epoch() + 1));
     return accept(s.next(new TreeMap<>(s.memberMap()), s.map(), namespaces));
   }
 

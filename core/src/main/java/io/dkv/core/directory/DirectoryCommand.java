@@ -1,5 +1,6 @@
 package io.dkv.core.directory;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,6 +9,17 @@ import java.util.Objects;
  * rejected the same way on every replica instead of failing to decode.
  */
 public sealed interface DirectoryCommand {
+
+  /**
+   * A new cluster's first command: these nodes are its members, all up, with the first map. Only
+   * accepted while the directory has no member, so when every node of a new cluster submits it
+   * with the same list, the first one applied wins and the rest are refused.
+   */
+  record Initialize(List<Join> members) implements DirectoryCommand {
+    public Initialize {
+      members = List.copyOf(members);
+    }
+  }
 
   /** A new node (or a removed one coming back) joins at {@code address} (HOST:PORT). */
   record Join(String nodeId, String address) implements DirectoryCommand {

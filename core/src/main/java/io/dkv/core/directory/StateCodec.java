@@ -19,7 +19,7 @@ import java.util.Map;
  *             | namespaceCount i32 | namespace*
  *             | mapEpoch i64       | partition * partitionCount
  * member     := nodeId string | address string | state u8 (NodeState code)
- * namespace  := name string | mode u8 | n i32 | w i32 | r i32
+ * namespace  := name string | mode u8 | n i32 | w i32 | r i32 | createdEpoch i64
  * partition  := partitionEpoch i64 | replica u16 * min(replicationFactor, holders)
  * </pre>
  * The map's members are not written: they are the joining and up members (holders) in node-id
@@ -39,7 +39,8 @@ public final class StateCodec {
     }
     w.u32(state.namespaces().size());
     for (Namespace ns : state.namespaces()) {
-      w.string(ns.name()).u8(ns.mode().code()).u32(ns.n()).u32(ns.w()).u32(ns.r());
+      w.string(ns.name()).u8(ns.mode().code()).u32(ns.n()).u32(ns.w()).u32(ns.r())
+          .u64(ns.createdEpoch());
     }
     Map<String, Integer> index = new HashMap<>();
     for (String holder : map.members()) {
@@ -69,10 +70,10 @@ public final class StateCodec {
       members.add(new Member(nodeId, address, r.code("state", NodeState::ofCode)));
     }
     List<Namespace> namespaces = new ArrayList<>();
-    for (int i = r.count("namespaceCount", 15); i > 0; i--) {
+    for (int i = r.count("namespaceCount", 23); i > 0; i--) {
       String name = r.string("name");
       namespaces.add(new Namespace(name, r.code("mode", NamespaceMode::ofCode), r.u32("n"), r.u32("w"),
-          r.u32("r")));
+          r.u32("r"), r.u64("createdEpoch")));
     }
     List<String> holders = members.stream().filter(m -> m.state().holdsReplicas())
         .map(Member::nodeId).sorted().toList();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
 import io.dkv.core.directory.DirectoryCommand.DropNamespace;
+import io.dkv.core.directory.DirectoryCommand.Initialize;
 import io.dkv.core.directory.DirectoryCommand.Join;
 import io.dkv.core.directory.DirectoryCommand.Leave;
 import io.dkv.core.directory.DirectoryCommand.MarkDown;
@@ -12,6 +13,7 @@ import io.dkv.core.directory.DirectoryCommand.MarkUp;
 import io.dkv.core.directory.DirectoryCommand.Remove;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Golden bytes, written out by hand from the layouts in the codec class comments. */
@@ -28,6 +30,8 @@ class DirectoryCodecTest {
     assertGolden(new CreateNamespace("ab", NamespaceMode.STRONG, 3, 3, 1),
         "0106" + "00026162" + "01" + "00000003" + "00000003" + "00000001");
     assertGolden(new DropNamespace("ab"), "0107" + "00026162");
+    assertGolden(new Initialize(List.of(new Join("a", "h:1"), new Join("b", "h:2"))),
+        "0108" + "00000002" + "000161" + "0003683a31" + "000162" + "0003683a32");
   }
 
   @Test
@@ -47,6 +51,7 @@ class DirectoryCodecTest {
     String expected = "01" + "0000000000000001" + "00000002" + "00000001"
         + "00000001" + "000161" + "0003683a31" + "01"
         + "00000001" + "000764656661756c74" + "01" + "00000001" + "00000001" + "00000001"
+        + "0000000000000000"
         + "0000000000000001"
         + "0000000000000001" + "0000"
         + "0000000000000001" + "0000";
@@ -77,9 +82,9 @@ class DirectoryCodecTest {
     assertThatThrownBy(() -> CommandCodec.decodeCommand(HEX.parseHex("0201")))
         .hasMessage("directory command: field 'version' at offset 0: unsupported version 2;"
             + " this code reads 1");
-    assertThatThrownBy(() -> CommandCodec.decodeCommand(HEX.parseHex("0108")))
-        .hasMessage("directory command: field 'tag' at offset 1: unknown command tag 8;"
-            + " known: 1 to 7");
+    assertThatThrownBy(() -> CommandCodec.decodeCommand(HEX.parseHex("0109")))
+        .hasMessage("directory command: field 'tag' at offset 1: unknown command tag 9;"
+            + " known: 1 to 8");
     assertThatThrownBy(() -> CommandCodec.decodeCommand(HEX.parseHex("01020001ff")))
         .hasMessage("directory command: field 'nodeId' at offset 2: string is not valid UTF-8");
     assertThatThrownBy(() -> CommandCodec.decodeCommand(
@@ -90,7 +95,7 @@ class DirectoryCodecTest {
         DirectoryState.initial(2, 1).apply(new Join("a", "h:1")).state()))
         .replaceFirst("0000$", "0001");
     assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex(badReplica)))
-        .hasMessage("directory state: field 'replica' at offset 82: index 1 but only 1 members"
+        .hasMessage("directory state: field 'replica' at offset 90: index 1 but only 1 members"
             + " hold replicas");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
 import io.dkv.core.directory.DirectoryCommand.DropNamespace;
+import io.dkv.core.directory.DirectoryCommand.Initialize;
 import io.dkv.core.directory.DirectoryCommand.Join;
 import io.dkv.core.directory.DirectoryCommand.Leave;
 import io.dkv.core.directory.DirectoryCommand.MarkDown;
@@ -48,7 +49,9 @@ class DirectoryPropertiesTest {
         ids.map(Remove::new),
         Combinators.combine(names, counts, counts, counts)
             .as((name, n, w, r) -> new CreateNamespace(name, NamespaceMode.STRONG, n, w, r)),
-        names.map(DropNamespace::new));
+        names.map(DropNamespace::new),
+        Combinators.combine(ids, addresses).as(Join::new).list().ofMaxSize(4).map(Initialize::new),
+        Combinators.combine(ids, addresses).as(Join::new).list().ofMaxSize(4).map(Initialize::new));
   }
 
   @Provide
@@ -96,7 +99,7 @@ class DirectoryPropertiesTest {
                                           @ForAll int n, @ForAll int w, @ForAll int r) {
     for (DirectoryCommand c : List.of(new Join(a, b), new MarkUp(a), new MarkDown(a),
         new Leave(a), new Remove(a), new CreateNamespace(a, NamespaceMode.STRONG, n, w, r),
-        new DropNamespace(b))) {
+        new DropNamespace(b), new Initialize(List.of(new Join(a, b), new Join(b, a))))) {
       assertThat(CommandCodec.decodeCommand(CommandCodec.encode(c))).isEqualTo(c);
     }
     CommandResult rejected = new CommandResult.Rejected(n, a);

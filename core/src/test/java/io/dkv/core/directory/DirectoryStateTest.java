@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
 import io.dkv.core.directory.DirectoryCommand.DropNamespace;
+import io.dkv.core.directory.DirectoryCommand.Initialize;
 import io.dkv.core.directory.DirectoryCommand.Join;
 import io.dkv.core.directory.DirectoryCommand.Leave;
 import io.dkv.core.directory.DirectoryCommand.MarkDown;
@@ -51,7 +52,7 @@ class DirectoryStateTest {
     assertThat(s.members()).isEmpty();
     assertThat(s.map()).isEqualTo(PartitionMap.empty(PARTITIONS, REPLICATION));
     assertThat(s.namespaces()).containsExactly(
-        new Namespace("default", NamespaceMode.STRONG, 3, 3, 1));
+        new Namespace("default", NamespaceMode.STRONG, 3, 3, 1, 0));
   }
 
   @Test
@@ -150,11 +151,45 @@ class DirectoryStateTest {
   void namespacesAreCreatedAndDropped() {
     DirectoryState s = applyAll(threeUp(), new CreateNamespace("users", NamespaceMode.STRONG,
         2, 2, 1));
-    assertThat(s.namespace("users")).contains(new Namespace("users", NamespaceMode.STRONG, 2, 2, 1));
+    long created = threeUp().epoch() + 1;
+    assertThat(s.namespace("users"))
+        .contains(new Namespace("users", NamespaceMode.STRONG, 2, 2, 1, created));
     assertThat(s.map()).isEqualTo(threeUp().map());
     s = applyAll(s, new DropNamespace("users"));
     assertThat(s.namespace("users")).isEmpty();
-    assertThat(s.epoch()).isEqualTo(threeUp().epoch() + 2);
+    assertThat(s.epoch()).isEqualTo(created + 1);
+    // Created again under the same name, it is another namespace: a node can tell its old data.
+    s = applyAll(s, new CreateNamespace("users", NamespaceMode.STRONG, 2, 2, 1));
+    assertThat(s.namespace("users").orElseThrow().createdEpoch()).isEqualTo(created + 2);
+  }
+
+  @Test
+  void initializeMakesEveryListedNodeAnUpMemberWithTheFirstMap() {
+    DirectoryState s = applyAll(DirectoryState.initial(PARTITIONS, REPLICATION),
+        new Initialize(List.of(new Join("n2", "10.0.0.2:7401"), new Join("n1", "10.0.0.1:7401"),
+            new Join("n3", "10.0.0.3:7401"))));
+    assertThat(s.epoch()).isEqualTo(1);
+    assertThat(s.members()).extracting(Member::state).containsOnly(NodeState.UP);
+    assertThat(s.members()).extracting(Member::nodeId).containsExactly("n1", "n2", "n3");
+    // The same map a static member list gives (Placement.initial, epoch 1).
+    assertThat(s.map()).isEqualTo(Placement.initial(List.of("n1", "n2", "n3"), PARTITIONS,
+        REPLICATION));
+  }
+
+  @Test
+  void initializeIsRefusedOnceTheDirectoryHasMembersOrWhenTheListIsBad() {
+    DirectoryState s = threeUp();
+    assertThat(rejection(s, new Initialize(List.of(new Join("n9", "10.0.0.9:7401")))))
+        .isEqualTo("the directory is already initialized (epoch 6, members [n1, n2, n3]); a new"
+            + " node joins an existing cluster instead");
+    DirectoryState empty = DirectoryState.initial(PARTITIONS, REPLICATION);
+    assertThat(rejection(empty, new Initialize(List.of()))).isEqualTo("a cluster needs at least"
+        + " one member");
+    assertThat(rejection(empty, new Initialize(List.of(new Join("n1", "10.0.0.1:7401"),
+        new Join("n1", "10.0.0.2:7401"))))).isEqualTo("node 'n1' is listed twice; each member"
+        + " once");
+    assertThat(rejection(empty, new Initialize(List.of(new Join("n1", "nohost")))))
+        .contains("nohost");
   }
 
   @Test

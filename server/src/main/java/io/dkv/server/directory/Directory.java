@@ -4,6 +4,7 @@ import io.dkv.core.directory.CommandResult;
 import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.DirectoryState;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -33,12 +34,25 @@ public interface Directory extends AutoCloseable {
   DirectoryState current();
 
   /**
+   * Asks the directory's leader for its newest state and completes with this node's state after
+   * taking it, so it includes every command the leader had applied. Fails when no leader answers
+   * in time. For a node that must not refuse a request on a view that may lag.
+   */
+  CompletableFuture<DirectoryState> refresh();
+
+  /**
    * Calls {@code listener} with every newer state this node sees, in increasing epoch order. A
    * node that catches up from a snapshot or a fetched state skips the epochs in between. Runs on
    * the directory's own thread: the listener must not block; an exception it throws is logged and
    * does not stop the others.
    */
   void addListener(Consumer<DirectoryState> listener);
+
+  /**
+   * The id of the voter this node last knew to lead the directory's log, if any: on a voter, its
+   * Raft server's view; on a non-voter, the voter that answered its last fetch.
+   */
+  Optional<String> leader();
 
   /** Stops this node's part of the directory; pending submits complete exceptionally. */
   @Override

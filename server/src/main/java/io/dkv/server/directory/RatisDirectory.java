@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,6 +64,8 @@ public final class RatisDirectory implements Directory {
   private final RaftClient client;
   private final ScheduledExecutorService poller; // null on a voter
   private volatile DirectoryState current;
+  /** On a non-voter: the voter that answered the last fetch (the leader answers reads). */
+  private volatile String fetchedFrom;
 
   private RatisDirectory(DirectoryConfig config, RaftProperties properties) throws IOException {
     this.config = config;
@@ -154,20 +157,43 @@ public final class RatisDirectory implements Directory {
     listeners.add(listener);
   }
 
+  @Override
+  public Optional<String> leader() {
+    if (server == null) {
+      return Optional.ofNullable(fetchedFrom);
+    }
+    try {
+      RaftPeerId id = server.getDivision(GROUP_ID).getInfo().getLeaderId();
+      return id == null ? Optional.empty() : Optional.of(id.toString());
+    } catch (IOException e) {
+      return Optional.empty(); // the group is not running (closing): no leader known here
+    }
+  }
+
   /** Whether this voter is the Raft leader now; false on a non-voter. For tests and status. */
   boolean isLeader() throws IOException {
     return server != null && server.getDivision(GROUP_ID).getInfo().isLeader();
   }
 
+  @Override
+  public CompletableFuture<DirectoryState> refresh() {
+    return client.async().sendReadOnly(DirectoryStateMachine.queryFor(current.epoch()))
+        .thenApply(reply -> {
+          byte[] bytes = content(reply);
+          if (server == null) {
+            fetchedFrom = reply.getServerId().toString();
+          }
+          if (bytes.length > 0) {
+            publish(StateCodec.decode(bytes));
+          }
+          return current;
+        })
+        .orTimeout(config.submitTimeoutMillis(), TimeUnit.MILLISECONDS);
+  }
+
   private void fetchOnce() {
     try {
-      RaftClientReply reply = client.async().sendReadOnly(
-              DirectoryStateMachine.queryFor(current.epoch()))
-          .get(config.submitTimeoutMillis(), TimeUnit.MILLISECONDS);
-      byte[] bytes = content(reply);
-      if (bytes.length > 0) {
-        publish(StateCodec.decode(bytes));
-      }
+      refresh().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

@@ -1,0 +1,109 @@
+package io.dkv.client;
+
+import io.dkv.client.internal.Failures;
+import io.dkv.client.internal.Failures.WriteOutcome;
+import io.dkv.client.internal.RecursiveRouter;
+import io.dkv.client.internal.RetryingCaller;
+import io.dkv.protocol.ClientMessage;
+import io.dkv.protocol.ClientMessage.ClusterStatusRequest;
+import io.dkv.protocol.ClientMessage.ClusterStatusResponse;
+import io.dkv.protocol.ClientMessage.CreateNamespaceRequest;
+import io.dkv.protocol.ClientMessage.DirectoryChangeResponse;
+import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
+import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.NamespaceInfo;
+import io.dkv.protocol.MessageCodec;
+import io.dkv.protocol.Procedure;
+import io.dkv.rpc.RpcClient;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The directory procedures: any node answers them, so they go round-robin over the endpoints
+ * whatever the client's routing, with the retries and failover of {@link RetryingCaller}. Also
+ * translates between the wire messages and the public value types, so that those never expose
+ * protocol classes.
+ */
+final class DirectoryCalls {
+  private final RetryingCaller caller;
+
+  DirectoryCalls(RpcClient rpc, List<InetSocketAddress> endpoints, Duration requestTimeout,
+                 Duration attemptTimeout) {
+    this.caller = new RetryingCaller(rpc, new RecursiveRouter(endpoints), requestTimeout, attemptTimeout);
+  }
+
+  CompletableFuture<ClusterStatus> clusterStatus() {
+    byte[] body = MessageCodec.encode(new ClusterStatusRequest());
+    return call(Procedure.CLUSTER_STATUS, body, false)
+        .thenApply(b -> toStatus((ClusterStatusResponse) MessageCodec.decodeResponse(Procedure.CLUSTER_STATUS, b)));
+  }
+
+  CompletableFuture<Long> createNamespace(NamespaceSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    NamespaceInfo info = new NamespaceInfo(settings.name(), toWire(settings.mode()), settings.n(),
+        settings.w(), settings.r());
+    return change(Procedure.CREATE_NAMESPACE, new CreateNamespaceRequest(info));
+  }
+
+  CompletableFuture<Long> dropNamespace(String name) {
+    return change(Procedure.DROP_NAMESPACE, new DropNamespaceRequest(Objects.requireNonNull(name, "name")));
+  }
+
+  /** A change is sent like a key write: every retry carries the first attempt's request id. */
+  private CompletableFuture<Long> change(Procedure procedure, ClientMessage request) {
+    byte[] body;
+    try {
+      body = MessageCodec.encode(request);
+    } catch (IllegalArgumentException e) { // the name is the only field the wire may not carry
+      return CompletableFuture.failedFuture(new InvalidRequestException("namespace name: " + e.getMessage()));
+    }
+    return call(procedure, body, true)
+        .thenApply(b -> ((DirectoryChangeResponse) MessageCodec.decodeResponse(procedure, b)).epoch());
+  }
+
+  private CompletableFuture<byte[]> call(Procedure procedure, byte[] body, boolean change) {
+    WriteOutcome outcome = change ? WriteOutcome.UNKNOWN : WriteOutcome.NOT_A_WRITE;
+    // No namespace or key: the router sends directory calls to any endpoint.
+    return caller.call(procedure, "", null, change, epoch -> body)
+        // The caller's failures are DkvExceptions already; anything else came after a reply.
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(Failures.toDkvException(e, null, outcome)));
+  }
+
+  private static ClusterStatus toStatus(ClusterStatusResponse r) {
+    List<ClusterMember> members = r.members().stream().map(DirectoryCalls::toMember).toList();
+    List<NamespaceSettings> namespaces = r.namespaces().stream()
+        .map(n -> new NamespaceSettings(n.name(), toMode(n.mode()), n.n(), n.w(), n.r()))
+        .toList();
+    Optional<String> leader = r.leader().isEmpty() ? Optional.empty() : Optional.of(r.leader());
+    return new ClusterStatus(r.epoch(), leader, r.partitionCount(), r.replicationFactor(), members, namespaces);
+  }
+
+  private static ClusterMember toMember(MemberStatus m) {
+    ClusterMember.State state = switch (m.state()) {
+      case JOINING -> ClusterMember.State.JOINING;
+      case UP -> ClusterMember.State.UP;
+      case LEAVING -> ClusterMember.State.LEAVING;
+      case DOWN -> ClusterMember.State.DOWN;
+      case REMOVED -> ClusterMember.State.REMOVED;
+    };
+    return new ClusterMember(m.nodeId(), m.address(), state, m.partitions(), m.voter());
+  }
+
+  private static NamespaceSettings.Mode toMode(ClientMessage.NamespaceMode mode) {
+    return switch (mode) {
+      case STRONG -> NamespaceSettings.Mode.STRONG;
+      case EVENTUAL -> NamespaceSettings.Mode.EVENTUAL;
+    };
+  }
+
+  private static ClientMessage.NamespaceMode toWire(NamespaceSettings.Mode mode) {
+    return switch (mode) {
+      case STRONG -> ClientMessage.NamespaceMode.STRONG;
+      case EVENTUAL -> ClientMessage.NamespaceMode.EVENTUAL;
+    };
+  }
+}

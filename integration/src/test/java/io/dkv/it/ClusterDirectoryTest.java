@@ -1,0 +1,91 @@
+package io.dkv.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dkv.client.ClusterMember;
+import io.dkv.client.ClusterStatus;
+import io.dkv.client.DkvClient;
+import io.dkv.client.InvalidRequestException;
+import io.dkv.client.NamespaceSettings;
+import io.dkv.client.Versioned;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The directory as real server processes use it: one view, namespaces, restarts. */
+class ClusterDirectoryTest {
+  @TempDir
+  Path dir;
+
+  private static DkvClient client(String endpoints, String namespace) {
+    return DkvClient.builder().endpoints(endpoints).namespace(namespace)
+        .requestTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  @Test
+  void everyNodeJoinsOneDirectoryAndNamespacesWorkThroughAnyNode() throws Exception {
+    try (ProcessCluster cluster = new ProcessCluster(dir, 3).startAll();
+         DkvClient viaN1 = client(cluster.endpoint(0), "default");
+         DkvClient usersViaN3 = client(cluster.endpoint(2), "users")) {
+      ClusterStatus status = viaN1.clusterStatus();
+      assertThat(status.epoch()).isEqualTo(1);
+      assertThat(status.partitionCount()).isEqualTo(256);
+      assertThat(status.replicationFactor()).isEqualTo(3);
+      assertThat(status.leader()).hasValueSatisfying(l -> assertThat(l).isIn("n1", "n2", "n3"));
+      assertThat(status.members()).extracting(ClusterMember::nodeId).containsExactly("n1", "n2", "n3");
+      assertThat(status.members()).allSatisfy(m -> {
+        assertThat(m.state()).isEqualTo(ClusterMember.State.UP);
+        assertThat(m.partitions()).isEqualTo(256);
+        assertThat(m.voter()).isTrue();
+        assertThat(m.address()).isEqualTo(cluster.endpoint(Integer.parseInt(m.nodeId().substring(1)) - 1));
+      });
+      assertThat(status.namespaces()).containsExactly(NamespaceSettings.strong("default", 3));
+
+      assertThat(viaN1.createNamespace(NamespaceSettings.strong("users", 3))).isEqualTo(2);
+      // Straight away through another node, which may not have applied the change yet: it asks
+      // the directory before refusing the namespace.
+      long version = usersViaN3.put("k", "in users");
+      assertThat(viaN1.get("k")).isEmpty();
+      assertThat(value(usersViaN3.get("k").orElseThrow())).isEqualTo("in users");
+      assertThat(version).isEqualTo(1);
+
+      assertThatThrownBy(() -> viaN1.createNamespace(NamespaceSettings.strong("users", 3)))
+          .isInstanceOf(InvalidRequestException.class).hasMessageContaining("namespace 'users' already exists");
+      assertThat(viaN1.dropNamespace("users")).isEqualTo(3);
+      assertThatThrownBy(() -> usersViaN3.get("k"))
+          .isInstanceOf(InvalidRequestException.class).hasMessageContaining("namespace 'users' does not exist");
+
+      // Created again under the same name, it is a new namespace: the dropped one's keys are gone.
+      assertThat(viaN1.createNamespace(NamespaceSettings.strong("users", 3))).isEqualTo(4);
+      assertThat(usersViaN3.get("k")).isEmpty();
+      assertThat(viaN1.clusterStatus().namespaces()).extracting(NamespaceSettings::name)
+          .containsExactly("default", "users");
+    }
+  }
+
+  @Test
+  void aRestartedNodeServesFromItsCopyOfTheDirectoryWhileNoVoterMajorityIsUp() throws Exception {
+    try (ProcessCluster cluster = new ProcessCluster(dir, 3).startAll()) {
+      try (DkvClient dkv = client(cluster.endpoints(), "default")) {
+        dkv.put("kept", "before");
+      }
+      for (int i = 0; i < 3; i++) {
+        cluster.kill9(i);
+      }
+      // n1 alone: no directory majority, so only its own copy of the directory can let it serve.
+      // It replicates every partition of a 3-node cluster, so it answers reads by itself.
+      cluster.start(0);
+      try (DkvClient n1 = client(cluster.endpoint(0), "default")) {
+        assertThat(value(n1.get("kept").orElseThrow())).isEqualTo("before");
+        assertThat(n1.clusterStatus().epoch()).isEqualTo(1);
+      }
+    }
+  }
+
+  private static String value(Versioned v) {
+    return new String(v.value(), StandardCharsets.UTF_8);
+  }
+}
