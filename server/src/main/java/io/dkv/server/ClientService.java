@@ -132,11 +132,13 @@ final class ClientService {
     String storageName = validate(view, req.namespace(), req.key(), req.epoch());
     validate(req.mutation());
     PartitionMap map = view.map();
-    List<String> replicas = map.replicas(Partitioner.partitionOf(req.namespace(), req.key(),
-        map.partitionCount()));
+    int partition = Partitioner.partitionOf(req.namespace(), req.key(), map.partitionCount());
+    List<String> replicas = map.replicas(partition);
     long deadlineMillis = deadlineMillis(ctx, "write");
+    // The partition's own epoch, not the map's: a participant refuses the PREPARE only if this
+    // partition's replica list changed since, not for a change elsewhere in the map.
     return core.submit(h -> new ClientCommand.Write(h, ctx.requestId(), storageName, req.key(),
-            req.mutation(), replicas, map.epoch(), deadlineMillis))
+            req.mutation(), replicas, map.partitionEpoch(partition), deadlineMillis))
         .thenApply(ClientService::encode);
   }
 

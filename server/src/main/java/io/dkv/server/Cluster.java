@@ -5,6 +5,8 @@ import io.dkv.core.directory.Member;
 import io.dkv.core.directory.Namespace;
 import io.dkv.core.directory.NodeState;
 import io.dkv.core.placement.PartitionMap;
+import io.dkv.core.placement.Partitioner;
+import io.dkv.core.twopc.PartitionEpochs;
 import io.dkv.protocol.ClientMessage;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
 import java.net.InetSocketAddress;
@@ -45,6 +47,17 @@ final class Cluster {
 
   Optional<Namespace> namespace(String name) {
     return state.namespace(name);
+  }
+
+  /**
+   * The configuration epochs of this view's partitions, for the two-phase-commit core, which
+   * refuses a PREPARE routed with an older one. The core names keys by storage name; partitions
+   * are computed from the namespace's own name, as clients do.
+   */
+  PartitionEpochs partitionEpochs() {
+    PartitionMap map = state.map();
+    return (storageName, key) -> map.partitionEpoch(
+        Partitioner.partitionOf(Namespace.nameOf(storageName), key, map.partitionCount()));
   }
 
   /** Whether {@code nodeId} is a member that has not been removed. */

@@ -7,6 +7,7 @@ import io.dkv.core.twopc.ClientResult;
 import io.dkv.core.twopc.CorruptRecordException;
 import io.dkv.core.twopc.Envelope;
 import io.dkv.core.twopc.NodeStats;
+import io.dkv.core.twopc.PartitionEpochs;
 import io.dkv.core.twopc.Output;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.PeerMessage;
@@ -67,6 +68,9 @@ final class CoreLoop implements AutoCloseable {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   /** The core's counters as of the end of the last batch; published for other threads. */
   private volatile NodeStats stats;
+  /** The newest partition epochs handed in, and the ones the core has (loop thread only). */
+  private volatile PartitionEpochs newestEpochs = PartitionEpochs.NONE;
+  private PartitionEpochs coreEpochs;
 
   /**
    * @param network sends messages, in order, to another node (never blocks)
@@ -108,6 +112,15 @@ final class CoreLoop implements AutoCloseable {
     return result;
   }
 
+  /**
+   * The partition epochs of the node's newest directory view. The core takes them before its next
+   * batch of events (within a tick), never in the middle of one; a newer call replaces an older
+   * one not yet taken, so none is queued behind the inbox.
+   */
+  void configure(PartitionEpochs epochs) {
+    newestEpochs = epochs;
+  }
+
   /** Hands a peer message to the core; dropped when the inbox is full (the sender retries). */
   void deliver(PeerMessage message) {
     if (running && !inbox.offer(new Event.Peer(message))) {
@@ -126,6 +139,11 @@ final class CoreLoop implements AutoCloseable {
       ArrayDeque<Event> batch = new ArrayDeque<>();
       while (running) {
         Event head = inbox.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
+        PartitionEpochs epochs = newestEpochs;
+        if (epochs != coreEpochs) {
+          core.configure(epochs);
+          coreEpochs = epochs;
+        }
         Output out = new Output();
         if (head != null) {
           batch.add(head);

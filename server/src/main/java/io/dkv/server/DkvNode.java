@@ -53,6 +53,7 @@ public final class DkvNode implements AutoCloseable {
       TwoPhaseNode twoPhase = new TwoPhaseNode(config.nodeId(), storage, TwoPhaseConfig.defaults());
       this.core = new CoreLoop(config.nodeId(), ProtocolCore.of(twoPhase), storage,
           this::sendToPeer, this::reportFailure);
+      directory.onChange(view -> core.configure(view.partitionEpochs()));
       core.start().get();
       ClientService clients = new ClientService(config, directory, core, peers);
       DirectoryService directoryCalls = new DirectoryService(config, directory);

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   private final Storage storage;
   private final Directory directory;
   private final CompletableFuture<Void> firstState = new CompletableFuture<>();
+  /** Told of every new view, on the directory's thread. */
+  private final List<Consumer<Cluster>> listeners = new CopyOnWriteArrayList<>();
   /** Callers of {@link #awaitEpoch}, completed as this node's view reaches their epoch. */
   private final List<EpochWaiter> waiters = new CopyOnWriteArrayList<>();
   private volatile Cluster cluster;
@@ -138,6 +141,7 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
     storage.write(new WriteBatch().put(ColumnFamily.META, STATE_KEY, StateCodec.encode(state)));
     cluster = new Cluster(state);
     firstState.complete(null);
+    listeners.forEach(l -> l.accept(cluster));
     for (EpochWaiter w : waiters) {
       if (w.epoch() <= state.epoch()) {
         waiters.remove(w);
@@ -177,6 +181,12 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   @Override
   public Cluster current() {
     return cluster;
+  }
+
+  /** Calls {@code listener} with the current view now and with every newer one (must not block). */
+  void onChange(Consumer<Cluster> listener) {
+    listeners.add(listener);
+    listener.accept(cluster);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.dkv.server;
 import io.dkv.core.twopc.ClientCommand;
 import io.dkv.core.twopc.NodeStats;
 import io.dkv.core.twopc.Output;
+import io.dkv.core.twopc.PartitionEpochs;
 import io.dkv.core.twopc.TwoPhaseNode;
 import io.dkv.protocol.PeerMessage;
 
@@ -24,6 +25,9 @@ interface ProtocolCore {
   Output onMessage(PeerMessage message, long nowMillis);
 
   Output tick(long nowMillis);
+
+  /** The partition epochs of the node's newest directory view (see {@link TwoPhaseNode#configure}). */
+  void configure(PartitionEpochs epochs);
 
   /** Counters as of the end of the last step; safe to call from any thread. */
   NodeStats stats();
@@ -48,6 +52,11 @@ interface ProtocolCore {
       @Override
       public Output tick(long nowMillis) {
         return node.tick(nowMillis);
+      }
+
+      @Override
+      public void configure(PartitionEpochs epochs) {
+        node.configure(epochs);
       }
 
       @Override

@@ -202,6 +202,28 @@ class ClientServiceTest {
         .isInstanceOfSatisfying(ClientCommand.Write.class, w -> assertThat(w.namespace()).isEqualTo("users@2"));
   }
 
+  @Test
+  void aWriteCarriesItsPartitionsConfigurationEpochNotTheMapsEpoch() throws Exception {
+    List<MemberAddress> two = MemberAddress.parseList("n1@127.0.0.1:1,n2@127.0.0.1:2");
+    // n3 joins at epoch 2: the partitions it takes get epoch 2, the others keep epoch 1.
+    DirectoryState joined = TestClusters.cluster(two, 8, 2).state()
+        .apply(new DirectoryCommand.Join("n3", "127.0.0.1:3")).state();
+    PartitionMap map = joined.map();
+    ClientService service = service(TestClusters.singleNode(dir), new Cluster(joined));
+    List<String> keys = IntStream.range(0, 200).mapToObj(i -> "key-" + i).toList();
+    for (String k : keys) {
+      service.write(Procedure.PUT, deadlineIn(5_000), MessageCodec.encode(new WriteRequest("default",
+          Bytes.utf8(k), new Mutation.Put(Bytes.utf8("v")), 0))).get(5, SECONDS);
+    }
+
+    assertThat(map.epoch()).isEqualTo(2);
+    List<Long> expected = keys.stream().map(k -> map.partitionEpoch(
+        Partitioner.partitionOf("default", Bytes.utf8(k), map.partitionCount()))).toList();
+    assertThat(expected).contains(1L, 2L);
+    assertThat(core.commands).extracting(c -> ((ClientCommand.Write) c).epoch())
+        .containsExactlyElementsOf(expected);
+  }
+
   private static String keyNotReplicatedOn(String nodeId, PartitionMap map) {
     return IntStream.range(0, 1_000).mapToObj(i -> "key-" + i)
         .filter(k -> !map.replicas(Partitioner.partitionOf("default", Bytes.utf8(k),

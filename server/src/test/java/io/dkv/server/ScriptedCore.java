@@ -3,6 +3,7 @@ package io.dkv.server;
 import io.dkv.core.twopc.ClientCommand;
 import io.dkv.core.twopc.NodeStats;
 import io.dkv.core.twopc.Output;
+import io.dkv.core.twopc.PartitionEpochs;
 import io.dkv.protocol.PeerMessage;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,6 +47,11 @@ final class ScriptedCore implements ProtocolCore {
   @Override
   public Output tick(long nowMillis) {
     return new Output();
+  }
+
+  @Override
+  public void configure(PartitionEpochs epochs) {
+    // The scripted core decides everything by its script; epochs play no part.
   }
 
   @Override

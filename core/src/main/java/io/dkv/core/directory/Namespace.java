@@ -28,6 +28,12 @@ public record Namespace(String name, NamespaceMode mode, int n, int w, int r, lo
     return createdEpoch == 0 ? name : name + "@" + createdEpoch;
   }
 
+  /** The namespace name in a {@link #storageName()}. */
+  public static String nameOf(String storageName) {
+    int at = storageName.indexOf('@');
+    return at < 0 ? storageName : storageName.substring(0, at);
+  }
+
   /** The default namespace of a cluster with this replication factor: strong on every replica. */
   static Namespace defaultFor(int replicationFactor) {
     return new Namespace(DEFAULT, NamespaceMode.STRONG, replicationFactor, replicationFactor, 1, 0);

@@ -41,6 +41,7 @@ final class ParticipantState {
   private final Map<TxnId, WorkerRecord> records = new HashMap<>();
   /** Newest incarnation seen per coordinator: PREPAREs from older incarnations are refused. */
   private final Map<String, Long> newestIncarnation = new HashMap<>();
+  private PartitionEpochs epochs = PartitionEpochs.NONE;
 
   ParticipantState(String self, TwoPhaseConfig config, Journal journal, LockTable locks,
                    Tombstones tombstones, ReadService reads, DedupWindow dedup) {
@@ -73,6 +74,10 @@ final class ParticipantState {
     for (byte[] key : journal.loadDedupKeys()) {
       dedup.track(key, nowMillis);
     }
+  }
+
+  void configure(PartitionEpochs epochs) {
+    this.epochs = epochs;
   }
 
   WorkerRecord record(TxnId txn) {
@@ -113,6 +118,13 @@ final class ParticipantState {
       // The request committed before, maybe through another coordinator. Refusing this new
       // transaction durably (not just voting) keeps "outcome = f(durable participant states)".
       refuse(txn, participants, body, VoteKind.DUPLICATE, AbortReason.REFUSED, dup.version(), p.from(), nowMillis, out);
+      return;
+    }
+    long partitionEpoch = epochs.epochOf(p.namespace(), p.key());
+    if (p.epoch() < partitionEpoch) {
+      // Routed by an older configuration of the key's partition: its replica list may lack a
+      // replica of the current one. Refused durably, like every refusal.
+      refuse(txn, participants, body, VoteKind.ABORT, AbortReason.STALE_EPOCH, partitionEpoch, p.from(), nowMillis, out);
       return;
     }
     if (locks.isLocked(body.key())) {

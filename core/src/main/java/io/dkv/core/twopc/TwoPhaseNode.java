@@ -85,6 +85,15 @@ public final class TwoPhaseNode {
     return publish(out);
   }
 
+  /**
+   * The partition epochs of this node's newest view of the directory: from now on a PREPARE
+   * routed with an older epoch for its key's partition is refused (vote ABORT, STALE_EPOCH, so the
+   * client refreshes its map and retries). Not a step: it writes and sends nothing.
+   */
+  public void configure(PartitionEpochs epochs) {
+    participant.configure(epochs);
+  }
+
   /** A client's write (coordinated here) or read (served from this node's replica). */
   public Output onClient(ClientCommand c, long nowMillis) {
     requireStarted();

@@ -242,6 +242,69 @@ class ScenarioTest {
   }
 
   @Test
+  void aPrepareRoutedByAnOlderConfigurationIsRefusedAndTheClientRefreshesAndRetries() {
+    ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
+    for (String id : N123) {
+      c.configure(id, 4);
+    }
+    c.configure("n3", 5); // only n3 has seen the partition's newer configuration yet
+
+    c.write("n1", 1, 100, "k", put("a"), N123, 4, c.now + 5_000);
+    c.deliverAll();
+    assertThat(c.result(1)).isInstanceOfSatisfying(ClientResult.Failed.class, f -> {
+      assertThat(f.code()).isEqualTo(ErrorCode.STALE_EPOCH);
+      assertThat(f.message()).contains("epoch 5");
+    });
+    for (String id : N123) {
+      assertThat(c.data(id, "k")).as("data at " + id).isNull();
+    }
+    c.advance(TERMINATION_MILLIS * 2); // the refusal's record is finished like any other
+    c.deliverAll();
+    assertForgottenEverywhere(c);
+
+    // The client refreshes its map (epoch 5) and retries with the same request id: it commits.
+    c.write("n1", 2, 100, "k", put("a"), N123, 5, c.now + 5_000);
+    c.deliverAll();
+    assertThat(((ClientResult.Written) c.result(2)).status()).isEqualTo(WriteStatus.OK);
+    assertCommittedEverywhere(c, N123, "a");
+  }
+
+  @Test
+  void aTransactionInDoubtAcrossAnEpochChangeCommitsByTerminationThenNewWritesGoAbove() {
+    ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
+    for (String id : N123) {
+      c.configure(id, 4);
+    }
+    c.write("n1", 1, 100, "k", put("a"), N123, 4, c.now + 5_000);
+    TxnId txn = txnInFlight(c);
+    c.deliverAll(type(Prepare.class));
+    // Every participant prepared under epoch 4; the coordinator dies before it decides, and the
+    // directory moves the partition on meanwhile.
+    c.drop(type(Vote.class));
+    c.crash("n1");
+    for (String id : N123) {
+      c.configure(id, 6);
+    }
+    c.restart("n1");
+    assertThat(c.worker("n2", txn).prepared()).isTrue();
+
+    // Its outcome is fixed by its own participants' durable states, whatever the epoch now:
+    // every one prepared, so termination commits it; a later epoch does not refuse it.
+    c.run(TERMINATION_MILLIS * 4);
+    assertCommittedEverywhere(c, N123, "a");
+    long committed = c.data("n2", "k").version();
+
+    c.write("n2", 5, 500, "k", put("b"), N123, 6, c.now + 5_000);
+    c.deliverAll();
+    ClientResult.Written next = (ClientResult.Written) c.result(5);
+    assertThat(next.status()).isEqualTo(WriteStatus.OK);
+    assertThat(next.version()).isGreaterThan(committed);
+    assertCommittedEverywhere(c, N123, "b");
+    c.run(TERMINATION_MILLIS * 2);
+    assertForgottenEverywhere(c);
+  }
+
+  @Test
   void readWaitsForThePreparedTransactionThenSeesItsOutcome() {
     ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
     c.write("n1", 1, 100, "k", put("a"), N123, c.now + 5_000);

@@ -45,6 +45,8 @@ final class ScriptedCluster {
     final String id;
     final InMemoryStorage storage = new InMemoryStorage();
     TwoPhaseNode core;
+    /** What the node's directory view says: every partition at this epoch (a restart keeps it). */
+    long partitionEpoch;
 
     Node(String id) {
       this.id = id;
@@ -71,8 +73,23 @@ final class ScriptedCluster {
 
   void write(String coordinator, long handle, long requestId, String key, Mutation m,
              List<String> participants, long deadlineMillis) {
+    write(coordinator, handle, requestId, key, m, participants, 0, deadlineMillis);
+  }
+
+  /** A write routed with partition epoch {@code epoch}. */
+  void write(String coordinator, long handle, long requestId, String key, Mutation m,
+             List<String> participants, long epoch, long deadlineMillis) {
     step(coordinator, n -> n.core.onClient(new ClientCommand.Write(handle, requestId, NS,
-        Bytes.utf8(key), m, participants, 0, deadlineMillis), now));
+        Bytes.utf8(key), m, participants, epoch, deadlineMillis), now));
+  }
+
+  /** The directory moved on: node {@code id} now knows every partition at {@code epoch}. */
+  void configure(String id, long epoch) {
+    Node n = nodes.get(id);
+    n.partitionEpoch = epoch;
+    if (n.core != null) {
+      n.core.configure((namespace, key) -> epoch);
+    }
   }
 
   void read(String at, long handle, String key, long deadlineMillis) {
@@ -149,6 +166,8 @@ final class ScriptedCluster {
   void restart(String id) {
     Node n = nodes.get(id);
     n.core = new TwoPhaseNode(id, n.storage, config);
+    long epoch = n.partitionEpoch;
+    n.core.configure((namespace, key) -> epoch);
     Output out = n.core.start(now);
     finish(n, out);
   }

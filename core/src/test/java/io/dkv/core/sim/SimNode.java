@@ -19,6 +19,11 @@ final class SimNode {
   TwoPhaseNode core;
   boolean up;
   /**
+   * The configuration epoch this node's directory view gives every partition. It survives
+   * crashes, as the node's cached directory state does.
+   */
+  long knownEpoch;
+  /**
    * Bumped at every crash and restart. A message carries both ends' generations when sent and is
    * dropped if either changed: TCP loses what is in flight to or from a process that died.
    */

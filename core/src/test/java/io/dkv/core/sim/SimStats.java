@@ -13,6 +13,8 @@ final class SimStats {
   long crashesBeforeSync;
   long restarts;
   long partitions;
+  long epochChanges;
+  long staleEpochRefusals;
   long opsOk;
   long opsConditionFailed;
   long opsNotFound;
@@ -35,6 +37,8 @@ final class SimStats {
     crashesBeforeSync += o.crashesBeforeSync;
     restarts += o.restarts;
     partitions += o.partitions;
+    epochChanges += o.epochChanges;
+    staleEpochRefusals += o.staleEpochRefusals;
     opsOk += o.opsOk;
     opsConditionFailed += o.opsConditionFailed;
     opsNotFound += o.opsNotFound;
@@ -50,11 +54,11 @@ final class SimStats {
   public String toString() {
     return String.format(
         "runs=%d steps=%d simulated=%ds | messages sent=%d dropped=%d duplicated=%d lost-in-crash=%d"
-            + " | crashes=%d (before sync %d) restarts=%d partitions=%d"
+            + " | crashes=%d (before sync %d) restarts=%d partitions=%d epoch changes=%d (stale refusals %d)"
             + " | ops ok=%d condition-failed=%d not-found=%d unknown=%d no-effect=%d"
             + " | txns committed=%d aborted=%d | status queries=%d | lin-check time limit hit=%d",
         runs, steps, simulatedMillis / 1000, messagesSent, messagesDropped, messagesDuplicated,
-        messagesLostInCrash, crashes, crashesBeforeSync, restarts, partitions, opsOk,
+        messagesLostInCrash, crashes, crashesBeforeSync, restarts, partitions, epochChanges, staleEpochRefusals, opsOk,
         opsConditionFailed, opsNotFound, opsUnknown, opsNoEffect, txnsCommitted, txnsAborted,
         statusQueries, linearizabilityTimeLimitHit);
   }

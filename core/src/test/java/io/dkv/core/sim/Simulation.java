@@ -44,11 +44,19 @@ final class Simulation {
   private long logicalClock;
   /** False once the network heals and crashes stop. */
   boolean faulty = true;
+  /**
+   * The directory's epoch: it moves every partition to a new configuration epoch now and then,
+   * and each node learns of it after its own delay. Drawn from a random stream of its own, so that
+   * the other faults of a seed stay where they were before epochs were simulated.
+   */
+  private final Random epochRnd;
+  private long directoryEpoch;
 
   Simulation(long seed) {
     this.seed = seed;
     this.cfg = SimConfig.fromSeed(seed);
     this.rnd = new Random(seed);
+    this.epochRnd = new Random(seed * 31 + 7);
     for (int i = 1; i <= cfg.nodes(); i++) {
       SimNode n = new SimNode("n" + i);
       nodes.add(n);
@@ -67,6 +75,7 @@ final class Simulation {
       scheduleCrash(n);
     }
     schedulePartitionChange();
+    scheduleEpochChange();
     workload.start();
     runUntil(cfg.activeMillis());
     heal();
@@ -235,6 +244,37 @@ final class Simulation {
     });
   }
 
+  // ---- configuration epochs ----
+
+  private void scheduleEpochChange() {
+    schedule(now + 50 + epochRnd.nextInt(500), () -> {
+      if (!faulty) {
+        return;
+      }
+      long epoch = ++directoryEpoch;
+      stats.epochChanges++;
+      trace("EPOCH " + epoch);
+      for (SimNode n : nodes) {
+        schedule(now + epochRnd.nextInt((int) cfg.maxDelayMillis() * 4 + 1), () -> learnEpoch(n, epoch));
+      }
+      scheduleEpochChange();
+    });
+  }
+
+  private void learnEpoch(SimNode n, long epoch) {
+    if (epoch > n.knownEpoch) {
+      n.knownEpoch = epoch;
+      if (n.up) {
+        configure(n);
+      }
+    }
+  }
+
+  private static void configure(SimNode n) {
+    long epoch = n.knownEpoch;
+    n.core.configure((namespace, key) -> epoch);
+  }
+
   // ---- crashes ----
 
   private void scheduleCrash(SimNode n) {
@@ -270,6 +310,7 @@ final class Simulation {
     n.generation++;
     trace("RESTART " + n.id);
     n.core = new TwoPhaseNode(n.id, n.storage, cfg.protocol());
+    configure(n);
     stats.restarts++;
     finishStep(n, n.core.start(now));
     if (n.up) {
@@ -293,6 +334,9 @@ final class Simulation {
   void heal() {
     faulty = false;
     cutLinks.clear();
+    for (SimNode n : nodes) {
+      learnEpoch(n, directoryEpoch);
+    }
     for (SimNode n : nodes) {
       if (n.up) {
         crash(n);

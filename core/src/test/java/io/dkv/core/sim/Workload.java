@@ -122,8 +122,9 @@ final class Workload {
     } else {
       SimNode at = sim.nodes.get(sim.rnd.nextInt(sim.nodes.size()));
       List<String> participants = reps.stream().map(n -> n.id).toList();
+      // Routed by the coordinating node's view of the directory, as a dkv node does.
       sim.submit(at, new ClientCommand.Write(handle, c.requestId, NAMESPACE, key, mutation(op),
-          participants, 0, deadline));
+          participants, at.knownEpoch, deadline));
     }
     // A client waits a little past its deadline for the answer, then gives up (the node may be down).
     sim.schedule(deadline + 2 * sim.cfg.tickMillis() + sim.cfg.maxDelayMillis() + 50, () -> {
@@ -169,8 +170,11 @@ final class Workload {
   }
 
   private void failed(Client c, ErrorCode code) {
-    if (code != ErrorCode.TIMEOUT && code != ErrorCode.LOCK_CONFLICT) {
+    if (code != ErrorCode.TIMEOUT && code != ErrorCode.LOCK_CONFLICT && code != ErrorCode.STALE_EPOCH) {
       throw new AssertionError("unexpected failure " + code + " for " + c.op);
+    }
+    if (code == ErrorCode.STALE_EPOCH) {
+      sim.stats.staleEpochRefusals++;
     }
     if (c.op.kind == HistoryOp.Kind.GET) {
       complete(c, HistoryOp.Status.NO_EFFECT);

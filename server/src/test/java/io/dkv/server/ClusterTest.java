@@ -1,0 +1,37 @@
+package io.dkv.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dkv.core.directory.DirectoryCommand;
+import io.dkv.core.directory.DirectoryState;
+import io.dkv.core.directory.NamespaceMode;
+import io.dkv.core.placement.PartitionMap;
+import io.dkv.core.placement.Partitioner;
+import io.dkv.core.twopc.PartitionEpochs;
+import io.dkv.protocol.Bytes;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class ClusterTest {
+
+  @Test
+  void theCoresPartitionEpochsFindAKeysPartitionByItsNamespaceNameNotItsStorageName() {
+    DirectoryState s = TestClusters.cluster(
+            MemberAddress.parseList("n1@127.0.0.1:1,n2@127.0.0.1:2"), 16, 2).state()
+        .apply(new DirectoryCommand.CreateNamespace("users", NamespaceMode.STRONG, 2, 2, 1)).state()
+        .apply(new DirectoryCommand.Join("n3", "127.0.0.1:3")).state();
+    PartitionMap map = s.map();
+    PartitionEpochs epochs = new Cluster(s).partitionEpochs();
+    String storageName = s.namespace("users").orElseThrow().storageName();
+    assertThat(storageName).isEqualTo("users@2");
+
+    IntStream.range(0, 100).mapToObj(i -> Bytes.utf8("key-" + i)).forEach(key -> {
+      assertThat(epochs.epochOf(storageName, key)).isEqualTo(
+          map.partitionEpoch(Partitioner.partitionOf("users", key, map.partitionCount())));
+      assertThat(epochs.epochOf("default", key)).isEqualTo(
+          map.partitionEpoch(Partitioner.partitionOf("default", key, map.partitionCount())));
+    });
+    assertThat(IntStream.range(0, 16).mapToLong(map::partitionEpoch).distinct().count())
+        .as("the join moved some partitions and not others").isEqualTo(2);
+  }
+}
