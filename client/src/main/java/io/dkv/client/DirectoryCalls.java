@@ -30,10 +30,18 @@ import java.util.concurrent.CompletableFuture;
  */
 final class DirectoryCalls {
   private final RetryingCaller caller;
+  /**
+   * For changes: one attempt may take the whole request timeout. A node answers a change only
+   * after the directory's majority has committed it (up to seconds in an election); cutting the
+   * attempt short would send the retry to another node, which cannot tell it is a retry.
+   */
+  private final RetryingCaller changeCaller;
 
   DirectoryCalls(RpcClient rpc, List<InetSocketAddress> endpoints, Duration requestTimeout,
                  Duration attemptTimeout) {
-    this.caller = new RetryingCaller(rpc, new RecursiveRouter(endpoints), requestTimeout, attemptTimeout);
+    RecursiveRouter router = new RecursiveRouter(endpoints);
+    this.caller = new RetryingCaller(rpc, router, requestTimeout, attemptTimeout);
+    this.changeCaller = new RetryingCaller(rpc, router, requestTimeout, requestTimeout);
   }
 
   CompletableFuture<ClusterStatus> clusterStatus() {
@@ -68,7 +76,7 @@ final class DirectoryCalls {
   private CompletableFuture<byte[]> call(Procedure procedure, byte[] body, boolean change) {
     WriteOutcome outcome = change ? WriteOutcome.UNKNOWN : WriteOutcome.NOT_A_WRITE;
     // No namespace or key: the router sends directory calls to any endpoint.
-    return caller.call(procedure, "", null, change, epoch -> body)
+    return (change ? changeCaller : caller).call(procedure, "", null, change, epoch -> body)
         // The caller's failures are DkvExceptions already; anything else came after a reply.
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(Failures.toDkvException(e, null, outcome)));
   }

@@ -130,17 +130,37 @@ class DirectoryCallsTest {
 
   /** The first attempt may have created it, so "exists" on the retry must not read as a plain refusal. */
   @Test
-  void aRefusalAfterAnUnansweredAttemptSaysTheOutcomeIsUnknown() throws Exception {
+  void aRefusalAfterAnAttemptWithAnUnknownOutcomeSaysTheOutcomeIsUnknown() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     RpcServer s = servers.serve(RpcServer.builder().handle(Procedure.CREATE_NAMESPACE.id(), (ctx, body) ->
-        calls.incrementAndGet() == 1 ? new CompletableFuture<>()
-            : CompletableFuture.failedFuture(new RpcException(ErrorCode.INVALID_ARGUMENT, "namespace 'orders' exists"))));
+        CompletableFuture.failedFuture(calls.incrementAndGet() == 1
+            ? new RpcException(ErrorCode.TIMEOUT, "outcome unknown: the directory did not confirm")
+            : new RpcException(ErrorCode.INVALID_ARGUMENT, "namespace 'orders' exists"))));
     try (DkvClient dkv = client(endpoint(s), Routing.RECURSIVE)) {
       assertThatThrownBy(() -> dkv.createNamespace(NamespaceSettings.strong("orders", 3)))
           .isInstanceOf(InvalidRequestException.class)
           .hasMessageContaining("namespace 'orders' exists")
           .hasMessageContaining("outcome is unknown");
     }
+  }
+
+  /**
+   * A node answers a change only once the directory has committed it, which can take seconds in
+   * an election: the attempt gets the whole request timeout instead of being cut at the attempt
+   * timeout (300 ms here) and sent again to another node, which could not tell it is a retry.
+   */
+  @Test
+  void aChangeWaitsForItsAttemptsAnswerUpToTheRequestTimeout() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    RpcServer s = servers.serve(RpcServer.builder().handle(Procedure.DROP_NAMESPACE.id(), (ctx, body) ->
+        calls.incrementAndGet() == 1
+            ? CompletableFuture.supplyAsync(() -> MessageCodec.encode(new DirectoryChangeResponse(9)),
+                CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS))
+            : changedAt(10)));
+    try (DkvClient dkv = client(endpoint(s), Routing.RECURSIVE)) {
+      assertThat(dkv.dropNamespace("orders")).isEqualTo(9);
+    }
+    assertThat(calls).hasValue(1);
   }
 
   @Test

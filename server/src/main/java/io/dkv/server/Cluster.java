@@ -12,10 +12,12 @@ import io.dkv.protocol.ClientMessage.PartitionMapResponse;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The node's view of the cluster at one directory epoch: members and their addresses, the
@@ -52,12 +54,17 @@ final class Cluster {
   /**
    * The configuration epochs of this view's partitions, for the two-phase-commit core, which
    * refuses a PREPARE routed with an older one. The core names keys by storage name; partitions
-   * are computed from the namespace's own name, as clients do.
+   * are computed from the namespace's own name, as clients do. A storage name that is not a
+   * current namespace of this view (dropped, created again since, or not seen yet) is refused
+   * outright, so no write lands in a namespace incarnation the directory no longer has.
    */
   PartitionEpochs partitionEpochs() {
     PartitionMap map = state.map();
-    return (storageName, key) -> map.partitionEpoch(
-        Partitioner.partitionOf(Namespace.nameOf(storageName), key, map.partitionCount()));
+    Set<String> current = new HashSet<>();
+    state.namespaces().forEach(ns -> current.add(ns.storageName()));
+    return (storageName, key) -> !current.contains(storageName) ? PartitionEpochs.UNKNOWN_NAMESPACE
+        : map.partitionEpoch(Partitioner.partitionOf(Namespace.nameOf(storageName), key,
+            map.partitionCount()));
   }
 
   /** Whether {@code nodeId} is a member that has not been removed. */

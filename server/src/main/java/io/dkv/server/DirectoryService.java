@@ -67,15 +67,15 @@ final class DirectoryService {
   /**
    * Submits {@code command} and answers once this node's own view has reached the new epoch, so
    * that a client's next request through this node already sees the change. A refusal is
-   * INVALID_ARGUMENT with the directory's reason; no confirmation in time is UNAVAILABLE, and
-   * the change may still be applied.
+   * INVALID_ARGUMENT with the directory's reason; no confirmation in time is TIMEOUT (outcome
+   * unknown), since the change may still be applied.
    */
   private CompletableFuture<byte[]> change(DirectoryCommand command, String what) {
-    return directory.directory().submit(command)
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(new RpcException(ErrorCode.UNAVAILABLE,
-            "the directory did not confirm '" + what + "' (" + rootCause(e) + "): a majority of its"
-                + " voters " + config.voters() + " must be reachable; the change may still be applied,"
-                + " so look before trying again")))
+    return directory.submit(command)
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(new RpcException(ErrorCode.TIMEOUT,
+            "outcome unknown: the directory did not confirm '" + what + "' (" + rootCause(e) + "): a"
+                + " majority of its voters " + config.voters() + " must be reachable; the change may"
+                + " still be applied, so look (dkv ns list) before trying again")))
         .thenCompose(result -> switch (result) {
           case CommandResult.Rejected r -> CompletableFuture.failedFuture(
               new RpcException(ErrorCode.INVALID_ARGUMENT, "cannot " + what + ": " + r.reason()));

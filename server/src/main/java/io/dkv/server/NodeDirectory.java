@@ -18,10 +18,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +49,8 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   private static final long INITIALIZE_RETRY_MILLIS = 1_000;
   /** The longest {@link #awaitEpoch} waits for this node's view to catch up. */
   static final long AWAIT_EPOCH_MILLIS = 5_000;
+  /** At most one {@link #refresh} a node sends to the leader per this interval. */
+  static final long MIN_REFRESH_INTERVAL_MILLIS = 200;
 
   private final NodeConfig config;
   private final Storage storage;
@@ -55,11 +61,26 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   /** Callers of {@link #awaitEpoch}, completed as this node's view reaches their epoch. */
   private final List<EpochWaiter> waiters = new CopyOnWriteArrayList<>();
   private volatile Cluster cluster;
+  /**
+   * Where calls into the directory run: a Ratis client call may block while too many of them are
+   * in flight, and must never block a network event loop.
+   */
+  private final ExecutorService calls;
+  /** Guarded by {@code this}: the refresh in flight, shared by its callers, and when it began. */
+  private CompletableFuture<Cluster> refreshing;
+  private long lastRefreshNanos;
+  /** Guarded by {@code this}: whether an older directory than the cached copy was reported. */
+  private boolean warnedDirectoryBehind;
 
   private NodeDirectory(NodeConfig config, Storage storage, Directory directory) {
     this.config = config;
     this.storage = storage;
     this.directory = directory;
+    this.calls = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "dkv-directory-calls-" + config.nodeId());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -70,12 +91,18 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
    *     within {@link #FIRST_STATE_TIMEOUT_MILLIS}
    */
   static NodeDirectory start(NodeConfig config, Storage storage) throws IOException, InterruptedException {
-    Directory directory = RatisDirectory.start(DirectoryConfig.of(config.nodeId(), config.voters(),
-        config.dataDir().resolve("directory"), config.partitionCount(), config.replicationFactor()));
+    return start(config, storage, RatisDirectory.start(DirectoryConfig.of(config.nodeId(),
+        config.voters(), config.dataDir().resolve("directory"), config.partitionCount(),
+        config.replicationFactor())));
+  }
+
+  /** {@link #start(NodeConfig, Storage)} on a directory already running, which it now owns. */
+  static NodeDirectory start(NodeConfig config, Storage storage, Directory directory)
+      throws IOException, InterruptedException {
     NodeDirectory node = new NodeDirectory(config, storage, directory);
     try {
       node.awaitFirstState();
-      node.requireMember(node.cluster.state());
+      node.requireSameCluster(node.cluster.state());
       return node;
     } catch (InterruptedException | RuntimeException e) {
       node.close();
@@ -93,10 +120,11 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
     }
     directory.addListener(this::onState);
     onState(directory.current()); // a state that arrived before the listener
+    DirectoryCommand.Initialize init = initialCommand();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FIRST_STATE_TIMEOUT_MILLIS);
     while (!firstState.isDone()) {
       if (directory.current().members().isEmpty()) {
-        initialize();
+        initialize(init);
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
@@ -114,14 +142,30 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   }
 
   /**
+   * The command that makes the configured members a new cluster's, checked here first with the
+   * directory's own rules: a member list the directory would refuse stops the node at once, with
+   * the reason, instead of leaving it waiting for a cluster that can never start.
+   */
+  private DirectoryCommand.Initialize initialCommand() {
+    var joins = config.members().stream()
+        .map(m -> new DirectoryCommand.Join(m.nodeId(), m.host() + ":" + m.port())).toList();
+    var init = new DirectoryCommand.Initialize(joins, config.partitionCount(), config.replicationFactor());
+    CommandResult check = DirectoryState.initial(config.partitionCount(), config.replicationFactor())
+        .apply(init).result();
+    if (check instanceof CommandResult.Rejected r) {
+      throw new ConfigException("the member list " + config.members() + " cannot start a cluster: "
+          + r.reason());
+    }
+    return init;
+  }
+
+  /**
    * Proposes the configured members as a new cluster's. Every node of a new cluster does this; the
    * directory accepts the first and refuses the rest, so they all end with the same members.
    */
-  private void initialize() throws InterruptedException {
-    var joins = config.members().stream()
-        .map(m -> new DirectoryCommand.Join(m.nodeId(), m.host() + ":" + m.port())).toList();
+  private void initialize(DirectoryCommand.Initialize init) throws InterruptedException {
     try {
-      CommandResult result = directory.submit(new DirectoryCommand.Initialize(joins))
+      CommandResult result = directory.submit(init)
           .get(INITIALIZE_RETRY_MILLIS * 10, TimeUnit.MILLISECONDS);
       if (result instanceof CommandResult.Accepted) {
         log.info("node {}: initialized the directory with {}", config.nodeId(), config.members());
@@ -135,7 +179,16 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
 
   /** Runs on the directory's thread, in increasing epoch order: cache, then publish. */
   private synchronized void onState(DirectoryState state) {
-    if (state.members().isEmpty() || (cluster != null && state.epoch() <= cluster.state().epoch())) {
+    if (state.members().isEmpty()) {
+      return;
+    }
+    if (cluster != null && state.epoch() <= cluster.state().epoch()) {
+      if (state.epoch() < cluster.state().epoch() && !warnedDirectoryBehind) {
+        warnedDirectoryBehind = true;
+        log.warn("node {}: the directory is at epoch {}, behind this node's copy at epoch {}: was"
+            + " the voters' Raft storage lost? The node keeps its copy and ignores the directory"
+            + " until it passes that epoch", config.nodeId(), state.epoch(), cluster.state().epoch());
+      }
       return;
     }
     storage.write(new WriteBatch().put(ColumnFamily.META, STATE_KEY, StateCodec.encode(state)));
@@ -168,7 +221,15 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
 
   private record EpochWaiter(long epoch, CompletableFuture<Void> seen) {}
 
-  private void requireMember(DirectoryState state) {
+  /** This node belongs to the cluster the directory describes, with the same Q and RF. */
+  private void requireSameCluster(DirectoryState state) {
+    if (state.map().partitionCount() != config.partitionCount()
+        || state.map().replicationFactor() != config.replicationFactor()) {
+      throw new ConfigException("node " + config.nodeId() + " is configured with --partitions "
+          + config.partitionCount() + " --replication " + config.replicationFactor() + ", but the"
+          + " cluster was created with " + state.map().partitionCount() + " and "
+          + state.map().replicationFactor() + "; start it with the cluster's values");
+    }
     Optional<Member> self = state.member(config.nodeId());
     if (self.isEmpty() || self.get().state() == NodeState.REMOVED) {
       throw new ConfigException("node " + config.nodeId() + " is not a member of this cluster"
@@ -183,16 +244,47 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
     return cluster;
   }
 
-  /** Calls {@code listener} with the current view now and with every newer one (must not block). */
-  void onChange(Consumer<Cluster> listener) {
+  /**
+   * Calls {@code listener} with the current view now and with every newer one, in order (must not
+   * block). Synchronized with {@link #onState}, so a newer view can never reach it first.
+   */
+  synchronized void onChange(Consumer<Cluster> listener) {
     listeners.add(listener);
     listener.accept(cluster);
   }
 
+  /**
+   * Asks the directory's leader for anything newer. Callers share one request in flight, and a
+   * node sends at most one per {@link #MIN_REFRESH_INTERVAL_MILLIS} (later callers get the view as
+   * it is), so a client repeating a request for an unknown namespace cannot flood the leader.
+   */
   @Override
-  public CompletableFuture<Cluster> refresh() {
-    // The directory publishes a newer state to onState before the future completes.
-    return directory.refresh().thenApply(state -> cluster);
+  public synchronized CompletableFuture<Cluster> refresh() {
+    if (refreshing != null && !refreshing.isDone()) {
+      return refreshing;
+    }
+    long now = System.nanoTime();
+    if (refreshing != null && now - lastRefreshNanos < TimeUnit.MILLISECONDS.toNanos(MIN_REFRESH_INTERVAL_MILLIS)) {
+      return CompletableFuture.completedFuture(cluster);
+    }
+    lastRefreshNanos = now;
+    // The directory publishes a newer state to onState before its future completes.
+    refreshing = offLoop(directory::refresh).thenApply(state -> cluster);
+    return refreshing;
+  }
+
+  /** Submits a change to the directory's log (see {@link Directory#submit}). */
+  CompletableFuture<CommandResult> submit(DirectoryCommand command) {
+    return offLoop(() -> directory.submit(command));
+  }
+
+  private <T> CompletableFuture<T> offLoop(Supplier<CompletableFuture<T>> call) {
+    try {
+      return CompletableFuture.supplyAsync(call, calls).thenCompose(f -> f);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException("node " + config.nodeId()
+          + " is shutting down", e));
+    }
   }
 
   Directory directory() {
@@ -201,6 +293,7 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    calls.shutdownNow();
     directory.close();
   }
 }

@@ -31,6 +31,9 @@ class ClusterTest {
       assertThat(epochs.epochOf("default", key)).isEqualTo(
           map.partitionEpoch(Partitioner.partitionOf("default", key, map.partitionCount())));
     });
+    // A dropped incarnation, or one this view has not seen, accepts no PREPARE at all.
+    assertThat(epochs.epochOf("users@9", Bytes.utf8("k"))).isEqualTo(PartitionEpochs.UNKNOWN_NAMESPACE);
+    assertThat(epochs.epochOf("users", Bytes.utf8("k"))).isEqualTo(PartitionEpochs.UNKNOWN_NAMESPACE);
     assertThat(IntStream.range(0, 16).mapToLong(map::partitionEpoch).distinct().count())
         .as("the join moved some partitions and not others").isEqualTo(2);
   }

@@ -32,7 +32,8 @@ final class TestClusters {
   static Cluster cluster(List<MemberAddress> members, int partitions, int replication) {
     DirectoryState.Transition t = DirectoryState.initial(partitions, replication)
         .apply(new DirectoryCommand.Initialize(members.stream()
-            .map(m -> new DirectoryCommand.Join(m.nodeId(), m.host() + ":" + m.port())).toList()));
+            .map(m -> new DirectoryCommand.Join(m.nodeId(), m.host() + ":" + m.port())).toList(),
+            partitions, replication));
     if (!(t.result() instanceof CommandResult.Accepted)) {
       throw new IllegalArgumentException("members refused: " + t.result());
     }

@@ -27,7 +27,8 @@ import java.util.List;
  *   tag 5 Remove           nodeId string
  *   tag 6 CreateNamespace  name string, mode u8, n i32, w i32, r i32
  *   tag 7 DropNamespace    name string
- *   tag 8 Initialize       count i32, (nodeId string, address string) * count
+ *   tag 8 Initialize       partitionCount i32, replicationFactor i32,
+ *                          count i32, (nodeId string, address string) * count
  * result  := version u8 = 1 | tag u8 | epoch i64 | (tag 2 only) reason string
  *   tag 1 Accepted, tag 2 Rejected
  * </pre>
@@ -51,7 +52,7 @@ public final class CommandCodec {
           w.u8(6).string(c.name()).u8(c.mode().code()).u32(c.n()).u32(c.w()).u32(c.r());
       case DropNamespace d -> w.u8(7).string(d.name());
       case Initialize i -> {
-        w.u8(8).u32(i.members().size());
+        w.u8(8).u32(i.partitionCount()).u32(i.replicationFactor()).u32(i.members().size());
         i.members().forEach(j -> w.string(j.nodeId()).string(j.address()));
       }
     }
@@ -80,11 +81,13 @@ public final class CommandCodec {
   }
 
   private static Initialize readInitialize(RecordReader r) {
+    int partitionCount = r.u32("partitionCount");
+    int replicationFactor = r.u32("replicationFactor");
     List<Join> members = new ArrayList<>();
     for (int i = r.count("memberCount", 4); i > 0; i--) {
       members.add(new Join(r.string("nodeId"), r.string("address")));
     }
-    return new Initialize(members);
+    return new Initialize(members, partitionCount, replicationFactor);
   }
 
   public static byte[] encode(CommandResult result) {

@@ -29,6 +29,10 @@ import java.util.TreeMap;
  * next state. Every check runs before anything is built, so a rejected command changes nothing.
  */
 final class CommandRules {
+  /** The bounds of a cluster's partition count and replication factor (as a node's config). */
+  static final int MAX_PARTITIONS = 65_536;
+  static final int MAX_REPLICATION = 15;
+
   private CommandRules() {}
 
   static Transition apply(DirectoryState s, DirectoryCommand command) {
@@ -52,6 +56,13 @@ final class CommandRules {
     if (init.members().isEmpty()) {
       return reject(s, "a cluster needs at least one member");
     }
+    if (init.partitionCount() < 1 || init.partitionCount() > MAX_PARTITIONS) {
+      return reject(s, "partition count " + init.partitionCount() + " is outside 1.." + MAX_PARTITIONS);
+    }
+    if (init.replicationFactor() < 1 || init.replicationFactor() > MAX_REPLICATION) {
+      return reject(s, "replication factor " + init.replicationFactor() + " is outside 1.."
+          + MAX_REPLICATION);
+    }
     SortedMap<String, Member> members = new TreeMap<>();
     for (Join join : init.members()) {
       String problem = checkJoin(join);
@@ -62,7 +73,11 @@ final class CommandRules {
         return reject(s, "node '" + join.nodeId() + "' is listed twice; each member once");
       }
     }
-    return withMembers(s, members);
+    PartitionMap empty = PartitionMap.empty(init.partitionCount(), init.replicationFactor());
+    SortedMap<String, Namespace> namespaces = new TreeMap<>();
+    namespaces.put(Namespace.DEFAULT, Namespace.defaultFor(init.replicationFactor()));
+    return accept(s.next(members,
+        rebalance(empty, DirectoryState.replicaHolders(members), s.epoch() + 1), namespaces));
   }
 
   private static Transition onJoin(DirectoryState s, Join join) {

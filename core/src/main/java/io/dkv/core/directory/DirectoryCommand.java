@@ -11,11 +11,14 @@ import java.util.Objects;
 public sealed interface DirectoryCommand {
 
   /**
-   * A new cluster's first command: these nodes are its members, all up, with the first map. Only
-   * accepted while the directory has no member, so when every node of a new cluster submits it
-   * with the same list, the first one applied wins and the rest are refused.
+   * A new cluster's first command: these nodes are its members, all up, with the first map of
+   * {@code partitionCount} partitions and {@code replicationFactor} replicas each (fixed for the
+   * life of the cluster). Only accepted while the directory has no member, so when every node of a
+   * new cluster submits it, the first one applied wins and the rest are refused; carrying Q and RF
+   * makes every voter build the same map whatever it was configured with.
    */
-  record Initialize(List<Join> members) implements DirectoryCommand {
+  record Initialize(List<Join> members, int partitionCount, int replicationFactor)
+      implements DirectoryCommand {
     public Initialize {
       members = List.copyOf(members);
     }

@@ -245,8 +245,11 @@ final class CoordinatorState {
       case CONDITION_FAILED -> new ClientResult.Written(handle, WriteStatus.CONDITION_FAILED, version);
       case NOT_FOUND -> new ClientResult.Written(handle, WriteStatus.NOT_FOUND, 0);
       case STALE_EPOCH -> new ClientResult.Failed(handle, ErrorCode.STALE_EPOCH,
-          "a replica knows a newer configuration of the key's partition (epoch " + version
-              + "); refresh the partition map and retry");
+          version == PartitionEpochs.UNKNOWN_NAMESPACE
+              ? "a replica's view of the directory has another incarnation of this namespace (it"
+                  + " was dropped or created since, here or there); retry"
+              : "a replica knows a newer configuration of the key's partition (epoch " + version
+                  + "); refresh the partition map and retry");
       case REFUSED, NONE -> timeout(handle,
           "the transaction was aborted by the termination protocol; retry with the same request id");
     };

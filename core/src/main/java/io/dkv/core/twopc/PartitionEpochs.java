@@ -14,6 +14,15 @@ public interface PartitionEpochs {
   /** Knows no configuration: accepts every epoch. */
   PartitionEpochs NONE = (namespace, key) -> 0;
 
-  /** The epoch of {@code key}'s partition; {@code namespace} is the name keys are stored under. */
+  /**
+   * The answer for a namespace this node's view does not have (dropped, created again under a new
+   * storage name, or not seen yet): no PREPARE for it is accepted until the view has it.
+   */
+  long UNKNOWN_NAMESPACE = Long.MAX_VALUE;
+
+  /**
+   * The epoch of {@code key}'s partition, or {@link #UNKNOWN_NAMESPACE}; {@code namespace} is the
+   * name keys are stored under.
+   */
   long epochOf(String namespace, Bytes key);
 }

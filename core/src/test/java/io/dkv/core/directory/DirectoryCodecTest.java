@@ -30,8 +30,9 @@ class DirectoryCodecTest {
     assertGolden(new CreateNamespace("ab", NamespaceMode.STRONG, 3, 3, 1),
         "0106" + "00026162" + "01" + "00000003" + "00000003" + "00000001");
     assertGolden(new DropNamespace("ab"), "0107" + "00026162");
-    assertGolden(new Initialize(List.of(new Join("a", "h:1"), new Join("b", "h:2"))),
-        "0108" + "00000002" + "000161" + "0003683a31" + "000162" + "0003683a32");
+    assertGolden(new Initialize(List.of(new Join("a", "h:1"), new Join("b", "h:2")), 256, 3),
+        "0108" + "00000100" + "00000003" + "00000002" + "000161" + "0003683a31" + "000162"
+            + "0003683a32");
   }
 
   @Test

@@ -50,8 +50,15 @@ class DirectoryPropertiesTest {
         Combinators.combine(names, counts, counts, counts)
             .as((name, n, w, r) -> new CreateNamespace(name, NamespaceMode.STRONG, n, w, r)),
         names.map(DropNamespace::new),
-        Combinators.combine(ids, addresses).as(Join::new).list().ofMaxSize(4).map(Initialize::new),
-        Combinators.combine(ids, addresses).as(Join::new).list().ofMaxSize(4).map(Initialize::new));
+        initializes(ids, addresses),
+        initializes(ids, addresses));
+  }
+
+  /** Initialize commands with 0-4 members and partition counts and replication factors, some invalid. */
+  private static Arbitrary<DirectoryCommand> initializes(Arbitrary<String> ids, Arbitrary<String> addresses) {
+    return Combinators.combine(Combinators.combine(ids, addresses).as(Join::new).list().ofMaxSize(4),
+            Arbitraries.integers().between(0, 20), Arbitraries.integers().between(0, 4))
+        .as(Initialize::new);
   }
 
   @Provide
@@ -99,7 +106,7 @@ class DirectoryPropertiesTest {
                                           @ForAll int n, @ForAll int w, @ForAll int r) {
     for (DirectoryCommand c : List.of(new Join(a, b), new MarkUp(a), new MarkDown(a),
         new Leave(a), new Remove(a), new CreateNamespace(a, NamespaceMode.STRONG, n, w, r),
-        new DropNamespace(b), new Initialize(List.of(new Join(a, b), new Join(b, a))))) {
+        new DropNamespace(b), new Initialize(List.of(new Join(a, b), new Join(b, a)), n, w))) {
       assertThat(CommandCodec.decodeCommand(CommandCodec.encode(c))).isEqualTo(c);
     }
     CommandResult rejected = new CommandResult.Rejected(n, a);
@@ -144,6 +151,12 @@ class DirectoryPropertiesTest {
 
   /** A partition's epoch moves to the new epoch exactly when its replica list changed. */
   private static void assertPartitionEpochs(PartitionMap before, PartitionMap after, long epoch) {
+    if (after.partitionCount() != before.partitionCount()) { // Initialize sets Q: all new
+      for (int p = 0; p < after.partitionCount(); p++) {
+        assertThat(after.partitionEpoch(p)).isEqualTo(epoch);
+      }
+      return;
+    }
     for (int p = 0; p < after.partitionCount(); p++) {
       boolean changed = !after.replicas(p).equals(before.replicas(p));
       assertThat(after.partitionEpoch(p)).isEqualTo(changed ? epoch : before.partitionEpoch(p));

@@ -165,31 +165,44 @@ class DirectoryStateTest {
 
   @Test
   void initializeMakesEveryListedNodeAnUpMemberWithTheFirstMap() {
+    List<Join> members = List.of(new Join("n2", "10.0.0.2:7401"), new Join("n1", "10.0.0.1:7401"),
+        new Join("n3", "10.0.0.3:7401"));
     DirectoryState s = applyAll(DirectoryState.initial(PARTITIONS, REPLICATION),
-        new Initialize(List.of(new Join("n2", "10.0.0.2:7401"), new Join("n1", "10.0.0.1:7401"),
-            new Join("n3", "10.0.0.3:7401"))));
+        new Initialize(members, PARTITIONS, REPLICATION));
     assertThat(s.epoch()).isEqualTo(1);
     assertThat(s.members()).extracting(Member::state).containsOnly(NodeState.UP);
     assertThat(s.members()).extracting(Member::nodeId).containsExactly("n1", "n2", "n3");
     // The same map a static member list gives (Placement.initial, epoch 1).
     assertThat(s.map()).isEqualTo(Placement.initial(List.of("n1", "n2", "n3"), PARTITIONS,
         REPLICATION));
+
+    // Q and RF come from the command, not from how this replica was started: voters started
+    // with other settings still build the same state from the same log.
+    DirectoryState elsewhere = applyAll(DirectoryState.initial(4, 1),
+        new Initialize(members, PARTITIONS, REPLICATION));
+    assertThat(StateCodec.encode(elsewhere)).isEqualTo(StateCodec.encode(s));
+    assertThat(elsewhere.namespace("default").orElseThrow().n()).isEqualTo(REPLICATION);
   }
 
   @Test
   void initializeIsRefusedOnceTheDirectoryHasMembersOrWhenTheListIsBad() {
     DirectoryState s = threeUp();
-    assertThat(rejection(s, new Initialize(List.of(new Join("n9", "10.0.0.9:7401")))))
+    assertThat(rejection(s, new Initialize(List.of(new Join("n9", "10.0.0.9:7401")), 8, 3)))
         .isEqualTo("the directory is already initialized (epoch 6, members [n1, n2, n3]); a new"
             + " node joins an existing cluster instead");
     DirectoryState empty = DirectoryState.initial(PARTITIONS, REPLICATION);
-    assertThat(rejection(empty, new Initialize(List.of()))).isEqualTo("a cluster needs at least"
-        + " one member");
+    assertThat(rejection(empty, new Initialize(List.of(), 8, 3))).isEqualTo("a cluster needs at"
+        + " least one member");
     assertThat(rejection(empty, new Initialize(List.of(new Join("n1", "10.0.0.1:7401"),
-        new Join("n1", "10.0.0.2:7401"))))).isEqualTo("node 'n1' is listed twice; each member"
-        + " once");
-    assertThat(rejection(empty, new Initialize(List.of(new Join("n1", "nohost")))))
+        new Join("n1", "10.0.0.2:7401")), 8, 3))).isEqualTo("node 'n1' is listed twice; each"
+        + " member once");
+    assertThat(rejection(empty, new Initialize(List.of(new Join("n1", "nohost")), 8, 3)))
         .contains("nohost");
+    List<Join> one = List.of(new Join("n1", "10.0.0.1:7401"));
+    assertThat(rejection(empty, new Initialize(one, 0, 3)))
+        .isEqualTo("partition count 0 is outside 1..65536");
+    assertThat(rejection(empty, new Initialize(one, 8, 16)))
+        .isEqualTo("replication factor 16 is outside 1..15");
   }
 
   @Test

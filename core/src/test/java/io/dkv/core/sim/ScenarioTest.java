@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dkv.core.sim.ScriptedCluster.InFlight;
 import io.dkv.core.twopc.ClientResult;
+import io.dkv.core.twopc.PartitionEpochs;
 import io.dkv.core.twopc.JournalInspector.DataView;
 import io.dkv.core.twopc.TwoPhaseConfig;
 import io.dkv.protocol.Bytes;
@@ -267,6 +268,23 @@ class ScenarioTest {
     c.deliverAll();
     assertThat(((ClientResult.Written) c.result(2)).status()).isEqualTo(WriteStatus.OK);
     assertCommittedEverywhere(c, N123, "a");
+  }
+
+  @Test
+  void aPrepareForANamespaceIncarnationAReplicaDoesNotHaveIsRefused() {
+    ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
+    // n2's view has another incarnation of the namespace (dropped, or created again since).
+    c.configure("n2", PartitionEpochs.UNKNOWN_NAMESPACE);
+
+    c.write("n1", 1, 100, "k", put("a"), N123, 7, c.now + 5_000);
+    c.deliverAll();
+    assertThat(c.result(1)).isInstanceOfSatisfying(ClientResult.Failed.class, f -> {
+      assertThat(f.code()).isEqualTo(ErrorCode.STALE_EPOCH);
+      assertThat(f.message()).contains("another incarnation of this namespace");
+    });
+    for (String id : N123) {
+      assertThat(c.data(id, "k")).as("data at " + id).isNull();
+    }
   }
 
   @Test
