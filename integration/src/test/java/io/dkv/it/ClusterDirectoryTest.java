@@ -9,7 +9,10 @@ import io.dkv.client.DkvClient;
 import io.dkv.client.InvalidRequestException;
 import io.dkv.client.NamespaceSettings;
 import io.dkv.client.Versioned;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,12 @@ class ClusterDirectoryTest {
       assertThatThrownBy(() -> viaN1.createNamespace(NamespaceSettings.strong("users", 3)))
           .isInstanceOf(InvalidRequestException.class).hasMessageContaining("namespace 'users' already exists");
       assertThat(viaN1.dropNamespace("users")).isEqualTo(3);
+      // Every node frees the dropped incarnation's keys (each replicates every partition here).
+      for (int i = 0; i < 3; i++) {
+        Path log = cluster.logOf(i);
+        Await.until("node " + cluster.id(i) + " frees the space of users@2", 20,
+            () -> contains(log, "freed the space of dropped namespace users@2 (1 keys)"));
+      }
       // Through n1, whose view had the change when it answered (other nodes see it a moment later).
       try (DkvClient usersViaN1 = client(cluster.endpoint(0), "users")) {
         assertThatThrownBy(() -> usersViaN1.get("k"))
@@ -89,6 +98,15 @@ class ClusterDirectoryTest {
         assertThat(value(n1.get("kept").orElseThrow())).isEqualTo("before");
         assertThat(n1.clusterStatus().epoch()).isEqualTo(1);
       }
+    }
+  }
+
+  /** Whether a node's log has {@code text}; read as bytes, since a log may hold non-UTF-8 output. */
+  private static boolean contains(Path log, String text) {
+    try {
+      return new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1).contains(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -38,6 +38,7 @@ public final class DkvNode implements AutoCloseable {
   private final Storage storage;
   private final RpcClient peers;
   private final NodeDirectory directory;
+  private final NamespaceReclaimer reclaimer;
   private final CoreLoop core;
   private final RpcServer server;
   private final long startedMillis = System.currentTimeMillis();
@@ -49,6 +50,9 @@ public final class DkvNode implements AutoCloseable {
     try {
       claimDataDir();
       this.directory = NodeDirectory.start(config, storage);
+      this.reclaimer = new NamespaceReclaimer(config.nodeId(), storage);
+      reclaimer.resumePending();
+      directory.onChange(reclaimer::onView);
       this.peers = RpcClient.builder().build();
       TwoPhaseNode twoPhase = new TwoPhaseNode(config.nodeId(), storage, TwoPhaseConfig.defaults());
       this.core = new CoreLoop(config.nodeId(), ProtocolCore.of(twoPhase), storage,
@@ -174,7 +178,7 @@ public final class DkvNode implements AutoCloseable {
   }
 
   private void closeQuietly() {
-    for (AutoCloseable c : new AutoCloseable[] {server, core, peers, directory, storage}) {
+    for (AutoCloseable c : new AutoCloseable[] {server, core, peers, directory, reclaimer, storage}) {
       if (c != null) {
         try {
           c.close();

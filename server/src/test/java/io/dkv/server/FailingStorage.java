@@ -5,6 +5,7 @@ import io.dkv.core.storage.InMemoryStorage;
 import io.dkv.core.storage.Storage;
 import io.dkv.core.storage.StorageException;
 import io.dkv.core.storage.WriteBatch;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /** An {@link InMemoryStorage} whose syncs fail, as a dying disk's fsync does, once told to. */
@@ -38,6 +39,11 @@ final class FailingStorage implements Storage {
   @Override
   public void scan(ColumnFamily cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
     delegate.scan(cf, prefix, visitor);
+  }
+
+  @Override
+  public List<byte[]> keys(ColumnFamily cf, byte[] prefix, byte[] from, int limit) {
+    return delegate.keys(cf, prefix, from, limit);
   }
 
   @Override

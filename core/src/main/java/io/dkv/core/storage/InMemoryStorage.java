@@ -64,6 +64,20 @@ public final class InMemoryStorage implements Storage {
   }
 
   @Override
+  public synchronized List<byte[]> keys(ColumnFamily cf, byte[] prefix, byte[] from, int limit) {
+    requireOpen();
+    List<byte[]> out = new ArrayList<>();
+    byte[] start = Arrays.compareUnsigned(from, prefix) > 0 ? from : prefix;
+    for (byte[] key : visible.get(cf).tailMap(start, true).keySet()) {
+      if (out.size() >= limit || !startsWith(key, prefix)) {
+        break;
+      }
+      out.add(key.clone());
+    }
+    return out;
+  }
+
+  @Override
   public synchronized void scan(ColumnFamily cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
     requireOpen();
     // Copy first, so that the visitor may write to this storage.

@@ -1,5 +1,6 @@
 package io.dkv.core.storage;
 
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -28,6 +29,13 @@ public interface Storage extends AutoCloseable {
 
   /** Calls {@code visitor} for every entry whose key starts with {@code prefix}, in key order. */
   void scan(ColumnFamily cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor);
+
+  /**
+   * At most {@code limit} keys that start with {@code prefix} and are not below {@code from}, in
+   * key order: a walk over many keys in bounded steps (the next step starts just after the last
+   * key returned), for background work that must not hold them all in memory.
+   */
+  List<byte[]> keys(ColumnFamily cf, byte[] prefix, byte[] from, int limit);
 
   @Override
   void close();

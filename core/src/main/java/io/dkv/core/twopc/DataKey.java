@@ -13,6 +13,11 @@ record DataKey(String namespace, Bytes key) {
     return new RecordWriter().string(namespace).raw(key.unsafeArray()).toByteArray();
   }
 
+  /** What every {@link #encode() encoding} of a key of {@code namespace} starts with. */
+  static byte[] namespacePrefix(String namespace) {
+    return new RecordWriter().string(namespace).toByteArray();
+  }
+
   /** Writes the key inside another record, where it is not the last field. */
   void writeTo(RecordWriter w) {
     w.string(namespace).bytes(key.unsafeArray());

@@ -155,6 +155,14 @@ public final class TwoPhaseNode {
     return nodeId;
   }
 
+  /**
+   * The prefix of every DATA column-family key of namespace {@code storageName}, for work on a
+   * whole namespace outside the core (freeing a dropped one's space).
+   */
+  public static byte[] dataPrefix(String storageName) {
+    return DataKey.namespacePrefix(storageName);
+  }
+
   private void onPrepare(Prepare p, long nowMillis, Output out) {
     if (!p.participants().contains(nodeId)) {
       // Misrouted: voting would make this node count as a participant it is not. No vote.

@@ -58,4 +58,19 @@ class InMemoryStorageTest {
     assertThat(sizes).containsExactly(3);
     assertThat(s.hasUnsyncedWrites()).isFalse();
   }
+
+  @Test
+  void keysWalkAPrefixInBoundedStepsAndOnlyFromWhatIsVisible() {
+    InMemoryStorage s = new InMemoryStorage();
+    s.write(new WriteBatch().put(ColumnFamily.DATA, new byte[] {1, 1}, new byte[0])
+        .put(ColumnFamily.DATA, new byte[] {1, (byte) 0x80}, new byte[0])
+        .put(ColumnFamily.DATA, new byte[] {1, (byte) 0xff}, new byte[0])
+        .put(ColumnFamily.DATA, new byte[] {2}, new byte[0]));
+    assertThat(s.keys(ColumnFamily.DATA, new byte[] {1}, new byte[0], 2))
+        .containsExactly(new byte[] {1, 1}, new byte[] {1, (byte) 0x80});
+    assertThat(s.keys(ColumnFamily.DATA, new byte[] {1}, new byte[] {1, (byte) 0x80, 0}, 2))
+        .containsExactly(new byte[] {1, (byte) 0xff});
+    s.write(new WriteBatch().delete(ColumnFamily.DATA, new byte[] {1, (byte) 0xff}));
+    assertThat(s.keys(ColumnFamily.DATA, new byte[] {1}, new byte[] {1, (byte) 0x80, 0}, 2)).isEmpty();
+  }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
@@ -185,9 +187,34 @@ public final class RocksDbStorage implements Storage {
    * it.
    */
   @Override
+  public List<byte[]> keys(ColumnFamily cf, byte[] prefix, byte[] from, int limit) {
+    Objects.requireNonNull(from, "from");
+    List<byte[]> out = new ArrayList<>();
+    if (limit > 0) {
+      walk(cf, prefix, Arrays.compareUnsigned(from, prefix) > 0 ? from : prefix, "key walk", it -> {
+        out.add(it.key());
+        return out.size() < limit;
+      });
+    }
+    return out;
+  }
+
+  @Override
   public void scan(ColumnFamily cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
-    Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(visitor, "visitor");
+    walk(cf, prefix, prefix, "scan", it -> {
+      visitor.accept(it.key(), it.value());
+      return true;
+    });
+  }
+
+  /**
+   * Visits the entries under {@code prefix} from {@code start} in key order while {@code visit}
+   * returns true. The iterator's upper bound stops RocksDB itself at the end of the prefix.
+   */
+  private void walk(ColumnFamily cf, byte[] prefix, byte[] start, String what,
+                    Predicate<RocksIterator> visit) {
+    Objects.requireNonNull(prefix, "prefix");
     byte[] upper = KeyRanges.prefixSuccessor(prefix);
     lock.readLock().lock();
     try (ReadOptions read = new ReadOptions();
@@ -197,17 +224,15 @@ public final class RocksDbStorage implements Storage {
         read.setIterateUpperBound(upperBound);
       }
       try (RocksIterator it = db.newIterator(families.get(cf), read)) {
-        for (it.seek(prefix); it.isValid(); it.next()) {
-          byte[] key = it.key();
-          if (!KeyRanges.startsWith(key, prefix)) {
+        for (it.seek(start); it.isValid(); it.next()) {
+          if (!KeyRanges.startsWith(it.key(), prefix) || !visit.test(it)) {
             break;
           }
-          visitor.accept(key, it.value());
         }
         it.status(); // an iterator that stopped on an I/O error is not valid; surface the error
       }
     } catch (RocksDBException e) {
-      throw failure("scan of " + cf, e);
+      throw failure(what + " of " + cf, e);
     } finally {
       lock.readLock().unlock();
     }

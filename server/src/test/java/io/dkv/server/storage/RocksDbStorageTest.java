@@ -134,6 +134,29 @@ class RocksDbStorageTest {
     assertThat(values).containsExactly(b("v616280"));
   }
 
+  @Test
+  void keysWalkAPrefixInBoundedStepsFromAnyKey() {
+    RocksDbStorage s = open();
+    String[] keys = {"61", "6162", "616200", "6162ff", "6162ffff", "6163", "ff"};
+    WriteBatch batch = new WriteBatch();
+    for (String k : keys) {
+      batch.put(DATA, hex(k), b("v"));
+    }
+    s.write(batch);
+
+    assertThat(hexes(s.keys(DATA, hex("6162"), hex(""), 2))).containsExactly("6162", "616200");
+    // The next step starts just after the last key returned.
+    assertThat(hexes(s.keys(DATA, hex("6162"), hex("61620000"), 2))).containsExactly("6162ff", "6162ffff");
+    assertThat(hexes(s.keys(DATA, hex("6162"), hex("6162ffff00"), 2))).isEmpty();
+    assertThat(hexes(s.keys(DATA, hex("6162"), hex("ff"), 10))).isEmpty();
+    assertThat(hexes(s.keys(DATA, hex(""), hex("6163"), 10))).containsExactly("6163", "ff");
+    assertThat(hexes(s.keys(META, hex(""), hex(""), 10))).isEmpty();
+  }
+
+  private static List<String> hexes(List<byte[]> keys) {
+    return keys.stream().map(HexFormat.of()::formatHex).toList();
+  }
+
   private static List<String> scanKeys(RocksDbStorage s, ColumnFamily cf, String prefixHex) {
     List<String> keys = new ArrayList<>();
     s.scan(cf, hex(prefixHex), (k, v) -> keys.add(HexFormat.of().formatHex(k)));
