@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -76,6 +77,22 @@ final class DirectoryStateMachine extends BaseStateMachine {
   @Override
   public SimpleStateMachineStorage getStateMachineStorage() {
     return storage;
+  }
+
+  /**
+   * Refuses, on the leader and before it reaches the log, a request that is not a directory
+   * command. An entry that does not decode stops every voter when applied (below), so the Raft
+   * port must not let one in, whoever sends it: the sender gets the decoding error instead.
+   */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext trx = super.startTransaction(request);
+    try {
+      CommandCodec.decodeCommand(request.getMessage().getContent().toByteArray());
+    } catch (IllegalArgumentException notACommand) {
+      trx.setException(notACommand);
+    }
+    return trx;
   }
 
   @Override

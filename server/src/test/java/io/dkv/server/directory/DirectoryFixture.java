@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -74,6 +78,14 @@ final class DirectoryFixture implements AutoCloseable {
 
   List<RatisDirectory> runningNodes() {
     return List.copyOf(running.values());
+  }
+
+  /** A plain Ratis client of the voters' group, to send what our own client never would. */
+  RaftClient rawClient() {
+    RaftGroup group = RaftGroup.valueOf(RatisDirectory.GROUP_ID, voters.stream()
+        .map(v -> RaftPeer.newBuilder().setId(v.nodeId()).setAddress(v.host() + ":" + v.port()).build())
+        .toList());
+    return RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group).build();
   }
 
   Path storageOf(String nodeId) {

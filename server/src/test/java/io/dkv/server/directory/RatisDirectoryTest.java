@@ -13,6 +13,11 @@ import io.dkv.core.directory.DirectoryState;
 import io.dkv.core.directory.NamespaceMode;
 import io.dkv.core.directory.NodeState;
 import java.nio.file.Files;
+import java.util.concurrent.ExecutionException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,6 +141,32 @@ class RatisDirectoryTest {
     try (Stream<Path> files = Files.walk(storage)) {
       return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
           .toList();
+    }
+  }
+
+  @Test
+  void anEntryThatIsNotADirectoryCommandIsRefusedBeforeTheLogAndStopsNoVoter() throws Exception {
+    cluster = new DirectoryFixture(dir, 3, 1000).startVoters();
+    assertThat(submit(cluster.node("v1"), new Join("n1", "10.0.0.1:7401")))
+        .isEqualTo(new CommandResult.Accepted(1));
+
+    Throwable refusal;
+    try (RaftClient raw = cluster.rawClient()) {
+      try {
+        RaftClientReply reply = raw.async().send(Message.valueOf(ByteString.copyFrom(new byte[] {1, 99})))
+            .get(DirectoryFixture.DEADLINE_SECONDS, TimeUnit.SECONDS);
+        assertThat(reply.isSuccess()).isFalse();
+        refusal = reply.getException();
+      } catch (ExecutionException e) {
+        refusal = e.getCause();
+      }
+    }
+    assertThat(refusal).hasStackTraceContaining("unknown command tag 99");
+
+    // Every voter is still running and applies the next command at the next epoch.
+    assertThat(submit(cluster.node("v2"), new MarkUp("n1"))).isEqualTo(new CommandResult.Accepted(2));
+    for (RatisDirectory d : cluster.runningNodes()) {
+      assertThat(awaitEpoch(d, 2).member("n1").orElseThrow().state()).isEqualTo(NodeState.UP);
     }
   }
 }
