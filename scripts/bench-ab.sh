@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Compares builds side by side on this noisy machine: for each round, each jar in turn gets a fresh
-# 3-node cluster, a 10 s mixed warm-up, then put runs with 1 and with 50 clients. Prints
-# min / median / max per jar and client count.
-#   JAVA_HOME=/path/to/jdk21+ scripts/bench-ab.sh ROUNDS SECONDS JAR_A JAR_B [JAR...]
+# 3-node cluster, a mixed warm-up (WARMUP_SECONDS, default 10), then put runs with 1 and with 50
+# clients. Prints min / median / max per jar and client count.
+#   JAVA_HOME=/path/to/jdk21+ [WARMUP_SECONDS=30] scripts/bench-ab.sh ROUNDS SECONDS JAR_A JAR_B [JAR...]
 set -euo pipefail
 rounds="$1"; seconds="$2"; shift 2
 java="${JAVA_HOME:?set JAVA_HOME to a JDK 21 or newer}/bin/java"
@@ -18,7 +18,7 @@ for round in $(seq "$rounds"); do
       kill -0 "$dev" 2>/dev/null || { cat "$dir/dev.out"; exit 1; }
       sleep 0.2
     done
-    "$java" -XX:+UseZGC -jar "$jar" bench --cluster "$cluster" --op mixed --clients 50 --duration 10 \
+    "$java" -XX:+UseZGC -jar "$jar" bench --cluster "$cluster" --op mixed --clients 50 --duration "${WARMUP_SECONDS:-10}" \
       --warmup 0 --json >/dev/null
     for clients in 1 50; do
       run="$("$java" -XX:+UseZGC -jar "$jar" bench --cluster "$cluster" --op put --clients "$clients" \

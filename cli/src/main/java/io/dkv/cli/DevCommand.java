@@ -2,6 +2,7 @@ package io.dkv.cli;
 
 import io.dkv.client.DkvClient;
 import io.dkv.client.DkvException;
+import io.dkv.torture.NodeIds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -49,7 +50,7 @@ final class DevCommand implements Callable<Integer> {
     List<String> voters = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
       members.add("n" + i + "@127.0.0.1:" + (basePort + i));
-      if (i <= (nodes >= 3 ? 3 : 1)) {
+      if (i <= NodeIds.voterCount(nodes)) {
         voters.add("n" + i + "@127.0.0.1:" + (basePort + RAFT_PORT_OFFSET + i));
       }
     }

@@ -1,6 +1,7 @@
 package io.dkv.it;
 
 import java.io.BufferedReader;
+import io.dkv.torture.NodeIds;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -54,7 +55,7 @@ final class ProcessCluster implements AutoCloseable {
       ids.add("n" + (i + 1));
       ports.add(freePort());
     }
-    for (int i = 0; i < (nodes >= 3 ? 3 : 1); i++) {
+    for (int i = 0; i < NodeIds.voterCount(nodes); i++) {
       raftPorts.add(freePort());
     }
   }

@@ -64,6 +64,9 @@ final class NamespaceReclaimer implements AutoCloseable {
     Set<String> now = view.state().namespaces().stream().map(Namespace::storageName)
         .collect(Collectors.toCollection(TreeSet::new));
     Set<String> before = seen();
+    if (now.equals(before)) {
+      return; // most views change members or the map, not the namespaces
+    }
     WriteBatch batch = new WriteBatch().put(ColumnFamily.META, SEEN_KEY, encode(now));
     List<String> dropped = before == null ? List.of()
         : before.stream().filter(name -> !now.contains(name)).toList();

@@ -143,6 +143,26 @@ class NodeDirectoryTest {
   }
 
   @Test
+  void aDirectoryBehindTheCachedCopyIsIgnoredUntilItPassesIt() throws Exception {
+    List<DirectoryCommand.Join> one = List.of(new DirectoryCommand.Join("n1", "127.0.0.1:1"));
+    DirectoryState cached = DirectoryState.initial(8, 1)
+        .apply(new DirectoryCommand.Initialize(one, 8, 1)).state()
+        .apply(new DirectoryCommand.CreateNamespace("users", NamespaceMode.STRONG, 1, 1, 1)).state();
+    InMemoryStorage storage = new InMemoryStorage();
+    storage.write(new WriteBatch().put(ColumnFamily.META, NodeDirectory.STATE_KEY, StateCodec.encode(cached)));
+    FakeDirectory reinitialized = new FakeDirectory(); // its Raft storage was lost: epoch 1 again
+    reinitialized.submit(new DirectoryCommand.Initialize(one, 8, 1));
+    try (NodeDirectory node = NodeDirectory.start(config("n1@127.0.0.1:1", 8, 1), storage, reinitialized)) {
+      assertThat(node.current().state()).isEqualTo(cached);
+      reinitialized.submit(new DirectoryCommand.CreateNamespace("a", NamespaceMode.STRONG, 1, 1, 1));
+      assertThat(node.current().state()).as("epoch 2 is not past the copy's").isEqualTo(cached);
+      reinitialized.submit(new DirectoryCommand.CreateNamespace("b", NamespaceMode.STRONG, 1, 1, 1));
+      assertThat(node.current().state().epoch()).isEqualTo(3);
+      assertThat(node.current().namespace("b")).isPresent();
+    }
+  }
+
+  @Test
   void concurrentRefreshesShareOneRequestAndAreSentAtMostOncePerInterval() throws Exception {
     FakeDirectory fake = new FakeDirectory();
     try (NodeDirectory node = NodeDirectory.start(config("n1@127.0.0.1:1", 8, 1), new InMemoryStorage(), fake)) {

@@ -57,8 +57,11 @@ public final class NodeIds {
     return addressList(nodeCount, addressOf);
   }
 
-  /** How many of {@code nodeCount} nodes vote in the directory: 1, or 3 from 3 nodes on, as in {@code dkv dev}. */
-  static int voterCount(int nodeCount) {
+  /**
+   * How many of {@code nodeCount} nodes vote in the directory of a cluster that dkv sets up itself
+   * ({@code dkv dev}, the harnesses): 1, or 3 from 3 nodes on. The voters are the first nodes.
+   */
+  public static int voterCount(int nodeCount) {
     return nodeCount >= 3 ? 3 : 1;
   }
 
