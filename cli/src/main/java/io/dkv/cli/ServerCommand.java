@@ -21,7 +21,7 @@ final class ServerCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file "
         + "(node-id, listen, data, members, voters; optional partitions, replication, max-key-bytes, "
-        + "max-value-bytes, request-timeout-ms).")
+        + "max-value-bytes, request-timeout-ms, heartbeat-ms, lease-ms, down-after-ms, min-replicas).")
     Path config;
 
     @ArgGroup(exclusive = false)
@@ -54,6 +54,25 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--replication", paramLabel = "N", defaultValue = "3",
         description = "Replicas per partition, capped at the member count (default ${DEFAULT-VALUE}).")
     int replication;
+
+    @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "500",
+        description = "How often this node sends a heartbeat to the directory (default ${DEFAULT-VALUE}).")
+    long heartbeatMillis;
+
+    @Option(names = "--lease-ms", paramLabel = "MS", defaultValue = "3000",
+        description = "How long after an acknowledged heartbeat this node serves strong reads "
+            + "(default ${DEFAULT-VALUE}).")
+    long leaseMillis;
+
+    @Option(names = "--down-after-ms", paramLabel = "MS", defaultValue = "5000",
+        description = "Silence after which the directory marks a node down and then evicts it from "
+            + "its partitions; longer than the lease (default ${DEFAULT-VALUE}).")
+    long downAfterMillis;
+
+    @Option(names = "--min-replicas", paramLabel = "N", defaultValue = "2",
+        description = "The fewest replicas a partition keeps when a down node is evicted "
+            + "(default ${DEFAULT-VALUE}).")
+    int minReplicas;
   }
 
   @Option(names = "--test-clock-offset-file", hidden = true, paramLabel = "FILE",
@@ -95,6 +114,7 @@ final class ServerCommand implements Callable<Integer> {
         MemberAddress.parseList("voter list", f.voters));
     return new NodeConfig(defaults.nodeId(), defaults.listen(), defaults.dataDir(), defaults.members(),
         defaults.voters(), f.partitions, f.replication, defaults.maxKeyBytes(), defaults.maxValueBytes(),
-        defaults.requestTimeoutMillis());
+        defaults.requestTimeoutMillis(), NodeConfig.failureDetection(f.heartbeatMillis,
+            f.leaseMillis, f.downAfterMillis, f.minReplicas));
   }
 }

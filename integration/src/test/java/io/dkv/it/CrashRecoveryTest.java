@@ -9,14 +9,17 @@ import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage.GetRequest;
 import io.dkv.protocol.ClientMessage.GetResponse;
 import io.dkv.protocol.ClientMessage.StatusResponse;
+import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.MessageCodec;
 import io.dkv.protocol.Procedure;
 import io.dkv.rpc.RpcClient;
+import io.dkv.rpc.RpcException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +44,8 @@ class CrashRecoveryTest {
          WriteLoad load = WriteLoad.start(cluster, WRITERS, KEYS_PER_WRITER, 0, 1)) {
       load.awaitAcks(50);
       // A worker dies. Writes to its partitions cannot commit while it is down (2PC needs every
-      // replica): wait until the clients have run into that, then bring it back.
+      // replica) until the directory evicts it: wait until the clients have run into that, then
+      // bring it back (evicted or not, it must resolve what it left in doubt).
       ProcessCluster.Kill workerKill = cluster.kill9(2);
       int failedBefore = load.failed();
       Await.until("writers see the worker's outage", 60, () -> load.failed() >= failedBefore + WRITERS);
@@ -75,9 +79,18 @@ class CrashRecoveryTest {
         List<GetResponse> replicas = new ArrayList<>();
         for (int i = 0; i < cluster.size(); i++) {
           byte[] body = MessageCodec.encode(new GetRequest("default", Bytes.utf8(e.getKey()), true, 0));
-          replicas.add((GetResponse) MessageCodec.decodeResponse(Procedure.GET,
-              rpc.call(cluster.address(i), Procedure.GET.id(), body, Duration.ofSeconds(10)).get()));
+          try {
+            replicas.add((GetResponse) MessageCodec.decodeResponse(Procedure.GET,
+                rpc.call(cluster.address(i), Procedure.GET.id(), body, Duration.ofSeconds(10)).get()));
+          } catch (ExecutionException notReplica) {
+            // A node down for longer than down-after was evicted from its partitions
+            // (docs/directory.md §8): it is no replica any more, and says so.
+            assertThat(notReplica.getCause()).isInstanceOfSatisfying(RpcException.class,
+                re -> assertThat(re.code()).isEqualTo(ErrorCode.NOT_REPLICA));
+          }
         }
+        assertThat(replicas).as("replicas of %s that answered", e.getKey())
+            .hasSizeGreaterThanOrEqualTo(2);
         assertThat(replicas).as("replicas of %s agree (no half-applied write)", e.getKey())
             .allSatisfy(r -> {
               assertThat(r.found()).isEqualTo(replicas.get(0).found());

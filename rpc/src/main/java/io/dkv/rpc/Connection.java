@@ -51,6 +51,8 @@ final class Connection {
   private long backoffNanos; // 0 until a failure; the wait before the next attempt after one
   private long nextConnectNanos;
   private Throwable lastFailure; // why the last attempt or connection failed
+  /** Read from any thread: the peer's last connection failed and no attempt has succeeded since. */
+  private volatile boolean unreachable;
   private boolean closed;
 
   Connection(InetSocketAddress address, EventLoop loop, Bootstrap bootstrap,
@@ -59,6 +61,11 @@ final class Connection {
     this.loop = loop;
     this.bootstrap = bootstrap.clone(loop).handler(new ClientChannelInitializer(this, settings));
     this.settings = settings;
+  }
+
+  /** Whether the last connection to the peer failed or closed and none has been made since. */
+  boolean unreachable() {
+    return unreachable;
   }
 
   /** Runs {@code task} on this connection's event loop; false if the loop no longer runs. */
@@ -216,6 +223,7 @@ final class Connection {
     connectedAtNanos = System.nanoTime();
     repliedOnChannel = false;
     lastFailure = null;
+    unreachable = false;
     ch.closeFuture().addListener(cf -> onClosed(ch));
     for (PendingCall call : calls.values()) {
       write(call);
@@ -244,6 +252,7 @@ final class Connection {
 
   private void onFailure(Throwable cause, boolean wasConnected) {
     lastFailure = cause;
+    unreachable = true;
     if (wasConnected && backoffNanos == 0) {
       nextConnectNanos = 0; // a healthy connection dropped: try again at once, once
       backoffNanos = settings.minBackoffNanos();

@@ -147,6 +147,16 @@ public final class RpcClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code to} looks down: the last connection to it failed or closed, and no connection
+   * has been made since. False for an address never called. A hint for failing fast, not a
+   * verdict: the next call or send tries to connect again.
+   */
+  public boolean unreachable(InetSocketAddress to) {
+    Connection c = connections.get(to);
+    return c != null && c.unreachable();
+  }
+
   /** One-way messages dropped so far (see {@link #send}). */
   public long droppedOneWayMessages() {
     return settings.drops().get();

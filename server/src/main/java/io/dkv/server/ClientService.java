@@ -46,12 +46,20 @@ final class ClientService {
   private final ClusterSource clusters;
   private final CoreLoop core;
   private final RpcClient peers;
+  private final ReadLease lease;
+  private final ReplicaHealth replicaHealth;
   /** Where the next forwarded read starts in its replica list: round robin spreads the load. */
   private final AtomicInteger nextForwardStart = new AtomicInteger();
 
-  /** @param clusters the node's view of the cluster, read once per request */
-  ClientService(NodeConfig config, ClusterSource clusters, CoreLoop core, RpcClient peers) {
+  /**
+   * @param clusters the node's view of the cluster, read once per request
+   * @param lease whether this node may serve strong reads from its own replica
+   */
+  ClientService(NodeConfig config, ClusterSource clusters, CoreLoop core, RpcClient peers,
+                ReadLease lease) {
     this.config = config;
+    this.lease = lease;
+    this.replicaHealth = new ReplicaHealth(config.nodeId(), peers);
     this.clusters = clusters;
     this.core = core;
     this.peers = peers;
@@ -68,18 +76,42 @@ final class ClientService {
     List<String> replicas = map.replicas(Partitioner.partitionOf(req.namespace(), req.key(),
         map.partitionCount()));
     long deadlineMillis = deadlineMillis(ctx, "read");
-    if (replicas.contains(config.nodeId())) {
+    boolean replica = replicas.contains(config.nodeId());
+    if (replica && lease.isValid(System.nanoTime())) {
+      // Checked again when the read is answered: a read parked on an in-doubt key may outlive
+      // the lease, and past it the others may already be writing without this replica.
       return core.submit(h -> new ClientCommand.Read(h, storageName, req.key(), deadlineMillis))
-          .thenApply(ClientService::encode);
+          .thenApply(result -> {
+            requireLease();
+            return encode(result);
+          });
     }
     if (req.direct()) {
+      if (replica) {
+        requireLease();
+      }
       throw new RpcException(ErrorCode.NOT_REPLICA, "node " + config.nodeId()
           + " is not a replica of this key (replicas: " + replicas + "); refresh the partition map");
     }
-    // Recursive routing: any replica serves linearizable reads.
-    int start = Math.floorMod(nextForwardStart.getAndIncrement(), replicas.size());
+    // Recursive routing: any replica with a lease serves linearizable reads.
+    List<String> others = replica ? replicas.stream()
+        .filter(r -> !r.equals(config.nodeId())).toList() : replicas;
+    if (others.isEmpty()) {
+      requireLease();
+    }
+    int start = Math.floorMod(nextForwardStart.getAndIncrement(), others.size());
     byte[] forward = MessageCodec.encode(new GetRequest(req.namespace(), req.key(), true, map.epoch()));
-    return forwardRead(view, replicas, start, 0, forward, deadlineMillis);
+    return forwardRead(view, others, start, 0, forward, deadlineMillis);
+  }
+
+  /** Refuses, retryably, a read this node may not serve: its read lease is not valid now. */
+  private void requireLease() {
+    long now = System.nanoTime();
+    if (!lease.isValid(now)) {
+      throw new RpcException(ErrorCode.UNAVAILABLE, "node " + config.nodeId() + " holds no read"
+          + " lease, so it cannot serve strong reads: " + lease.whyInvalid(now)
+          + "; it cannot reach the directory, or the directory marked it down");
+    }
   }
 
   /**
@@ -134,6 +166,7 @@ final class ClientService {
     PartitionMap map = view.map();
     int partition = Partitioner.partitionOf(req.namespace(), req.key(), map.partitionCount());
     List<String> replicas = map.replicas(partition);
+    replicaHealth.requireWritable(view, replicas);
     long deadlineMillis = deadlineMillis(ctx, "write");
     // The partition's own epoch, not the map's: a participant refuses the PREPARE only if this
     // partition's replica list changed since, not for a change elsewhere in the map.

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -70,6 +71,8 @@ final class CoreLoop implements AutoCloseable {
   private volatile NodeStats stats;
   /** The newest partition epochs handed in, and the ones the core has (loop thread only). */
   private volatile PartitionEpochs newestEpochs = PartitionEpochs.NONE;
+  /** Whether the node holds its read lease: true until {@link #readLeaseFrom} says otherwise. */
+  private volatile BooleanSupplier lease = () -> true;
   private PartitionEpochs coreEpochs;
 
   /**
@@ -121,6 +124,14 @@ final class CoreLoop implements AutoCloseable {
     newestEpochs = epochs;
   }
 
+  /**
+   * Where the core learns whether the node holds its read lease: asked before every batch (the
+   * lease may run out between two, which the margin between lease and eviction absorbs).
+   */
+  void readLeaseFrom(BooleanSupplier lease) {
+    this.lease = lease;
+  }
+
   /** Hands a peer message to the core; dropped when the inbox is full (the sender retries). */
   void deliver(PeerMessage message) {
     if (running && !inbox.offer(new Event.Peer(message))) {
@@ -144,6 +155,7 @@ final class CoreLoop implements AutoCloseable {
           core.configure(epochs);
           coreEpochs = epochs;
         }
+        core.setReadLease(lease.getAsBoolean());
         Output out = new Output();
         if (head != null) {
           batch.add(head);

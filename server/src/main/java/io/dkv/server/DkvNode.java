@@ -58,8 +58,9 @@ public final class DkvNode implements AutoCloseable {
       this.core = new CoreLoop(config.nodeId(), ProtocolCore.of(twoPhase), storage,
           this::sendToPeer, this::reportFailure);
       directory.onChange(view -> core.configure(view.partitionEpochs()));
+      core.readLeaseFrom(() -> directory.lease().isValid(System.nanoTime()));
       core.start().get();
-      ClientService clients = new ClientService(config, directory, core, peers);
+      ClientService clients = new ClientService(config, directory, core, peers, directory.lease());
       DirectoryService directoryCalls = new DirectoryService(config, directory);
       RpcServer.Builder b = RpcServer.builder()
           .listen(config.listen().host(), config.listen().port())

@@ -1,5 +1,6 @@
 package io.dkv.server;
 
+import io.dkv.server.directory.FailureDetection;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -23,6 +24,8 @@ import java.util.regex.Pattern;
  * @param partitionCount     Q, the number of partitions of the hash ring; must be equal on all nodes
  * @param replicationFactor  N, replicas per partition (capped at the number of members)
  * @param requestTimeoutMillis deadline of a client request when the client sets none
+ * @param failureDetection   heartbeat period, read lease, down-after time and the fewest replicas
+ *                           a partition keeps when a node is evicted ({@code docs/directory.md} §8)
  */
 public record NodeConfig(
     String nodeId,
@@ -34,7 +37,8 @@ public record NodeConfig(
     int replicationFactor,
     int maxKeyBytes,
     int maxValueBytes,
-    long requestTimeoutMillis) {
+    long requestTimeoutMillis,
+    FailureDetection failureDetection) {
 
   public static final int DEFAULT_PARTITIONS = 256;
   public static final int DEFAULT_REPLICATION = 3;
@@ -48,8 +52,13 @@ public record NodeConfig(
   private static final Range MAX_KEY_BYTES = new Range("max-key-bytes", 1, 65_535);
   private static final Range MAX_VALUE_BYTES = new Range("max-value-bytes", 0, 128 << 20);
   private static final Range REQUEST_TIMEOUT_MS = new Range("request-timeout-ms", 1, 3_600_000);
+  private static final Range HEARTBEAT_MS = new Range("heartbeat-ms", 10, 60_000);
+  private static final Range LEASE_MS = new Range("lease-ms", 20, 600_000);
+  private static final Range DOWN_AFTER_MS = new Range("down-after-ms", 30, 3_600_000);
+  private static final Range MIN_REPLICAS = new Range("min-replicas", 1, 15);
   private static final Set<String> KEYS = Set.of("node-id", "listen", "data", "members", "voters", "partitions",
-      "replication", "max-key-bytes", "max-value-bytes", "request-timeout-ms");
+      "replication", "max-key-bytes", "max-value-bytes", "request-timeout-ms", "heartbeat-ms",
+      "lease-ms", "down-after-ms", "min-replicas");
 
   public NodeConfig {
     requireNodeId(nodeId);
@@ -63,6 +72,7 @@ public record NodeConfig(
     MAX_KEY_BYTES.check(maxKeyBytes);
     MAX_VALUE_BYTES.check(maxValueBytes);
     REQUEST_TIMEOUT_MS.check(requestTimeoutMillis);
+    requireFailureDetection(failureDetection);
     members = List.copyOf(members);
     voters = List.copyOf(voters);
   }
@@ -71,7 +81,8 @@ public record NodeConfig(
   public static NodeConfig of(String nodeId, MemberAddress.HostPort listen, Path dataDir,
                               List<MemberAddress> members, List<MemberAddress> voters) {
     return new NodeConfig(nodeId, listen, dataDir, members, voters, DEFAULT_PARTITIONS, DEFAULT_REPLICATION,
-        DEFAULT_MAX_KEY_BYTES, DEFAULT_MAX_VALUE_BYTES, DEFAULT_REQUEST_TIMEOUT_MILLIS);
+        DEFAULT_MAX_KEY_BYTES, DEFAULT_MAX_VALUE_BYTES, DEFAULT_REQUEST_TIMEOUT_MILLIS,
+        FailureDetection.DEFAULTS);
   }
 
   public MemberAddress self() {
@@ -81,7 +92,8 @@ public record NodeConfig(
   /**
    * Reads a properties file: {@code node-id}, {@code listen}, {@code data}, {@code members} are
    * required; {@code partitions}, {@code replication}, {@code max-key-bytes},
-   * {@code max-value-bytes}, {@code request-timeout-ms} are optional. Unknown keys are an error,
+   * {@code max-value-bytes}, {@code request-timeout-ms}, {@code heartbeat-ms}, {@code lease-ms},
+   * {@code down-after-ms}, {@code min-replicas} are optional. Unknown keys are an error,
    * so a typo never silently falls back to a default.
    */
   public static NodeConfig load(Path file) {
@@ -110,7 +122,36 @@ public record NodeConfig(
         (int) REPLICATION.read(p, DEFAULT_REPLICATION),
         (int) MAX_KEY_BYTES.read(p, DEFAULT_MAX_KEY_BYTES),
         (int) MAX_VALUE_BYTES.read(p, DEFAULT_MAX_VALUE_BYTES),
-        REQUEST_TIMEOUT_MS.read(p, DEFAULT_REQUEST_TIMEOUT_MILLIS));
+        REQUEST_TIMEOUT_MS.read(p, DEFAULT_REQUEST_TIMEOUT_MILLIS),
+        failureDetection(HEARTBEAT_MS.read(p, FailureDetection.DEFAULTS.heartbeatMillis()),
+            LEASE_MS.read(p, FailureDetection.DEFAULTS.leaseMillis()),
+            DOWN_AFTER_MS.read(p, FailureDetection.DEFAULTS.downAfterMillis()),
+            MIN_REPLICAS.read(p, FailureDetection.DEFAULTS.minReplicas())));
+  }
+
+  /**
+   * The failure-detection settings, each in its range and ordered heartbeat &lt; lease &lt;
+   * down-after, or a {@link ConfigException} naming the settings that are not.
+   */
+  public static FailureDetection failureDetection(long heartbeatMillis, long leaseMillis,
+                                                  long downAfterMillis, long minReplicas) {
+    HEARTBEAT_MS.check(heartbeatMillis);
+    LEASE_MS.check(leaseMillis);
+    DOWN_AFTER_MS.check(downAfterMillis);
+    MIN_REPLICAS.check(minReplicas);
+    if (leaseMillis <= heartbeatMillis || downAfterMillis <= leaseMillis) {
+      throw new ConfigException("heartbeat-ms (" + heartbeatMillis + ") < lease-ms (" + leaseMillis
+          + ") < down-after-ms (" + downAfterMillis + ") must hold: a node renews its lease before"
+          + " it runs out, and stops reading before the directory evicts it");
+    }
+    return new FailureDetection(heartbeatMillis, leaseMillis, downAfterMillis, (int) minReplicas);
+  }
+
+  private static void requireFailureDetection(FailureDetection f) {
+    if (f == null) {
+      throw new ConfigException("failure detection settings are missing");
+    }
+    failureDetection(f.heartbeatMillis(), f.leaseMillis(), f.downAfterMillis(), f.minReplicas());
   }
 
   /** The directory needs 1, 3 or 5 voters, each a member, each once (parseList checks "once"). */

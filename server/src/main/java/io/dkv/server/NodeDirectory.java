@@ -61,6 +61,9 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   /** Callers of {@link #awaitEpoch}, completed as this node's view reaches their epoch. */
   private final List<EpochWaiter> waiters = new CopyOnWriteArrayList<>();
   private volatile Cluster cluster;
+  /** Whether this node may serve strong reads now, renewed by {@link #heartbeats}. */
+  private final ReadLease lease;
+  private Heartbeats heartbeats; // set once start has the first state
   /**
    * Where calls into the directory run: a Ratis client call may block while too many of them are
    * in flight, and must never block a network event loop.
@@ -76,6 +79,7 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
     this.config = config;
     this.storage = storage;
     this.directory = directory;
+    this.lease = new ReadLease(config.failureDetection().leaseMillis());
     this.calls = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "dkv-directory-calls-" + config.nodeId());
       t.setDaemon(true);
@@ -93,7 +97,7 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   static NodeDirectory start(NodeConfig config, Storage storage) throws IOException, InterruptedException {
     return start(config, storage, RatisDirectory.start(DirectoryConfig.of(config.nodeId(),
         config.voters(), config.dataDir().resolve("directory"), config.partitionCount(),
-        config.replicationFactor())));
+        config.replicationFactor(), config.failureDetection())));
   }
 
   /** {@link #start(NodeConfig, Storage)} on a directory already running, which it now owns. */
@@ -103,6 +107,9 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
     try {
       node.awaitFirstState();
       node.requireSameCluster(node.cluster.state());
+      node.heartbeats = new Heartbeats(config.nodeId(), directory, node.lease,
+          () -> node.cluster.state().epoch(), node::refresh,
+          config.failureDetection().heartbeatMillis());
       return node;
     } catch (InterruptedException | RuntimeException e) {
       node.close();
@@ -291,8 +298,16 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
     return directory;
   }
 
+  /** Whether this node may serve strong reads (see {@link ReadLease}). */
+  ReadLease lease() {
+    return lease;
+  }
+
   @Override
   public void close() throws IOException {
+    if (heartbeats != null) {
+      heartbeats.close();
+    }
     calls.shutdownNow();
     directory.close();
   }

@@ -29,6 +29,9 @@ interface ProtocolCore {
   /** The partition epochs of the node's newest directory view (see {@link TwoPhaseNode#configure}). */
   void configure(PartitionEpochs epochs);
 
+  /** Whether the node holds its read lease now (see {@link TwoPhaseNode#setReadLease}). */
+  void setReadLease(boolean valid);
+
   /** Counters as of the end of the last step; safe to call from any thread. */
   NodeStats stats();
 
@@ -57,6 +60,11 @@ interface ProtocolCore {
       @Override
       public void configure(PartitionEpochs epochs) {
         node.configure(epochs);
+      }
+
+      @Override
+      public void setReadLease(boolean valid) {
+        node.setReadLease(valid);
       }
 
       @Override

@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dkv.server.directory.FailureDetection;
 import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.DirectoryState;
 import io.dkv.core.directory.NamespaceMode;
@@ -44,6 +45,12 @@ class ClientServiceTest {
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final ScriptedCore core = new ScriptedCore(ClientServiceTest::answer, m -> new Output());
+  /** This node's read lease: granted for the whole test unless a test takes it away. */
+  private ReadLease lease = new ReadLease(TimeUnit.HOURS.toMillis(1));
+
+  {
+    lease.renew(System.nanoTime());
+  }
 
   @AfterEach
   void close() throws Exception {
@@ -93,7 +100,38 @@ class ClientServiceTest {
         return CompletableFuture.completedFuture(view);
       }
     };
-    return new ClientService(config, source, loop, peers);
+    return new ClientService(config, source, loop, peers, lease);
+  }
+
+  @Test
+  void aReplicaWithoutAReadLeaseRefusesDirectReadsAndForwardsOthersToAReplicaThatHasOne()
+      throws Exception {
+    GetResponse stored = new GetResponse(true, 3, Bytes.utf8("from n2"));
+    RpcServer n2 = closeLater(RpcServer.builder().listen("127.0.0.1", 0)
+        .handle(Procedure.GET.id(), (ctx, body) -> CompletableFuture.completedFuture(
+            MessageCodec.encode(stored))).build().start());
+    List<MemberAddress> members = List.of(new MemberAddress("n1", "127.0.0.1", 1),
+        new MemberAddress("n2", "127.0.0.1", n2.localAddress().getPort()));
+    NodeConfig config = new NodeConfig("n1", MemberAddress.parseHostPort("listen", "127.0.0.1:0"),
+        dir, members, members.subList(0, 1), 8, 2, 256, 1024, 10_000, FailureDetection.DEFAULTS);
+    lease = new ReadLease(3_000); // never renewed: no heartbeat acknowledged
+    ClientService service = service(config); // n1 replicates every key, as does n2
+
+    byte[] direct = MessageCodec.encode(new GetRequest("default", Bytes.utf8("k"), true, 0));
+    assertThatThrownBy(() -> service.get(deadlineIn(5_000), direct).get(5, SECONDS))
+        .satisfies(e -> assertThat(rpcCause(e).code()).isEqualTo(ErrorCode.UNAVAILABLE))
+        .hasMessageContaining("node n1 holds no read lease")
+        .hasMessageContaining("no heartbeat of this node has been acknowledged");
+    assertThat(MessageCodec.decodeResponse(Procedure.GET,
+        service.get(deadlineIn(5_000), get("k")).get(5, SECONDS))).isEqualTo(stored);
+  }
+
+  private static RpcException rpcCause(Throwable e) {
+    Throwable t = e;
+    while (!(t instanceof RpcException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return (RpcException) t;
   }
 
   private static RequestContext deadlineIn(long millis) {
@@ -140,7 +178,7 @@ class ClientServiceTest {
         new MemberAddress("n2", "127.0.0.1", hung.localAddress().getPort()),
         new MemberAddress("n3", "127.0.0.1", healthy.localAddress().getPort()));
     NodeConfig config = new NodeConfig("n1", MemberAddress.parseHostPort("listen", "127.0.0.1:0"),
-        dir, members, members.subList(0, 1), 8, 2, 256, 1024, 10_000);
+        dir, members, members.subList(0, 1), 8, 2, 256, 1024, 10_000, FailureDetection.DEFAULTS);
     ClientService service = service(config);
     String key = keyNotReplicatedOn("n1", TestClusters.cluster(members, 8, 2).map());
 
@@ -204,22 +242,23 @@ class ClientServiceTest {
 
   @Test
   void aWriteCarriesItsPartitionsConfigurationEpochNotTheMapsEpoch() throws Exception {
-    List<MemberAddress> two = MemberAddress.parseList("n1@127.0.0.1:1,n2@127.0.0.1:2");
-    // n3 joins at epoch 2: the partitions it takes get epoch 2, the others keep epoch 1.
-    DirectoryState joined = TestClusters.cluster(two, 8, 2).state()
-        .apply(new DirectoryCommand.Join("n3", "127.0.0.1:3")).state();
-    PartitionMap map = joined.map();
-    ClientService service = service(TestClusters.singleNode(dir), new Cluster(joined));
+    List<MemberAddress> three = MemberAddress.parseList("n1@127.0.0.1:1,n2@127.0.0.1:2,n3@127.0.0.1:3");
+    // n3 is evicted at epoch 3: the partitions it held get epoch 3, the others keep epoch 1.
+    DirectoryState evicted = TestClusters.cluster(three, 8, 2).state()
+        .apply(new DirectoryCommand.MarkDown("n3")).state()
+        .apply(new DirectoryCommand.Evict("n3", 1)).state();
+    PartitionMap map = evicted.map();
+    ClientService service = service(TestClusters.singleNode(dir), new Cluster(evicted));
     List<String> keys = IntStream.range(0, 200).mapToObj(i -> "key-" + i).toList();
     for (String k : keys) {
       service.write(Procedure.PUT, deadlineIn(5_000), MessageCodec.encode(new WriteRequest("default",
           Bytes.utf8(k), new Mutation.Put(Bytes.utf8("v")), 0))).get(5, SECONDS);
     }
 
-    assertThat(map.epoch()).isEqualTo(2);
+    assertThat(map.epoch()).isEqualTo(3);
     List<Long> expected = keys.stream().map(k -> map.partitionEpoch(
         Partitioner.partitionOf("default", Bytes.utf8(k), map.partitionCount()))).toList();
-    assertThat(expected).contains(1L, 2L);
+    assertThat(expected).contains(1L, 3L);
     assertThat(core.commands).extracting(c -> ((ClientCommand.Write) c).epoch())
         .containsExactlyElementsOf(expected);
   }

@@ -17,9 +17,10 @@ class ClusterTest {
   @Test
   void theCoresPartitionEpochsFindAKeysPartitionByItsNamespaceNameNotItsStorageName() {
     DirectoryState s = TestClusters.cluster(
-            MemberAddress.parseList("n1@127.0.0.1:1,n2@127.0.0.1:2"), 16, 2).state()
+            MemberAddress.parseList("n1@127.0.0.1:1,n2@127.0.0.1:2,n3@127.0.0.1:3"), 16, 2).state()
         .apply(new DirectoryCommand.CreateNamespace("users", NamespaceMode.STRONG, 2, 2, 1)).state()
-        .apply(new DirectoryCommand.Join("n3", "127.0.0.1:3")).state();
+        .apply(new DirectoryCommand.MarkDown("n3")).state()
+        .apply(new DirectoryCommand.Evict("n3", 1)).state();
     PartitionMap map = s.map();
     PartitionEpochs epochs = new Cluster(s).partitionEpochs();
     String storageName = s.namespace("users").orElseThrow().storageName();
@@ -35,6 +36,6 @@ class ClusterTest {
     assertThat(epochs.epochOf("users@9", Bytes.utf8("k"))).isEqualTo(PartitionEpochs.UNKNOWN_NAMESPACE);
     assertThat(epochs.epochOf("users", Bytes.utf8("k"))).isEqualTo(PartitionEpochs.UNKNOWN_NAMESPACE);
     assertThat(IntStream.range(0, 16).mapToLong(map::partitionEpoch).distinct().count())
-        .as("the join moved some partitions and not others").isEqualTo(2);
+        .as("the eviction changed some partitions and not others").isEqualTo(2);
   }
 }

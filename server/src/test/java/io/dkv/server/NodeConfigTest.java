@@ -3,6 +3,7 @@ package io.dkv.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dkv.server.directory.FailureDetection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,8 @@ class NodeConfigTest {
     var members = MemberAddress.parseList("n1@127.0.0.1:7401");
     var voters = MemberAddress.parseList("voter list", "n1@127.0.0.1:7501");
     var listen = MemberAddress.parseHostPort("--listen", "127.0.0.1:7401");
-    assertThatThrownBy(() -> new NodeConfig("n1", listen, dir, members, voters, 0, 3, 256, 1, 1000))
+    assertThatThrownBy(() -> new NodeConfig("n1", listen, dir, members, voters, 0, 3, 256, 1, 1000,
+        FailureDetection.DEFAULTS))
         .isInstanceOf(ConfigException.class).hasMessageContaining("partitions = 0").hasMessageContaining("1..65536");
     assertThatThrownBy(() -> NodeConfig.of("n9", listen, dir, members, voters))
         .isInstanceOf(ConfigException.class).hasMessageContaining("not in the member list");

@@ -1,9 +1,11 @@
 package io.dkv.server;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dkv.server.directory.FailureDetection;
 import io.dkv.core.directory.CommandResult;
 import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.DirectoryState;
@@ -36,6 +38,8 @@ class NodeDirectoryTest {
     final List<CompletableFuture<DirectoryState>> refreshes = new CopyOnWriteArrayList<>();
     final CountDownLatch firstRefresh = new CountDownLatch(1);
     final AtomicInteger closed = new AtomicInteger();
+    final AtomicInteger heartbeats = new AtomicInteger();
+    volatile CommandResult heartbeatAnswer;
 
     @Override
     public synchronized CompletableFuture<CommandResult> submit(DirectoryCommand command) {
@@ -74,6 +78,15 @@ class NodeDirectoryTest {
       return Optional.of("n1");
     }
 
+    /** Answers every heartbeat with {@link #heartbeatAnswer}, or accepted at the current epoch. */
+    @Override
+    public CompletableFuture<CommandResult> heartbeat(long viewEpoch) {
+      heartbeats.incrementAndGet();
+      CommandResult answer = heartbeatAnswer;
+      return CompletableFuture.completedFuture(answer != null ? answer
+          : new CommandResult.Accepted(state.epoch()));
+    }
+
     @Override
     public void close() {
       closed.incrementAndGet();
@@ -83,7 +96,40 @@ class NodeDirectoryTest {
   private NodeConfig config(String members, int partitions, int replication) {
     var list = MemberAddress.parseList(members);
     return new NodeConfig("n1", MemberAddress.parseHostPort("listen", "127.0.0.1:0"), dir, list,
-        list.subList(0, 1), partitions, replication, 256, 1024, 5_000);
+        list.subList(0, 1), partitions, replication, 256, 1024, 5_000,
+        FailureDetection.DEFAULTS);
+  }
+
+  @Test
+  void acknowledgedHeartbeatsGrantTheReadLeaseAndANewerEpochInTheAnswerRefreshesTheView()
+      throws Exception {
+    FakeDirectory fake = new FakeDirectory();
+    NodeConfig fast = config("n1@127.0.0.1:1", 8, 1);
+    fast = new NodeConfig(fast.nodeId(), fast.listen(), fast.dataDir(), fast.members(),
+        fast.voters(), fast.partitionCount(), fast.replicationFactor(), fast.maxKeyBytes(),
+        fast.maxValueBytes(), fast.requestTimeoutMillis(), new FailureDetection(20, 200, 400, 2));
+    try (NodeDirectory node = NodeDirectory.start(fast, new InMemoryStorage(), fake)) {
+      awaitTrue("the lease is granted", () -> node.lease().isValid(System.nanoTime()));
+
+      fake.heartbeatAnswer = new CommandResult.Rejected(1, "node 'n1' is down");
+      awaitTrue("the lease runs out", () -> !node.lease().isValid(System.nanoTime()));
+      assertThat(fake.firstRefresh.getCount()).isEqualTo(1); // same epoch: no refresh
+
+      fake.heartbeatAnswer = new CommandResult.Accepted(9);
+      assertThat(fake.firstRefresh.await(10, SECONDS)).isTrue();
+      awaitTrue("the lease is granted again", () -> node.lease().isValid(System.nanoTime()));
+    }
+  }
+
+  private static void awaitTrue(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 10 s: " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(MILLISECONDS.toNanos(5)); // poll period
+    }
   }
 
   @Test

@@ -55,6 +55,11 @@ final class ScriptedCore implements ProtocolCore {
   }
 
   @Override
+  public void setReadLease(boolean valid) {
+    // Nor does the read lease.
+  }
+
+  @Override
   public NodeStats stats() {
     return new NodeStats(0, 0, 0, 0, 0, 0, 1);
   }

@@ -5,6 +5,7 @@ import io.dkv.core.codec.RecordWriter;
 
 import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
 import io.dkv.core.directory.DirectoryCommand.DropNamespace;
+import io.dkv.core.directory.DirectoryCommand.Evict;
 import io.dkv.core.directory.DirectoryCommand.Initialize;
 import io.dkv.core.directory.DirectoryCommand.Join;
 import io.dkv.core.directory.DirectoryCommand.Leave;
@@ -15,11 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bytes of a {@link DirectoryCommand} (one entry of the directory's replicated log) and of its
- * {@link CommandResult}. All integers big-endian; a string is a u16 length then UTF-8.
+ * The bytes of a {@link LogEntry} (one entry of the directory's replicated log: a
+ * {@link DirectoryCommand} or a {@link Heartbeat}) and of a command's {@link CommandResult}. All
+ * integers big-endian; a string is a u16 length then UTF-8.
  *
  * <pre>
- * command := version u8 = 1 | tag u8 | fields
+ * entry   := version u8 = 1 | tag u8 | fields
  *   tag 1 Join             nodeId string, address string
  *   tag 2 MarkUp           nodeId string
  *   tag 3 MarkDown         nodeId string
@@ -29,14 +31,20 @@ import java.util.List;
  *   tag 7 DropNamespace    name string
  *   tag 8 Initialize       partitionCount i32, replicationFactor i32,
  *                          count i32, (nodeId string, address string) * count
+ *   tag 9 Evict            nodeId string, minReplicas i32
+ *   tag 10 Heartbeat       nodeId string, viewEpoch i64   (not a command)
  * result  := version u8 = 1 | tag u8 | epoch i64 | (tag 2 only) reason string
  *   tag 1 Accepted, tag 2 Rejected
  * </pre>
  * The log outlives the code that wrote it: never reuse or renumber a tag, and add fields only
- * under a new version.
+ * under a new version. A command's fields are not validated here: {@link DirectoryState#apply}
+ * rejects an invalid one the same way on every voter. A heartbeat is never applied, so decoding
+ * refuses one whose node id is invalid or whose view epoch is negative.
  */
 public final class CommandCodec {
   static final int VERSION = 1;
+  private static final int HEARTBEAT = 10;
+  private static final String KNOWN_TAGS = "known: 1 to 9 (commands), 10 (heartbeat)";
 
   private CommandCodec() {}
 
@@ -45,7 +53,6 @@ public final class CommandCodec {
     switch (command) {
       case Join j -> w.u8(1).string(j.nodeId()).string(j.address());
       case MarkUp u -> w.u8(2).string(u.nodeId());
-      case MarkDown d -> w.u8(3).string(d.nodeId());
       case Leave l -> w.u8(4).string(l.nodeId());
       case Remove r -> w.u8(5).string(r.nodeId());
       case CreateNamespace c ->
@@ -55,16 +62,46 @@ public final class CommandCodec {
         w.u8(8).u32(i.partitionCount()).u32(i.replicationFactor()).u32(i.members().size());
         i.members().forEach(j -> w.string(j.nodeId()).string(j.address()));
       }
+      case MarkDown d -> w.u8(3).string(d.nodeId());
+      case Evict e -> w.u8(9).string(e.nodeId()).u32(e.minReplicas());
     }
     return w.toByteArray();
   }
 
-  /** The command in {@code bytes}; {@link IllegalArgumentException} saying what is wrong. */
+  /** A heartbeat's bytes; they decode only if its node id is valid and its view epoch >= 0. */
+  public static byte[] encode(Heartbeat heartbeat) {
+    return new RecordWriter().u8(VERSION).u8(HEARTBEAT).string(heartbeat.nodeId())
+        .u64(heartbeat.viewEpoch()).toByteArray();
+  }
+
+  /** The command or heartbeat in {@code bytes}; {@link IllegalArgumentException} saying what is wrong. */
+  public static LogEntry decodeEntry(byte[] bytes) {
+    RecordReader r = new RecordReader(bytes, "directory log entry", IllegalArgumentException::new);
+    checkVersion(r);
+    int tag = r.u8("tag");
+    LogEntry entry = tag == HEARTBEAT ? readHeartbeat(r) : readCommand(r, tag);
+    r.end();
+    return entry;
+  }
+
+  /**
+   * The command in {@code bytes}; {@link IllegalArgumentException} saying what is wrong, also
+   * for a heartbeat (use {@link #decodeEntry} where one may come).
+   */
   public static DirectoryCommand decodeCommand(byte[] bytes) {
     RecordReader r = new RecordReader(bytes, "directory command", IllegalArgumentException::new);
     checkVersion(r);
     int tag = r.u8("tag");
-    DirectoryCommand command = switch (tag) {
+    if (tag == HEARTBEAT) {
+      throw r.fail("tag", 1, "tag " + HEARTBEAT + " is a heartbeat, not a directory command");
+    }
+    DirectoryCommand command = readCommand(r, tag);
+    r.end();
+    return command;
+  }
+
+  private static DirectoryCommand readCommand(RecordReader r, int tag) {
+    return switch (tag) {
       case 1 -> new Join(r.string("nodeId"), r.string("address"));
       case 2 -> new MarkUp(r.string("nodeId"));
       case 3 -> new MarkDown(r.string("nodeId"));
@@ -74,10 +111,9 @@ public final class CommandCodec {
           r.u32("r"));
       case 7 -> new DropNamespace(r.string("name"));
       case 8 -> readInitialize(r);
-      default -> throw r.fail("tag", 1, "unknown command tag " + tag + "; known: 1 to 8");
+      case 9 -> new Evict(r.string("nodeId"), r.u32("minReplicas"));
+      default -> throw r.fail("tag", 1, "unknown command tag " + tag + "; " + KNOWN_TAGS);
     };
-    r.end();
-    return command;
   }
 
   private static Initialize readInitialize(RecordReader r) {
@@ -88,6 +124,22 @@ public final class CommandCodec {
       members.add(new Join(r.string("nodeId"), r.string("address")));
     }
     return new Initialize(members, partitionCount, replicationFactor);
+  }
+
+  private static Heartbeat readHeartbeat(RecordReader r) {
+    int offset = r.position();
+    String nodeId = r.string("nodeId");
+    String problem = DirectoryNames.checkNodeId(nodeId);
+    if (problem != null) {
+      throw r.fail("nodeId", offset, problem);
+    }
+    offset = r.position();
+    long viewEpoch = r.u64("viewEpoch");
+    if (viewEpoch < 0) {
+      throw r.fail("viewEpoch", offset, "view epoch " + viewEpoch + " is negative; a node's view"
+          + " is at epoch 0 or later");
+    }
+    return new Heartbeat(nodeId, viewEpoch);
   }
 
   public static byte[] encode(CommandResult result) {
@@ -113,12 +165,11 @@ public final class CommandCodec {
     return result;
   }
 
-  static void checkVersion(RecordReader r) {
+  private static void checkVersion(RecordReader r) {
     int version = r.u8("version");
     if (version != VERSION) {
       throw r.fail("version", 0, "unsupported version " + version + "; this code reads "
           + VERSION);
     }
   }
-
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * given: {@link DirectoryState#apply} validates them, so an invalid command in the log is
  * rejected the same way on every replica instead of failing to decode.
  */
-public sealed interface DirectoryCommand {
+public sealed interface DirectoryCommand extends LogEntry {
 
   /**
    * A new cluster's first command: these nodes are its members, all up, with the first map of
@@ -24,7 +24,10 @@ public sealed interface DirectoryCommand {
     }
   }
 
-  /** A new node (or a removed one coming back) joins at {@code address} (HOST:PORT). */
+  /**
+   * A new node (or a removed one coming back) joins at {@code address} (HOST:PORT). It enters the
+   * map with no replicas: it gets partitions only once it has their data.
+   */
   record Join(String nodeId, String address) implements DirectoryCommand {
     public Join {
       Objects.requireNonNull(nodeId, "nodeId");
@@ -32,28 +35,49 @@ public sealed interface DirectoryCommand {
     }
   }
 
-  /** A joining node has caught up, or a down node is back. */
+  /** A joining node has caught up, or a down node is back; no replica list changes. */
   record MarkUp(String nodeId) implements DirectoryCommand {
     public MarkUp {
       Objects.requireNonNull(nodeId, "nodeId");
     }
   }
 
-  /** A node failed; its partitions get other replicas. */
+  /**
+   * A node stopped sending heartbeats. Only its state changes: it keeps its replica lists, so its
+   * partitions still need it, but from now on its heartbeats grant it no read lease. Taking it out
+   * of the lists is a separate, later {@link Evict}, once any lease it held has run out.
+   */
   record MarkDown(String nodeId) implements DirectoryCommand {
     public MarkDown {
       Objects.requireNonNull(nodeId, "nodeId");
     }
   }
 
-  /** A node drains: it stays reachable while its partitions move to other replicas. */
+  /**
+   * A down node leaves the replica lists of its partitions, which go on with the replicas they
+   * have left (no other node has their data), except a partition that would keep fewer than
+   * {@code minReplicas} (1..15) replicas: it keeps the node, and waits for it. Refused when the
+   * node is not down, or when it leaves no list at all.
+   */
+  record Evict(String nodeId, int minReplicas) implements DirectoryCommand {
+    public Evict {
+      Objects.requireNonNull(nodeId, "nodeId");
+    }
+  }
+
+  /**
+   * A node drains: it stays reachable and keeps its replicas until they are moved to other nodes.
+   */
   record Leave(String nodeId) implements DirectoryCommand {
     public Leave {
       Objects.requireNonNull(nodeId, "nodeId");
     }
   }
 
-  /** A leaving or down node is gone for good; its id stays known as removed. */
+  /**
+   * A leaving or down node is gone for good; its id stays known as removed. Refused while the node
+   * is in a replica list.
+   */
   record Remove(String nodeId) implements DirectoryCommand {
     public Remove {
       Objects.requireNonNull(nodeId, "nodeId");

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  *   <li>{@code 0 <= map.epoch() <= epoch}: the map's epoch and each partition's epoch are the
  *       directory epochs at which they last changed, so one counter orders every change;
  *   <li>the map's members are exactly the members in a state that {@linkplain
- *       NodeState#holdsReplicas() holds replicas} (joining or up);
+ *       NodeState#holdsReplicas() holds replicas} (every state but removed), though a member of
+ *       the map may be in no replica list;
  *   <li>the {@code default} namespace exists.
  * </ul>
  */
@@ -78,7 +79,7 @@ public final class DirectoryState {
     List<String> holders = replicaHolders(byId);
     if (!holders.equals(map.members())) {
       throw new IllegalArgumentException("the map's members " + map.members()
-          + " must be the joining and up members " + holders);
+          + " must be the members that are not removed " + holders);
     }
     return new DirectoryState(epoch, byId, map, byName);
   }
@@ -96,7 +97,7 @@ public final class DirectoryState {
     return epoch;
   }
 
-  /** The partition map; its members are the joining and up members. */
+  /** The partition map; its members are the members that are not removed. */
   public PartitionMap map() {
     return map;
   }
@@ -119,7 +120,10 @@ public final class DirectoryState {
     return Optional.ofNullable(namespaces.get(name));
   }
 
-  /** The ids of the members that hold replicas (joining or up), sorted. */
+  /**
+   * The ids of the members in the partition map (every member not removed), sorted; some may be in
+   * no replica list yet, or any more.
+   */
   public List<String> replicaHolders() {
     return map.members();
   }

@@ -1,17 +1,22 @@
 package io.dkv.core.directory;
 
 /**
- * Where a member is in its life. Only {@link #JOINING} and {@link #UP} members hold replicas: a
- * joining node is given its share at once so that it can copy it before it is marked up, and a
- * leaving, down or removed node is taken out of the map at once so that its partitions get other
- * replicas.
+ * Where a member is in its life. Every member but a removed one is in the partition map: a
+ * joining node enters it with no replicas (it gets partitions only by catching up, never by a
+ * command that hands it data it does not have), a leaving node keeps its replicas until they are
+ * moved away, and a down node keeps them until {@code Evict} takes it out of its replica lists
+ * (its partitions then go on with the replicas they have left). A removed node holds nothing.
  *
  * <p>Allowed moves (anything else is rejected with the reason):
  * <pre>
  *   (unknown or removed) --Join--&gt; joining --MarkUp--&gt; up
  *   joining, up, leaving --MarkDown--&gt; down --MarkUp--&gt; up
+ *   down --Evict--&gt; down (out of the replica lists it can leave)
  *   joining, up, down --Leave--&gt; leaving
- *   leaving, down --Remove--&gt; removed
+ *   leaving, down (holding no replica) --Remove--&gt; removed
+ *
+ *   in the map:  joining, up, leaving, down
+ *   outside it:  removed
  * </pre>
  * The codes are part of the directory's encoding: never reuse or renumber one.
  */
@@ -32,9 +37,12 @@ public enum NodeState {
     return code;
   }
 
-  /** Whether members in this state are in the partition map. */
+  /**
+   * Whether members in this state are in the partition map (and so may be in replica lists; a
+   * member of the map may also hold none).
+   */
   public boolean holdsReplicas() {
-    return this == JOINING || this == UP;
+    return this != REMOVED;
   }
 
   /** The state with this code; {@link IllegalArgumentException} naming the known codes if none. */

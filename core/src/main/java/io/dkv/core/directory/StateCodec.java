@@ -10,28 +10,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The bytes of a whole {@link DirectoryState}: a directory snapshot, and what a non-voter fetches.
- * Big-endian; a string is a u16 length then UTF-8 (as in {@link CommandCodec}).
+ * The bytes of a whole {@link DirectoryState}: a directory snapshot, what a non-voter fetches, and
+ * the copy a node keeps in its data directory. Big-endian; a string is a u16 length then UTF-8
+ * (as in {@link CommandCodec}, whose version is counted separately).
  *
  * <pre>
- * state      := version u8 = 1 | epoch i64 | partitionCount i32 | replicationFactor i32
+ * state      := version u8 = 2 | epoch i64 | partitionCount i32 | replicationFactor i32
  *             | memberCount i32    | member*
  *             | namespaceCount i32 | namespace*
  *             | mapEpoch i64       | partition * partitionCount
  * member     := nodeId string | address string | state u8 (NodeState code)
  * namespace  := name string | mode u8 | n i32 | w i32 | r i32 | createdEpoch i64
- * partition  := partitionEpoch i64 | replica u16 * min(replicationFactor, holders)
+ * partition  := partitionEpoch i64 | count u8 | replica u16 * count
  * </pre>
- * The map's members are not written: they are the joining and up members (holders) in node-id
- * order, and a replica is an index into that list. Decoding checks every invariant of
- * {@link PartitionMap#of} and {@link DirectoryState#of}.
+ * The map's members are not written: they are the members that {@linkplain
+ * NodeState#holdsReplicas() hold replicas} (every state but removed), in node-id order, and a
+ * replica is an index into that list. A partition's count is 1..min(replicationFactor, holders),
+ * or 0 when there are no holders.
+ *
+ * <p>Version 1, still read because snapshots and the nodes' cached copies outlive the code that
+ * wrote them, had no count: every partition had exactly min(replicationFactor, holders) replicas,
+ * and its holders were the joining and up members only. Leaving and down members of a version 1
+ * state (which held no replica then) become members of the map with no replica.
+ *
+ * <p>Decoding checks every invariant of {@link PartitionMap#of} and {@link DirectoryState#of}.
  */
 public final class StateCodec {
+  static final int VERSION = 2;
+  private static final int FIXED_COUNT_VERSION = 1;
+
   private StateCodec() {}
 
   public static byte[] encode(DirectoryState state) {
     PartitionMap map = state.map();
-    RecordWriter w = new RecordWriter().u8(CommandCodec.VERSION).u64(state.epoch())
+    RecordWriter w = new RecordWriter().u8(VERSION).u64(state.epoch())
         .u32(map.partitionCount()).u32(map.replicationFactor());
     w.u32(state.members().size());
     for (Member m : state.members()) {
@@ -48,18 +60,23 @@ public final class StateCodec {
     }
     w.u64(map.epoch());
     for (int p = 0; p < map.partitionCount(); p++) {
-      w.u64(map.partitionEpoch(p));
-      for (String replica : map.replicas(p)) {
+      List<String> replicas = map.replicas(p);
+      w.u64(map.partitionEpoch(p)).u8(replicas.size());
+      for (String replica : replicas) {
         w.u16(index.get(replica));
       }
     }
     return w.toByteArray();
   }
 
-  /** The state in {@code bytes}; {@link IllegalArgumentException} saying what is wrong. */
+  /** The state in {@code bytes} (version 1 or 2); {@link IllegalArgumentException} saying what is wrong. */
   public static DirectoryState decode(byte[] bytes) {
     RecordReader r = new RecordReader(bytes, "directory state", IllegalArgumentException::new);
-    CommandCodec.checkVersion(r);
+    int version = r.u8("version");
+    if (version != VERSION && version != FIXED_COUNT_VERSION) {
+      throw r.fail("version", 0, "unsupported version " + version + "; this code reads "
+          + FIXED_COUNT_VERSION + " and " + VERSION);
+    }
     long epoch = r.u64("epoch");
     int partitionCount = r.count("partitionCount", Long.BYTES);
     int replicationFactor = r.u32("replicationFactor");
@@ -77,21 +94,25 @@ public final class StateCodec {
     }
     List<String> holders = members.stream().filter(m -> m.state().holdsReplicas())
         .map(Member::nodeId).sorted().toList();
+    List<String> indexed = version == VERSION ? holders : members.stream()
+        .filter(m -> m.state() == NodeState.JOINING || m.state() == NodeState.UP)
+        .map(Member::nodeId).sorted().toList();
     long mapEpoch = r.u64("mapEpoch");
-    int perPartition = Math.max(0, Math.min(replicationFactor, holders.size()));
+    int most = Math.max(0, Math.min(replicationFactor, indexed.size()));
     List<List<String>> replicas = new ArrayList<>(partitionCount);
     long[] partitionEpochs = new long[partitionCount];
     for (int p = 0; p < partitionCount; p++) {
       partitionEpochs[p] = r.u64("partitionEpoch");
-      List<String> set = new ArrayList<>(perPartition);
-      for (int i = 0; i < perPartition; i++) {
+      int count = version == VERSION ? readCount(r, most) : most;
+      List<String> set = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
         int offset = r.position();
         int replica = r.u16("replica");
-        if (replica >= holders.size()) {
-          throw r.fail("replica", offset, "index " + replica + " but only " + holders.size()
+        if (replica >= indexed.size()) {
+          throw r.fail("replica", offset, "index " + replica + " but only " + indexed.size()
               + " members hold replicas");
         }
-        set.add(holders.get(replica));
+        set.add(indexed.get(replica));
       }
       replicas.add(set);
     }
@@ -101,4 +122,15 @@ public final class StateCodec {
     return DirectoryState.of(epoch, members, map, namespaces);
   }
 
+  /** A partition's replica count: 1..most, or 0 when no member holds replicas (most = 0). */
+  private static int readCount(RecordReader r, int most) {
+    int offset = r.position();
+    int count = r.u8("count");
+    int least = Math.min(1, most);
+    if (count < least || count > most) {
+      throw r.fail("count", offset, count + " replicas; allowed: " + least + " to " + most
+          + " (1 to min(replication factor, members holding replicas), 0 when none does)");
+    }
+    return count;
+  }
 }

@@ -18,8 +18,11 @@ import java.util.TreeMap;
  * <p>Invariants, checked on construction:
  * <ul>
  *   <li>{@code members} is sorted and free of duplicates;
- *   <li>every partition has exactly {@link #replicasPerPartition()} = min(replicationFactor,
- *       members) distinct replicas, all of them members; the order matters (slot 0 first) and
+ *   <li>with members, every partition has between 1 and {@link #replicasPerPartition()} =
+ *       min(replicationFactor, members) distinct replicas, all of them members; with none, every
+ *       partition has none. A list is short while its partition waits for a replacement (a
+ *       replica was evicted and the others hold the data alone), and a member may hold no
+ *       partition (it joined and has not caught up). The order matters (slot 0 first) and
  *       {@link Placement} keeps it stable;
  *   <li>{@code 0 <= partitionEpoch(p) <= epoch}: the epoch at which the replica list of {@code p}
  *       last changed, so that a change of one partition need not fence the others.
@@ -68,15 +71,18 @@ public final class PartitionMap {
       throw new IllegalArgumentException(partitionEpochs.length + " partition epochs for "
           + replicas.size() + " partitions");
     }
-    int perPartition = Math.min(replicationFactor, m.size());
+    int most = Math.min(replicationFactor, m.size());
+    int least = Math.min(1, most);
+    String needed = most == 0 ? "none, as the map has no members"
+        : most == 1 ? "1 member of " + m : "1 to " + most + " distinct members of " + m;
     Set<String> memberSet = new HashSet<>(m);
     List<List<String>> r = new ArrayList<>(replicas.size());
     for (int p = 0; p < replicas.size(); p++) {
       List<String> set = List.copyOf(replicas.get(p));
-      if (set.size() != perPartition || new HashSet<>(set).size() != perPartition
+      if (set.size() < least || set.size() > most || new HashSet<>(set).size() != set.size()
           || !memberSet.containsAll(set)) {
         throw new IllegalArgumentException("partition " + p + " has replicas " + set + "; it needs "
-            + perPartition + " distinct members of " + m);
+            + needed);
       }
       if (partitionEpochs[p] < 0 || partitionEpochs[p] > epoch) {
         throw new IllegalArgumentException("partition " + p + " has epoch " + partitionEpochs[p]
@@ -112,7 +118,11 @@ public final class PartitionMap {
     return replicationFactor;
   }
 
-  /** N: replicas of every partition, min(replicationFactor, members). */
+  /**
+   * The target number of replicas of every partition, min(replicationFactor, members), and the
+   * most a partition may have. A partition may have fewer while a replacement catches up (see the
+   * class comment); {@link Placement} always fills it.
+   */
   public int replicasPerPartition() {
     return Math.min(replicationFactor, members.size());
   }

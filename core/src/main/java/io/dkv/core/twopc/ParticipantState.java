@@ -42,6 +42,8 @@ final class ParticipantState {
   /** Newest incarnation seen per coordinator: PREPAREs from older incarnations are refused. */
   private final Map<String, Long> newestIncarnation = new HashMap<>();
   private PartitionEpochs epochs = PartitionEpochs.NONE;
+  /** Whether this node holds its read lease (see {@link TwoPhaseNode#setReadLease}). */
+  private boolean readLease = true;
 
   ParticipantState(String self, TwoPhaseConfig config, Journal journal, LockTable locks,
                    Tombstones tombstones, ReadService reads, DedupWindow dedup) {
@@ -74,6 +76,10 @@ final class ParticipantState {
     for (byte[] key : journal.loadDedupKeys()) {
       dedup.track(key, nowMillis);
     }
+  }
+
+  void setReadLease(boolean valid) {
+    this.readLease = valid;
   }
 
   void configure(PartitionEpochs epochs) {
@@ -133,6 +139,13 @@ final class ParticipantState {
     }
     DataRecord current = journal.readData(body.key());
     Conditions.Check check = Conditions.evaluate(p.mutation(), current);
+    if (!check.ok() && !readLease) {
+      // A failed condition tells the client the key's committed state: a read. Without its lease
+      // this replica may have been evicted, and the others may have committed newer versions
+      // without it, so it refuses as a stale configuration instead, and the client retries.
+      refuse(txn, participants, body, VoteKind.ABORT, AbortReason.STALE_EPOCH, partitionEpoch, p.from(), nowMillis, out);
+      return;
+    }
     if (!check.ok()) {
       refuse(txn, participants, body, VoteKind.ABORT, check.reason(), check.version(), p.from(), nowMillis, out);
       return;

@@ -94,6 +94,17 @@ public final class TwoPhaseNode {
     participant.configure(epochs);
   }
 
+  /**
+   * Whether this node holds its read lease now (true until told otherwise). Without it, a
+   * participant whose check of a write's condition fails refuses the PREPARE as STALE_EPOCH
+   * instead of voting CONDITION_FAILED or NOT_FOUND: that vote reports the key's committed state
+   * to the client, and a replica without a lease may have been evicted while the others went on
+   * writing ({@code docs/directory.md} §8). Not a step: it writes and sends nothing.
+   */
+  public void setReadLease(boolean valid) {
+    participant.setReadLease(valid);
+  }
+
   /** A client's write (coordinated here) or read (served from this node's replica). */
   public Output onClient(ClientCommand c, long nowMillis) {
     requireStarted();

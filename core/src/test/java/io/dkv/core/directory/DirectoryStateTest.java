@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
 import io.dkv.core.directory.DirectoryCommand.DropNamespace;
+import io.dkv.core.directory.DirectoryCommand.Evict;
 import io.dkv.core.directory.DirectoryCommand.Initialize;
 import io.dkv.core.directory.DirectoryCommand.Join;
-import io.dkv.core.directory.DirectoryCommand.Leave;
 import io.dkv.core.directory.DirectoryCommand.MarkDown;
-import io.dkv.core.directory.DirectoryCommand.MarkUp;
 import io.dkv.core.directory.DirectoryCommand.Remove;
 import io.dkv.core.placement.PartitionMap;
 import io.dkv.core.placement.Placement;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DirectoryStateTest {
-  private static final int PARTITIONS = 16;
-  private static final int REPLICATION = 3;
+  static final int PARTITIONS = 16;
+  static final int REPLICATION = 3;
 
   /** Applies commands that must all be accepted; fails naming the first rejection. */
   static DirectoryState applyAll(DirectoryState s, DirectoryCommand... commands) {
@@ -31,9 +31,17 @@ class DirectoryStateTest {
   }
 
   static DirectoryState threeUp() {
+    return upCluster(3);
+  }
+
+  /** A cluster initialized with up members n1..n{count}, Q = 16, RF = 3, at epoch 1. */
+  static DirectoryState upCluster(int count) {
+    List<Join> members = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      members.add(new Join("n" + i, "10.0.0." + i + ":7401"));
+    }
     return applyAll(DirectoryState.initial(PARTITIONS, REPLICATION),
-        new Join("n1", "10.0.0.1:7401"), new Join("n2", "10.0.0.2:7401"),
-        new Join("n3", "10.0.0.3:7401"), new MarkUp("n1"), new MarkUp("n2"), new MarkUp("n3"));
+        new Initialize(members, PARTITIONS, REPLICATION));
   }
 
   /** The rejection reason of {@code command} on {@code s}, after checking that nothing changed. */
@@ -53,98 +61,6 @@ class DirectoryStateTest {
     assertThat(s.map()).isEqualTo(PartitionMap.empty(PARTITIONS, REPLICATION));
     assertThat(s.namespaces()).containsExactly(
         new Namespace("default", NamespaceMode.STRONG, 3, 3, 1, 0));
-  }
-
-  @Test
-  void joinsPlaceReplicasWithTheClaimFunctionAtTheDirectoryEpoch() {
-    DirectoryState s = applyAll(DirectoryState.initial(PARTITIONS, REPLICATION),
-        new Join("n1", "10.0.0.1:7401"), new CreateNamespace("a", NamespaceMode.STRONG, 1, 1, 1),
-        new Join("n2", "10.0.0.2:7401"));
-    assertThat(s.epoch()).isEqualTo(3);
-    assertThat(s.member("n2")).contains(new Member("n2", "10.0.0.2:7401", NodeState.JOINING));
-    assertThat(s.map().epoch()).isEqualTo(3);
-    assertThat(s.map().members()).containsExactly("n1", "n2");
-    // Same replica lists as the claim function, re-stamped with directory epochs.
-    PartitionMap expected = Placement.rebalance(Placement.initial(List.of("n1"), PARTITIONS,
-        REPLICATION), List.of("n1", "n2"));
-    for (int p = 0; p < PARTITIONS; p++) {
-      assertThat(s.map().replicas(p)).isEqualTo(expected.replicas(p));
-      assertThat(s.map().partitionEpoch(p)).isEqualTo(3);
-    }
-  }
-
-  @Test
-  void markingAJoiningNodeUpKeepsTheMap() {
-    DirectoryState joined = applyAll(DirectoryState.initial(PARTITIONS, REPLICATION),
-        new Join("n1", "10.0.0.1:7401"));
-    DirectoryState up = applyAll(joined, new MarkUp("n1"));
-    assertThat(up.epoch()).isEqualTo(2);
-    assertThat(up.member("n1").orElseThrow().state()).isEqualTo(NodeState.UP);
-    assertThat(up.map()).isSameAs(joined.map());
-  }
-
-  @Test
-  void aDownNodeLeavesTheMapAndOnlyItsPartitionsGetANewEpoch() {
-    DirectoryState before = applyAll(threeUp(), new Join("n4", "10.0.0.4:7401"),
-        new MarkUp("n4"));
-    DirectoryState after = applyAll(before, new MarkDown("n2"));
-    assertThat(after.map().members()).containsExactly("n1", "n3", "n4");
-    assertThat(after.map().epoch()).isEqualTo(after.epoch());
-    for (int p = 0; p < PARTITIONS; p++) {
-      boolean changed = !after.map().replicas(p).equals(before.map().replicas(p));
-      assertThat(changed).isEqualTo(before.map().replicas(p).contains("n2"));
-      assertThat(after.map().partitionEpoch(p))
-          .isEqualTo(changed ? after.epoch() : before.map().partitionEpoch(p));
-    }
-  }
-
-  @Test
-  void aNodeDrainsThenIsRemovedAndMayJoinAgain() {
-    DirectoryState s = applyAll(threeUp(), new Leave("n3"));
-    assertThat(s.member("n3").orElseThrow().state()).isEqualTo(NodeState.LEAVING);
-    assertThat(s.map().members()).containsExactly("n1", "n2");
-    s = applyAll(s, new Remove("n3"));
-    assertThat(s.member("n3").orElseThrow().state()).isEqualTo(NodeState.REMOVED);
-    assertThat(rejection(s, new MarkUp("n3"))).isEqualTo(
-        "cannot mark up node 'n3': it is removed; allowed only from [joining, down];"
-            + " a removed node must join again");
-    s = applyAll(s, new Join("n3", "10.0.0.33:7401"));
-    assertThat(s.member("n3")).contains(new Member("n3", "10.0.0.33:7401", NodeState.JOINING));
-    assertThat(s.map().members()).containsExactly("n1", "n2", "n3");
-  }
-
-  @Test
-  void invalidMembershipCommandsAreRejectedWithTheReason() {
-    DirectoryState s = threeUp();
-    assertThat(rejection(s, new MarkDown("n9"))).isEqualTo(
-        "cannot mark down node 'n9': unknown node; the directory knows [n1, n2, n3]");
-    assertThat(rejection(s, new Join("n1", "10.0.0.9:7401"))).isEqualTo(
-        "node 'n1' already joined with address 10.0.0.1:7401; it cannot join again at"
-            + " 10.0.0.9:7401 (state up); a node joins once, or again after it is removed");
-    assertThat(rejection(s, new Join("n1", "10.0.0.1:7401")))
-        .startsWith("node 'n1' already joined (state up)");
-    assertThat(rejection(s, new Remove("n1"))).isEqualTo(
-        "cannot remove node 'n1': it is up; allowed only from [leaving, down]");
-    assertThat(rejection(s, new MarkUp("n1"))).contains("it is up; allowed only from [joining, down]");
-    assertThat(rejection(s, new Join("bad id", "10.0.0.9:7401"))).isEqualTo(
-        "node id 'bad id' is invalid; use 1-64 characters of letters, digits, '_', '.', '-',"
-            + " starting with a letter or digit");
-    for (String address : List.of("10.0.0.9", "10.0.0.9:0", "10.0.0.9:65536", ":7401",
-        "host name:7401", "10.0.0.9:74x1")) {
-      assertThat(rejection(s, new Join("n9", address))).as(address)
-          .startsWith("address '" + address + "' is not HOST:PORT with a port in 1..65535");
-    }
-    applyAll(s, new Join("n9", "[::1]:7401"), new Join("n8", "db-8.example.com:1"));
-  }
-
-  @Test
-  void theLastMemberHoldingReplicasCannotLeaveTheMap() {
-    DirectoryState s = applyAll(DirectoryState.initial(PARTITIONS, REPLICATION),
-        new Join("n1", "10.0.0.1:7401"));
-    assertThat(rejection(s, new MarkDown("n1"))).isEqualTo("cannot mark down node 'n1': it is"
-        + " the last member holding replicas (joining or up) and the map needs one; join or mark"
-        + " up another node first");
-    assertThat(rejection(s, new Leave("n1"))).startsWith("cannot drain (leave) node 'n1'");
   }
 
   @Test
@@ -188,7 +104,7 @@ class DirectoryStateTest {
   void initializeIsRefusedOnceTheDirectoryHasMembersOrWhenTheListIsBad() {
     DirectoryState s = threeUp();
     assertThat(rejection(s, new Initialize(List.of(new Join("n9", "10.0.0.9:7401")), 8, 3)))
-        .isEqualTo("the directory is already initialized (epoch 6, members [n1, n2, n3]); a new"
+        .isEqualTo("the directory is already initialized (epoch 1, members [n1, n2, n3]); a new"
             + " node joins an existing cluster instead");
     DirectoryState empty = DirectoryState.initial(PARTITIONS, REPLICATION);
     assertThat(rejection(empty, new Initialize(List.of(), 8, 3))).isEqualTo("a cluster needs at"
@@ -207,10 +123,10 @@ class DirectoryStateTest {
 
   @Test
   void invalidNamespaceCommandsAreRejectedWithTheReason() {
-    DirectoryState two = applyAll(DirectoryState.initial(PARTITIONS, REPLICATION),
-        new Join("n1", "10.0.0.1:7401"), new Join("n2", "10.0.0.2:7401"));
+    DirectoryState two = upCluster(2);
     assertThat(rejection(two, new CreateNamespace("a", NamespaceMode.STRONG, 3, 3, 1)))
-        .isEqualTo("N = 3 is larger than the 2 members holding replicas (joining or up)");
+        .isEqualTo("N = 3 is larger than the 2 members of the partition map (every member not"
+            + " removed)");
     assertThat(rejection(threeUp(), new CreateNamespace("a", NamespaceMode.STRONG, 4, 4, 1)))
         .isEqualTo("N = 4 is outside 1..3 (the cluster's replication factor)");
     assertThat(rejection(two, new CreateNamespace("a", NamespaceMode.STRONG, 0, 0, 1)))
@@ -228,6 +144,27 @@ class DirectoryStateTest {
         .isEqualTo("unknown namespace 'nope'; existing: [default]");
   }
 
+  /**
+   * N is checked against the target min(RF, members of the map), not against short lists, and a
+   * down member counts until it is removed.
+   */
+  @Test
+  void aNamespaceMayBeCreatedWhilePartitionsHaveShortLists() {
+    DirectoryState evicted = applyAll(upCluster(4), new MarkDown("n4"), new Evict("n4", 2));
+    DirectoryState s = applyAll(evicted, new Remove("n4"));
+    assertThat(s.map().members()).containsExactly("n1", "n2", "n3");
+    assertThat(s.map().partitionsOf("n1")).anyMatch(p -> s.map().replicas(p).size() == 2);
+    DirectoryState created = applyAll(s, new CreateNamespace("a", NamespaceMode.STRONG, 3, 3, 1));
+    assertThat(created.namespace("a").orElseThrow().n()).isEqualTo(3);
+    assertThat(created.map()).isSameAs(s.map());
+
+    DirectoryState twoUp = applyAll(upCluster(3), new MarkDown("n3"));
+    applyAll(twoUp, new CreateNamespace("a", NamespaceMode.STRONG, 3, 3, 1));
+    DirectoryState twoLeft = applyAll(twoUp, new Evict("n3", 1), new Remove("n3"));
+    assertThat(rejection(twoLeft, new CreateNamespace("a", NamespaceMode.STRONG, 3, 3, 1)))
+        .startsWith("N = 3 is larger than the 2 members of the partition map");
+  }
+
   @Test
   void ofChecksTheInvariants() {
     DirectoryState s = threeUp();
@@ -238,7 +175,18 @@ class DirectoryStateTest {
         .hasMessageContaining("<= directory epoch");
     assertThatThrownBy(
             () -> DirectoryState.of(s.epoch(), members.subList(0, 2), s.map(), s.namespaces()))
-        .hasMessage("the map's members [n1, n2, n3] must be the joining and up members [n1, n2]");
+        .hasMessage("the map's members [n1, n2, n3] must be the members that are not removed"
+            + " [n1, n2]");
+    List<Member> n3Removed = List.of(members.get(0), members.get(1),
+        members.get(2).withState(NodeState.REMOVED));
+    assertThatThrownBy(() -> DirectoryState.of(s.epoch(), n3Removed, s.map(), s.namespaces()))
+        .hasMessage("the map's members [n1, n2, n3] must be the members that are not removed"
+            + " [n1, n2]");
+    // A down or leaving member stays in the map, with its replicas.
+    List<Member> n2DownN3Leaving = List.of(members.get(0),
+        members.get(1).withState(NodeState.DOWN), members.get(2).withState(NodeState.LEAVING));
+    assertThat(DirectoryState.of(s.epoch(), n2DownN3Leaving, s.map(), s.namespaces()).map())
+        .isSameAs(s.map());
     assertThatThrownBy(
             () -> DirectoryState.of(s.epoch(), members, s.map(), List.of()))
         .hasMessage("the namespace 'default' is missing");

@@ -31,6 +31,17 @@ class PartitionMapTest {
     assertThat(m.toString()).contains("epoch=2", "partitions=3");
   }
 
+  /** A list may be short (a replica was marked down) and a member may hold nothing (it joined). */
+  @Test
+  void acceptsShortListsAndMembersWithoutPartitions() {
+    PartitionMap m = map(MEMBERS, List.of(List.of("a"), List.of("b", "a")), 2, 1);
+    assertThat(m.replicasPerPartition()).isEqualTo(2);
+    assertThat(m.replicas(0)).containsExactly("a");
+    assertThat(m.partitionsOf("c")).isEmpty();
+    assertThat(m.replicaCounts()).containsExactly(
+        java.util.Map.entry("a", 2), java.util.Map.entry("b", 1), java.util.Map.entry("c", 0));
+  }
+
   @Test
   void isImmutable() {
     java.util.ArrayList<String> replicas = new java.util.ArrayList<>(List.of("a", "b"));
@@ -58,8 +69,15 @@ class PartitionMapTest {
         .hasMessageContaining("sorted and distinct");
     assertThatThrownBy(() -> map(MEMBERS, List.of(List.of("a", "a")), 1))
         .hasMessageContaining("partition 0 has replicas [a, a]");
-    assertThatThrownBy(() -> map(MEMBERS, List.of(List.of("a")), 1))
-        .hasMessageContaining("needs 2 distinct members");
+    assertThatThrownBy(() -> map(MEMBERS, List.of(List.of()), 1))
+        .hasMessage("partition 0 has replicas []; it needs 1 to 2 distinct members of [a, b, c]");
+    assertThatThrownBy(() -> map(MEMBERS, List.of(List.of("a", "b", "c")), 1))
+        .hasMessage("partition 0 has replicas [a, b, c]; it needs 1 to 2 distinct members of"
+            + " [a, b, c]");
+    assertThatThrownBy(() -> map(List.of("a"), List.of(List.of()), 1))
+        .hasMessage("partition 0 has replicas []; it needs 1 member of [a]");
+    assertThatThrownBy(() -> map(List.of(), List.of(List.of("a")), 1))
+        .hasMessage("partition 0 has replicas [a]; it needs none, as the map has no members");
     assertThatThrownBy(() -> map(MEMBERS, List.of(List.of("a", "z")), 1))
         .hasMessageContaining("partition 0 has replicas [a, z]");
     assertThatThrownBy(() -> map(MEMBERS, List.of(List.of("a", "b")), 3))

@@ -108,6 +108,34 @@ class PlacementTest {
     }
   }
 
+  /**
+   * The directory shrinks a list when a replica is marked down; a later rebalance of that map fills
+   * every short list (appending to the survivors, whose order it keeps) and copies no more than
+   * the departure of that node would have.
+   */
+  @Test
+  void rebalancingAMapWithShortListsFillsThem() {
+    List<String> members = MapStats.nodes(5);
+    PartitionMap full = Placement.initial(members, 64, 3);
+    String down = members.get(2);
+    List<String> rest = members.stream().filter(m -> !m.equals(down)).toList();
+    List<List<String>> shortLists = new ArrayList<>();
+    for (int p = 0; p < 64; p++) {
+      shortLists.add(full.replicas(p).stream().filter(r -> !r.equals(down)).toList());
+    }
+    PartitionMap shrunk = PartitionMap.of(2, 3, rest, shortLists, new long[64]);
+    assertThat(shrunk.partitionsOf(members.get(0))).anyMatch(p -> shrunk.replicas(p).size() == 2);
+
+    PartitionMap filled = Placement.rebalance(shrunk, rest);
+    MapChecks.assertWellFormedAndBalanced(filled);
+    for (int p = 0; p < 64; p++) {
+      assertThat(filled.replicas(p)).as("partition %d", p)
+          .startsWith(shrunk.replicas(p).toArray(String[]::new));
+    }
+    int held = full.partitionsOf(down).size();
+    assertThat(MapStats.moved(shrunk, filled)).isBetween(held, held + 1);
+  }
+
   @Test
   void aSingleNodeHoldsEverything() {
     PartitionMap map = Placement.initial(List.of("solo"), 4, 3);

@@ -271,6 +271,31 @@ class ScenarioTest {
   }
 
   @Test
+  void aReplicaWithoutItsReadLeaseNeverReportsAFailedConditionOnlyAStaleConfiguration() {
+    ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
+    c.write("n1", 1, 100, "k", put("a"), N123, 0, c.now + 5_000);
+    c.deliverAll();
+    long version = ((ClientResult.Written) c.result(1)).version();
+    Mutation casOnAnOldVersion = new Mutation.CompareAndSet(version - 1, Bytes.utf8("b"));
+
+    // n3 lost its lease (it may have been evicted, and its data may be stale): its failed
+    // condition is not reported, the client is told to refresh and retry.
+    c.node("n3").core.setReadLease(false);
+    c.write("n1", 2, 200, "k", casOnAnOldVersion, List.of("n3"), 0, c.now + 5_000);
+    c.deliverAll();
+    assertThat(c.result(2)).isInstanceOfSatisfying(ClientResult.Failed.class,
+        f -> assertThat(f.code()).isEqualTo(ErrorCode.STALE_EPOCH));
+
+    // With its lease, the same check is reported as the condition failing.
+    c.node("n3").core.setReadLease(true);
+    c.write("n1", 3, 300, "k", casOnAnOldVersion, List.of("n3"), 0, c.now + 5_000);
+    c.deliverAll();
+    assertThat(c.result(3)).isInstanceOfSatisfying(ClientResult.Written.class,
+        w -> assertThat(w.status()).isEqualTo(WriteStatus.CONDITION_FAILED));
+    assertCommittedEverywhere(c, N123, "a");
+  }
+
+  @Test
   void aPrepareForANamespaceIncarnationAReplicaDoesNotHaveIsRefused() {
     ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
     // n2's view has another incarnation of the namespace (dropped, or created again since).

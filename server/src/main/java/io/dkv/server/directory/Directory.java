@@ -28,6 +28,15 @@ public interface Directory extends AutoCloseable {
   CompletableFuture<CommandResult> submit(DirectoryCommand command);
 
   /**
+   * Appends this node's heartbeat, carrying the directory epoch it has seen, to the replicated log.
+   * Completes with {@code Accepted} (the directory's epoch) once committed and applied while this
+   * node is a member that is not down: that grants it a read lease from the moment it sent the
+   * heartbeat ({@code docs/directory.md} §8). {@code Rejected} says why not; exceptionally when no
+   * leader committed it within twice the heartbeat period.
+   */
+  CompletableFuture<CommandResult> heartbeat(long viewEpoch);
+
+  /**
    * The newest state this node has seen. It may lag behind a result returned by {@link #submit}
    * (that result came from another voter); {@link #addListener} tells when it catches up.
    */

@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param snapshotEveryEntries a voter writes a snapshot after this many log entries
  * @param pollMillis how often a non-voter fetches the state from a voter
  * @param submitTimeoutMillis how long {@link Directory#submit} waits for a commit
+ * @param failureDetection heartbeats, leases and when a voter that leads marks a node down
  */
 public record DirectoryConfig(String nodeId, List<MemberAddress> voters, Path storageDir,
                               int partitionCount, int replicationFactor, long snapshotEveryEntries,
-                              long pollMillis, long submitTimeoutMillis) {
+                              long pollMillis, long submitTimeoutMillis,
+                              FailureDetection failureDetection) {
   public static final long DEFAULT_SNAPSHOT_EVERY_ENTRIES = 1000;
   public static final long DEFAULT_POLL_MILLIS = 500;
   public static final long DEFAULT_SUBMIT_TIMEOUT_MILLIS = 10_000;
@@ -29,6 +31,7 @@ public record DirectoryConfig(String nodeId, List<MemberAddress> voters, Path st
   public DirectoryConfig {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(storageDir, "storageDir");
+    Objects.requireNonNull(failureDetection, "failureDetection");
     voters = List.copyOf(voters);
     if (voters.size() != 1 && voters.size() != 3 && voters.size() != 5) {
       throw new IllegalArgumentException("the directory needs 1, 3 or 5 voters, got "
@@ -44,9 +47,11 @@ public record DirectoryConfig(String nodeId, List<MemberAddress> voters, Path st
 
   /** A config with the default tuning. */
   public static DirectoryConfig of(String nodeId, List<MemberAddress> voters, Path storageDir,
-                                   int partitionCount, int replicationFactor) {
+                                   int partitionCount, int replicationFactor,
+                                   FailureDetection failureDetection) {
     return new DirectoryConfig(nodeId, voters, storageDir, partitionCount, replicationFactor,
-        DEFAULT_SNAPSHOT_EVERY_ENTRIES, DEFAULT_POLL_MILLIS, DEFAULT_SUBMIT_TIMEOUT_MILLIS);
+        DEFAULT_SNAPSHOT_EVERY_ENTRIES, DEFAULT_POLL_MILLIS, DEFAULT_SUBMIT_TIMEOUT_MILLIS,
+        failureDetection);
   }
 
   public boolean isVoter() {

@@ -4,6 +4,10 @@ import io.dkv.core.directory.CommandCodec;
 import io.dkv.core.directory.CommandResult;
 import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.DirectoryState;
+import io.dkv.core.directory.Heartbeat;
+import io.dkv.core.directory.LogEntry;
+import io.dkv.core.directory.Member;
+import io.dkv.core.directory.NodeState;
 import io.dkv.core.directory.StateCodec;
 import java.io.File;
 import java.io.IOException;
@@ -32,8 +36,10 @@ import org.apache.ratis.util.MD5FileUtil;
 
 /**
  * The Ratis state machine of one voter: each committed log entry is a {@link CommandCodec}
- * command, applied with the pure {@link DirectoryState#apply}; its reply is the encoded
- * {@link io.dkv.core.directory.CommandResult}. A snapshot is one file holding the
+ * command, applied with the pure {@link DirectoryState#apply}, or a node's {@link Heartbeat},
+ * which changes no state but is recorded in this voter's {@link Liveness}; the reply is the
+ * encoded {@link io.dkv.core.directory.CommandResult} (for a heartbeat: accepted, which grants
+ * the node a read lease, unless the node is down, removed or unknown). A snapshot is one file holding the
  * {@link StateCodec} encoding, named by Ratis after the term and index it covers.
  *
  * <p>Ratis calls {@link #applyTransaction} and {@link #takeSnapshot} on one thread, in log order;
@@ -47,13 +53,16 @@ final class DirectoryStateMachine extends BaseStateMachine {
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final DirectoryState initial;
   private final Consumer<DirectoryState> onNewState;
+  private final Liveness liveness;
   private volatile DirectoryState state;
 
   /** {@code onNewState} runs on the apply thread after every change, in epoch order. */
-  DirectoryStateMachine(DirectoryState initial, Consumer<DirectoryState> onNewState) {
+  DirectoryStateMachine(DirectoryState initial, Consumer<DirectoryState> onNewState,
+                        Liveness liveness) {
     this.initial = initial;
     this.state = initial;
     this.onNewState = onNewState;
+    this.liveness = liveness;
   }
 
   DirectoryState state() {
@@ -81,14 +90,14 @@ final class DirectoryStateMachine extends BaseStateMachine {
 
   /**
    * Refuses, on the leader and before it reaches the log, a request that is not a directory
-   * command. An entry that does not decode stops every voter when applied (below), so the Raft
+   * command or heartbeat. An entry that does not decode stops every voter when applied (below), so the Raft
    * port must not let one in, whoever sends it: the sender gets the decoding error instead.
    */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
     try {
-      CommandCodec.decodeCommand(request.getMessage().getContent().toByteArray());
+      CommandCodec.decodeEntry(request.getMessage().getContent().toByteArray());
     } catch (IllegalArgumentException notACommand) {
       trx.setException(notACommand);
     }
@@ -99,20 +108,47 @@ final class DirectoryStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     byte[] bytes = entry.getStateMachineLogEntry().getLogData().toByteArray();
-    DirectoryState.Transition t;
+    CommandResult result;
+    boolean changed;
     synchronized (this) {
-      // A command that does not decode was accepted by a leader running other code; it cannot be
+      // An entry that does not decode was accepted by a leader running other code; it cannot be
       // skipped silently (voters would diverge), so the apply fails and Ratis stops this server.
-      DirectoryCommand command = CommandCodec.decodeCommand(bytes);
-      t = state.apply(command);
-      state = t.state();
+      LogEntry decoded = CommandCodec.decodeEntry(bytes);
+      if (decoded instanceof Heartbeat heartbeat) {
+        result = onHeartbeat(heartbeat);
+        changed = false;
+      } else {
+        DirectoryState.Transition t = state.apply((DirectoryCommand) decoded);
+        state = t.state();
+        result = t.result();
+        changed = result instanceof CommandResult.Accepted;
+      }
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     }
-    if (t.result() instanceof CommandResult.Accepted) {
-      onNewState.accept(t.state());
+    if (changed) {
+      onNewState.accept(state);
     }
     return CompletableFuture.completedFuture(
-        Message.valueOf(ByteString.copyFrom(CommandCodec.encode(t.result()))));
+        Message.valueOf(ByteString.copyFrom(CommandCodec.encode(result))));
+  }
+
+  /**
+   * Records a heartbeat. It grants a lease (is accepted) only while the node is a member that is
+   * not down: once the leader has marked a node down, no heartbeat ordered after that in the log
+   * lets it serve strong reads again until it is marked up.
+   */
+  private CommandResult onHeartbeat(Heartbeat heartbeat) {
+    NodeState nodeState = state.member(heartbeat.nodeId()).map(Member::state).orElse(null);
+    boolean granted = nodeState != null && nodeState != NodeState.DOWN
+        && nodeState != NodeState.REMOVED;
+    liveness.heard(heartbeat.nodeId(), heartbeat.viewEpoch(), granted, System.nanoTime());
+    if (granted) {
+      return new CommandResult.Accepted(state.epoch());
+    }
+    return new CommandResult.Rejected(state.epoch(), nodeState == null
+        ? "node '" + heartbeat.nodeId() + "' is not a member of this cluster"
+        : "node '" + heartbeat.nodeId() + "' is " + nodeState + ": its heartbeats grant no read lease"
+            + " until the directory marks it up");
   }
 
   @Override

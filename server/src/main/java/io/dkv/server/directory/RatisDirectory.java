@@ -4,6 +4,7 @@ import io.dkv.core.directory.CommandCodec;
 import io.dkv.core.directory.CommandResult;
 import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.DirectoryState;
+import io.dkv.core.directory.Heartbeat;
 import io.dkv.core.directory.StateCodec;
 import io.dkv.server.MemberAddress;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -57,12 +59,30 @@ public final class RatisDirectory implements Directory {
   static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
       UUID.nameUUIDFromBytes("dkv-directory".getBytes(StandardCharsets.UTF_8)));
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+  static final int FRESH_CLIENT_AFTER_FAILURES = 4;
+  private static final TimeDuration ELECTION_TIMEOUT_MIN = TimeDuration.valueOf(1, TimeUnit.SECONDS);
+  private static final TimeDuration ELECTION_TIMEOUT_MAX = TimeDuration.valueOf(2, TimeUnit.SECONDS);
 
   private final DirectoryConfig config;
   private final List<Consumer<DirectoryState>> listeners = new CopyOnWriteArrayList<>();
   private final RaftServer server; // null on a non-voter
   private final RaftClient client;
+  /**
+   * Heartbeats only, retried for at most two heartbeat periods: the client's async requests are
+   * delivered in order, so a heartbeat retried for as long as a submit would hold back the
+   * fresher ones behind it, and the submits, while the directory has no leader. Replaced by a
+   * new client after {@link #FRESH_CLIENT_AFTER_FAILURES} failures in a row: after a network
+   * partition a client's connections may wait out a long reconnect backoff, and a node that
+   * cannot send heartbeats loses its lease and, soon after, its partitions.
+   */
+  private volatile RaftClient heartbeatClient;
+  private final AtomicInteger heartbeatFailures = new AtomicInteger();
+  private final RaftProperties properties;
+  private final RaftGroup group;
+  private boolean closed; // guarded by this
   private final ScheduledExecutorService poller; // null on a voter
+  /** On a voter: runs the failure detector while this voter leads. Null on a non-voter. */
+  private final ScheduledExecutorService failover;
   private volatile DirectoryState current;
   /** On a non-voter: the voter that answered the last fetch (the leader answers reads). */
   private volatile String fetchedFrom;
@@ -72,28 +92,48 @@ public final class RatisDirectory implements Directory {
     this.current = DirectoryState.initial(config.partitionCount(), config.replicationFactor());
     RaftGroup group = RaftGroup.valueOf(GROUP_ID, config.voters().stream()
         .map(RatisDirectory::peer).toList());
-    this.client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            (int) Math.max(1, config.submitTimeoutMillis() / RETRY_SLEEP.toLong(
-                TimeUnit.MILLISECONDS)), RETRY_SLEEP))
-        .build();
+    this.properties = properties;
+    this.group = group;
+    this.client = client(properties, group, config.submitTimeoutMillis());
+    this.heartbeatClient = newHeartbeatClient();
     if (config.isVoter()) {
       this.poller = null;
+      Liveness liveness = new Liveness(System.nanoTime());
+      DirectoryStateMachine stateMachine = new DirectoryStateMachine(current, this::publish, liveness);
       this.server = RaftServer.newBuilder()
           .setServerId(RaftPeerId.valueOf(config.nodeId()))
           .setGroup(group)
-          .setStateMachine(new DirectoryStateMachine(current, this::publish))
+          .setStateMachine(stateMachine)
           .setProperties(properties)
           .setOption(startupOption(config))
           .build();
+      this.failover = daemonScheduler("dkv-directory-failover-" + config.nodeId());
+      FailoverDriver driver = new FailoverDriver(new FailureDetector(config.failureDetection()),
+          liveness, stateMachine::state, this::leading, this::submit);
+      failover.scheduleWithFixedDelay(() -> driver.tick(System.nanoTime()),
+          config.failureDetection().heartbeatMillis(), config.failureDetection().heartbeatMillis(),
+          TimeUnit.MILLISECONDS);
     } else {
       this.server = null;
-      this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "dkv-directory-fetch-" + config.nodeId());
-        t.setDaemon(true);
-        return t;
-      });
+      this.failover = null;
+      this.poller = daemonScheduler("dkv-directory-fetch-" + config.nodeId());
     }
+  }
+
+  private static ScheduledExecutorService daemonScheduler(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A client of the voters that retries every {@link #RETRY_SLEEP} for up to {@code millis}. */
+  private static RaftClient client(RaftProperties properties, RaftGroup group, long millis) {
+    int retries = (int) Math.max(1, millis / RETRY_SLEEP.toLong(TimeUnit.MILLISECONDS));
+    return RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries, RETRY_SLEEP))
+        .build();
   }
 
   /** Starts this node's part of the directory: a Raft server on a voter, fetching otherwise. */
@@ -120,6 +160,10 @@ public final class RatisDirectory implements Directory {
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEveryEntries());
     RaftServerConfigKeys.Snapshot.setCreationGap(p, config.snapshotEveryEntries());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    // Ratis' default election timeout (150-300 ms) makes leadership flap on a loaded machine, and
+    // every change of leader holds up heartbeats (leases) and directory changes.
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, ELECTION_TIMEOUT_MIN);
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, ELECTION_TIMEOUT_MAX);
     config.voters().stream().filter(v -> v.nodeId().equals(config.nodeId())).findFirst()
         .ifPresent(self -> {
           GrpcConfigKeys.Server.setHost(p, self.host());
@@ -148,6 +192,41 @@ public final class RatisDirectory implements Directory {
   }
 
   @Override
+  public CompletableFuture<CommandResult> heartbeat(long viewEpoch) {
+    Heartbeat heartbeat = new Heartbeat(config.nodeId(), viewEpoch);
+    Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(heartbeat)));
+    RaftClient sender = heartbeatClient;
+    return sender.async().send(message)
+        .thenApply(reply -> CommandCodec.decodeResult(content(reply)))
+        .orTimeout(config.failureDetection().heartbeatMillis() * 4, TimeUnit.MILLISECONDS)
+        .whenComplete((result, failure) -> {
+          if (failure == null) {
+            heartbeatFailures.set(0);
+          } else if (heartbeatFailures.incrementAndGet() % FRESH_CLIENT_AFTER_FAILURES == 0) {
+            replaceHeartbeatClient(sender);
+          }
+        });
+  }
+
+  private RaftClient newHeartbeatClient() {
+    return client(properties, group, 2 * config.failureDetection().heartbeatMillis());
+  }
+
+  private void replaceHeartbeatClient(RaftClient failing) {
+    synchronized (this) {
+      if (closed || heartbeatClient != failing) {
+        return;
+      }
+      heartbeatClient = newHeartbeatClient();
+    }
+    try {
+      failing.close();
+    } catch (IOException e) {
+      log.debug("closing a failing heartbeat client: {}", e.toString());
+    }
+  }
+
+  @Override
   public DirectoryState current() {
     return current;
   }
@@ -173,6 +252,15 @@ public final class RatisDirectory implements Directory {
   /** Whether this voter is the Raft leader now; false on a non-voter. For tests and status. */
   boolean isLeader() throws IOException {
     return server != null && server.getDivision(GROUP_ID).getInfo().isLeader();
+  }
+
+  /** {@link #isLeader}, false while the group is not running (starting or closing). */
+  private boolean leading() {
+    try {
+      return isLeader();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Override
@@ -227,11 +315,17 @@ public final class RatisDirectory implements Directory {
 
   @Override
   public void close() throws IOException {
+    synchronized (this) {
+      closed = true;
+    }
     if (poller != null) {
       poller.shutdownNow();
     }
-    try {
-      client.close();
+    if (failover != null) {
+      failover.shutdownNow();
+    }
+    try (RaftClient heartbeats = heartbeatClient; RaftClient submits = client) {
+      // Both clients close first, in reverse order, whatever either throws.
     } finally {
       if (server != null) {
         server.close();

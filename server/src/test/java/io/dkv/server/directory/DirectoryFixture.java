@@ -31,8 +31,14 @@ final class DirectoryFixture implements AutoCloseable {
   static final long DEADLINE_SECONDS = 30;
   static final int PARTITIONS = 16;
   static final int REPLICATION = 3;
+  /**
+   * Failure detection that never acts within a test: the fixture's members send no heartbeats
+   * unless a test does, and would otherwise be marked down while a test runs.
+   */
+  static final FailureDetection NO_FAILOVER = new FailureDetection(500, 3_000, 3_600_000, 2);
 
   private final Path root;
+  private final FailureDetection failureDetection;
   private final List<MemberAddress> voters = new ArrayList<>();
   private final long snapshotEveryEntries;
   private final Map<String, RatisDirectory> running = new LinkedHashMap<>();
@@ -44,7 +50,14 @@ final class DirectoryFixture implements AutoCloseable {
   }
 
   DirectoryFixture(Path root, int voterCount, long snapshotEveryEntries) {
+    this(root, voterCount, snapshotEveryEntries, NO_FAILOVER);
+  }
+
+  /** With {@code failureDetection}: how soon the leader marks down a member that sends none. */
+  DirectoryFixture(Path root, int voterCount, long snapshotEveryEntries,
+                   FailureDetection failureDetection) {
     this.root = root;
+    this.failureDetection = failureDetection;
     this.snapshotEveryEntries = snapshotEveryEntries;
     for (int i = 1; i <= voterCount; i++) {
       voters.add(new MemberAddress("v" + i, "127.0.0.1", freePort()));
@@ -62,7 +75,8 @@ final class DirectoryFixture implements AutoCloseable {
   /** Starts (or restarts, on the same storage) node {@code nodeId}; a voter if it is one. */
   RatisDirectory start(String nodeId) {
     DirectoryConfig config = new DirectoryConfig(nodeId, voters, root.resolve(nodeId),
-        PARTITIONS, REPLICATION, snapshotEveryEntries, 20, DEADLINE_SECONDS * 1000);
+        PARTITIONS, REPLICATION, snapshotEveryEntries, 20, DEADLINE_SECONDS * 1000,
+        failureDetection);
     try {
       RatisDirectory d = RatisDirectory.start(config);
       running.put(nodeId, d);
@@ -104,6 +118,18 @@ final class DirectoryFixture implements AutoCloseable {
       }
     }
     throw new AssertionError("no running voter is leader");
+  }
+
+  /** The first command of a new cluster, with one member "seed": epoch 1. */
+  static final DirectoryCommand.Initialize INITIALIZE = new DirectoryCommand.Initialize(
+      List.of(new DirectoryCommand.Join("seed", "10.0.0.254:7401")), PARTITIONS, REPLICATION);
+
+  /** Initializes the directory through {@code d} (see {@link #INITIALIZE}); epoch 1 after it. */
+  static void initialize(Directory d) throws Exception {
+    CommandResult result = submit(d, INITIALIZE);
+    if (!(result instanceof CommandResult.Accepted)) {
+      throw new AssertionError("the directory did not take its first command: " + result);
+    }
   }
 
   static CommandResult submit(Directory d, DirectoryCommand command) throws Exception {

@@ -1,6 +1,7 @@
 package io.dkv.server.directory;
 
 import static io.dkv.server.directory.DirectoryFixture.awaitEpoch;
+import static io.dkv.server.directory.DirectoryFixture.initialize;
 import static io.dkv.server.directory.DirectoryFixture.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,22 +49,27 @@ class RatisDirectoryTest {
     RatisDirectory voter = cluster.node("v1");
     RatisDirectory follower = cluster.start("n9");
 
+    initialize(follower);
     assertThat(submit(follower, new Join("a", "10.0.0.1:7401")))
-        .isEqualTo(new CommandResult.Accepted(1));
-    assertThat(submit(voter, new MarkUp("a"))).isEqualTo(new CommandResult.Accepted(2));
-    assertThat(submit(voter, new Remove("a"))).isEqualTo(new CommandResult.Rejected(2,
+        .isEqualTo(new CommandResult.Accepted(2));
+    assertThat(submit(voter, new MarkUp("a"))).isEqualTo(new CommandResult.Accepted(3));
+    assertThat(submit(voter, new Remove("a"))).isEqualTo(new CommandResult.Rejected(3,
         "cannot remove node 'a': it is up; allowed only from [leaving, down]"));
 
     DirectoryState expected = DirectoryState.initial(DirectoryFixture.PARTITIONS,
-            DirectoryFixture.REPLICATION).apply(new Join("a", "10.0.0.1:7401")).state()
-        .apply(new MarkUp("a")).state();
-    assertThat(awaitEpoch(voter, 2)).isEqualTo(expected);
-    assertThat(awaitEpoch(follower, 2)).isEqualTo(expected);
+            DirectoryFixture.REPLICATION).apply(DirectoryFixture.INITIALIZE).state()
+        .apply(new Join("a", "10.0.0.1:7401")).state().apply(new MarkUp("a")).state();
+    assertThat(awaitEpoch(voter, 3)).isEqualTo(expected);
+    assertThat(awaitEpoch(follower, 3)).isEqualTo(expected);
   }
 
   @Test
   void threeVotersApplyConcurrentCommandsInOneOrderEverywhere() throws Exception {
     cluster = new DirectoryFixture(dir, 3, 1000).startVoters();
+    initialize(cluster.node("v1"));
+    for (RatisDirectory d : cluster.runningNodes()) {
+      awaitEpoch(d, 1);
+    }
     List<List<Long>> seenEpochs = new ArrayList<>();
     for (RatisDirectory d : cluster.runningNodes()) {
       List<Long> epochs = new CopyOnWriteArrayList<>();
@@ -84,22 +90,22 @@ class RatisDirectoryTest {
         accepted++;
       }
     }
-    // A namespace may be ordered before any join (N = 1 > 0 holders) and be rejected.
-    assertThat(accepted).isGreaterThanOrEqualTo(24);
-    DirectoryState first = awaitEpoch(cluster.node("v1"), accepted);
-    assertThat(first.epoch()).isEqualTo(accepted);
-    assertThat(first.members()).hasSize(24);
+    assertThat(accepted).isEqualTo(30);
+    DirectoryState first = awaitEpoch(cluster.node("v1"), 1 + accepted);
+    assertThat(first.epoch()).isEqualTo(1 + accepted);
+    assertThat(first.members()).hasSize(1 + 24);
     for (RatisDirectory d : cluster.runningNodes()) {
-      assertThat(awaitEpoch(d, accepted)).isEqualTo(first);
+      assertThat(awaitEpoch(d, 1 + accepted)).isEqualTo(first);
     }
     for (List<Long> epochs : seenEpochs) {
-      assertThat(epochs).isEqualTo(Stream.iterate(1L, e -> e + 1).limit(accepted).toList());
+      assertThat(epochs).isEqualTo(Stream.iterate(2L, e -> e + 1).limit(accepted).toList());
     }
   }
 
   @Test
   void losingTheLeaderLosesNoAcknowledgedCommandAndANewLeaderTakesOver() throws Exception {
     cluster = new DirectoryFixture(dir, 3, 1000).startVoters();
+    initialize(cluster.node("v1"));
     for (int i = 0; i < 10; i++) {
       submit(cluster.node("v" + (1 + i % 3)), new Join("n" + i, "10.0.0." + i + ":7401"));
     }
@@ -107,23 +113,24 @@ class RatisDirectoryTest {
     cluster.stop(oldLeader);
 
     RatisDirectory survivor = cluster.runningNodes().get(0);
-    assertThat(submit(survivor, new MarkUp("n0"))).isEqualTo(new CommandResult.Accepted(11));
+    assertThat(submit(survivor, new MarkUp("n0"))).isEqualTo(new CommandResult.Accepted(12));
     assertThat(cluster.leader()).isNotEqualTo(oldLeader);
     for (RatisDirectory d : cluster.runningNodes()) {
-      DirectoryState s = awaitEpoch(d, 11);
-      assertThat(s.members()).hasSize(10);
+      DirectoryState s = awaitEpoch(d, 12);
+      assertThat(s.members()).hasSize(11);
       assertThat(s.member("n0").orElseThrow().state()).isEqualTo(NodeState.UP);
-      assertThat(s.map().members()).hasSize(10);
+      assertThat(s.map().members()).hasSize(11);
     }
   }
 
   @Test
   void aRestartedVoterCatchesUpFromItsSnapshotAndTheLog() throws Exception {
     cluster = new DirectoryFixture(dir, 3, 5).startVoters();
+    initialize(cluster.node("v1"));
     for (int i = 0; i < 12; i++) {
       submit(cluster.node("v1"), new Join("n" + i, "10.0.0." + i + ":7401"));
     }
-    awaitEpoch(cluster.node("v3"), 12);
+    awaitEpoch(cluster.node("v3"), 13);
     cluster.stop("v3");
     assertThat(snapshotFiles(cluster.storageOf("v3"))).isNotEmpty();
     for (int i = 12; i < 24; i++) {
@@ -131,10 +138,10 @@ class RatisDirectoryTest {
     }
 
     RatisDirectory restarted = cluster.start("v3");
-    DirectoryState caughtUp = awaitEpoch(restarted, 24);
-    assertThat(caughtUp).isEqualTo(awaitEpoch(cluster.node("v1"), 24));
-    assertThat(caughtUp.members()).hasSize(24);
-    assertThat(submit(restarted, new MarkUp("n23"))).isEqualTo(new CommandResult.Accepted(25));
+    DirectoryState caughtUp = awaitEpoch(restarted, 25);
+    assertThat(caughtUp).isEqualTo(awaitEpoch(cluster.node("v1"), 25));
+    assertThat(caughtUp.members()).hasSize(25);
+    assertThat(submit(restarted, new MarkUp("n23"))).isEqualTo(new CommandResult.Accepted(26));
   }
 
   private static List<Path> snapshotFiles(Path storage) throws Exception {
@@ -147,8 +154,9 @@ class RatisDirectoryTest {
   @Test
   void anEntryThatIsNotADirectoryCommandIsRefusedBeforeTheLogAndStopsNoVoter() throws Exception {
     cluster = new DirectoryFixture(dir, 3, 1000).startVoters();
+    initialize(cluster.node("v1"));
     assertThat(submit(cluster.node("v1"), new Join("n1", "10.0.0.1:7401")))
-        .isEqualTo(new CommandResult.Accepted(1));
+        .isEqualTo(new CommandResult.Accepted(2));
 
     Throwable refusal;
     try (RaftClient raw = cluster.rawClient()) {
@@ -164,9 +172,9 @@ class RatisDirectoryTest {
     assertThat(refusal).hasStackTraceContaining("unknown command tag 99");
 
     // Every voter is still running and applies the next command at the next epoch.
-    assertThat(submit(cluster.node("v2"), new MarkUp("n1"))).isEqualTo(new CommandResult.Accepted(2));
+    assertThat(submit(cluster.node("v2"), new MarkUp("n1"))).isEqualTo(new CommandResult.Accepted(3));
     for (RatisDirectory d : cluster.runningNodes()) {
-      assertThat(awaitEpoch(d, 2).member("n1").orElseThrow().state()).isEqualTo(NodeState.UP);
+      assertThat(awaitEpoch(d, 3).member("n1").orElseThrow().state()).isEqualTo(NodeState.UP);
     }
   }
 }

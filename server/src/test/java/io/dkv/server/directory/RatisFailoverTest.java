@@ -1,0 +1,126 @@
+package io.dkv.server.directory;
+
+import static io.dkv.server.directory.DirectoryFixture.submit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dkv.core.directory.CommandResult;
+import io.dkv.core.directory.DirectoryCommand.Initialize;
+import io.dkv.core.directory.DirectoryCommand.Join;
+import io.dkv.core.directory.DirectoryState;
+import io.dkv.core.directory.NodeState;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Failure detection on real Ratis voters: heartbeats through the log, the leader marking a silent
+ * member down and evicting it, and marking it up when it is heard again.
+ */
+class RatisFailoverTest {
+  /** Short times so that a test takes seconds; ordered as the real ones are. */
+  private static final FailureDetection FAST = new FailureDetection(100, 400, 800, 2);
+
+  @TempDir
+  Path dir;
+  private DirectoryFixture cluster;
+  private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
+  /** The voters that send heartbeats, every {@link FailureDetection#heartbeatMillis()}. */
+  private final Set<String> beating = ConcurrentHashMap.newKeySet();
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    beats.shutdownNow();
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aSilentMemberIsMarkedDownThenEvictedAndMarkedUpWhenItIsHeardAgain() throws Exception {
+    cluster = new DirectoryFixture(dir, 3, 1000, FAST).startVoters();
+    assertThat(submit(cluster.node("v1"), new Initialize(List.of(new Join("v1", "h:1"),
+        new Join("v2", "h:2"), new Join("v3", "h:3")), DirectoryFixture.PARTITIONS, 3)))
+        .isInstanceOf(CommandResult.Accepted.class);
+    beating.addAll(List.of("v1", "v2"));
+    beats.scheduleWithFixedDelay(this::beat, 0, FAST.heartbeatMillis(), TimeUnit.MILLISECONDS);
+
+    DirectoryState evicted = await(cluster.node("v1"),
+        s -> s.map().partitionsOf("v3").isEmpty() && s.map().epoch() > 1);
+    assertThat(evicted.member("v3").orElseThrow().state()).isEqualTo(NodeState.DOWN);
+    assertThat(evicted.member("v1").orElseThrow().state()).isEqualTo(NodeState.UP);
+    for (int p = 0; p < DirectoryFixture.PARTITIONS; p++) {
+      assertThat(evicted.map().replicas(p)).containsExactlyInAnyOrder("v1", "v2");
+      assertThat(evicted.map().partitionEpoch(p)).isEqualTo(evicted.map().epoch());
+    }
+    // A heartbeat of a down node grants no lease.
+    CommandResult refused = cluster.node("v3").heartbeat(evicted.epoch())
+        .get(DirectoryFixture.DEADLINE_SECONDS, TimeUnit.SECONDS);
+    assertThat(refused).isInstanceOf(CommandResult.Rejected.class);
+    assertThat(((CommandResult.Rejected) refused).reason()).contains("'v3' is down");
+
+    beating.add("v3");
+    DirectoryState back = await(cluster.node("v1"),
+        s -> s.member("v3").orElseThrow().state() == NodeState.UP);
+    assertThat(back.map().partitionsOf("v3")).isEmpty(); // it gets partitions back only by catch-up
+    assertThat(cluster.node("v3").heartbeat(back.epoch())
+        .get(DirectoryFixture.DEADLINE_SECONDS, TimeUnit.SECONDS))
+        .isInstanceOf(CommandResult.Accepted.class);
+  }
+
+  @Test
+  void evictionNeverLeavesAPartitionBelowTheMinimumNumberOfReplicas() throws Exception {
+    cluster = new DirectoryFixture(dir, 3, 1000, FAST).startVoters();
+    submit(cluster.node("v1"), new Initialize(List.of(new Join("v1", "h:1"), new Join("v2", "h:2"),
+        new Join("v3", "h:3"), new Join("n4", "h:4")), DirectoryFixture.PARTITIONS, 3));
+    beating.addAll(List.of("v1", "v2", "v3")); // n4 (not a voter) is silent, then also v3
+    beats.scheduleWithFixedDelay(this::beat, 0, FAST.heartbeatMillis(), TimeUnit.MILLISECONDS);
+    await(cluster.node("v1"), s -> s.map().partitionsOf("n4").isEmpty() && s.map().epoch() > 1);
+
+    beating.remove("v3");
+    DirectoryState after = await(cluster.node("v1"),
+        s -> s.member("v3").orElseThrow().state() == NodeState.DOWN
+            && evictedWherePossible(s, "v3"));
+    assertThat(after.map().partitionsOf("v3")).isNotEmpty(); // kept where the floor required
+    for (int p = 0; p < DirectoryFixture.PARTITIONS; p++) {
+      assertThat(after.map().replicas(p)).hasSizeGreaterThanOrEqualTo(FAST.minReplicas());
+    }
+  }
+
+  /** v3 is in no partition that had more than the minimum number of replicas left without it. */
+  private static boolean evictedWherePossible(DirectoryState s, String node) {
+    return s.map().partitionsOf(node).stream()
+        .allMatch(p -> s.map().replicas(p).size() <= FAST.minReplicas());
+  }
+
+  private void beat() {
+    for (String voter : beating) {
+      RatisDirectory d = cluster.node(voter);
+      d.heartbeat(d.current().epoch());
+    }
+  }
+
+  /** The first state of {@code d} that passes {@code condition}, within the fixture's deadline. */
+  private static DirectoryState await(RatisDirectory d, Predicate<DirectoryState> condition)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DirectoryFixture.DEADLINE_SECONDS);
+    CompletableFuture<DirectoryState> reached = new CompletableFuture<>();
+    d.addListener(s -> {
+      if (condition.test(s)) {
+        reached.complete(s);
+      }
+    });
+    if (condition.test(d.current())) {
+      reached.complete(d.current());
+    }
+    return reached.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+  }
+}
