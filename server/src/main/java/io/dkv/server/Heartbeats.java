@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends this node's heartbeat to the directory every period, renewing its {@link ReadLease} from
- * each acknowledged one. A heartbeat still unanswered when the next is due is not followed by
+ * each one accepted while this node's view was as new as the directory's. A heartbeat still unanswered when the next is due is not followed by
  * another: a directory without a leader would otherwise pile them up. When the directory answers
  * with a newer epoch than this node's view, the view is refreshed at once.
  */
@@ -62,7 +62,9 @@ final class Heartbeats implements AutoCloseable {
         log.debug("node {}: heartbeat not acknowledged: {}", nodeId, failure.toString());
         return;
       }
-      if (result instanceof CommandResult.Accepted) {
+      if (result instanceof CommandResult.Accepted && result.epoch() <= epoch) {
+        // Only with a view as new as the directory's: a node marked up after an eviction it has
+        // not seen yet would otherwise read, and judge conditions, as a replica it no longer is.
         lease.renew(sentNanos);
         lastRefusal = null;
       } else if (result instanceof CommandResult.Rejected r && !r.reason().equals(lastRefusal)) {

@@ -63,7 +63,7 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   private volatile Cluster cluster;
   /** Whether this node may serve strong reads now, renewed by {@link #heartbeats}. */
   private final ReadLease lease;
-  private Heartbeats heartbeats; // set once start has the first state
+  private volatile Heartbeats heartbeats; // set once start has the first state
   /**
    * Where calls into the directory run: a Ratis client call may block while too many of them are
    * in flight, and must never block a network event loop.

@@ -101,7 +101,7 @@ class NodeDirectoryTest {
   }
 
   @Test
-  void acknowledgedHeartbeatsGrantTheReadLeaseAndANewerEpochInTheAnswerRefreshesTheView()
+  void acceptedHeartbeatsGrantTheReadLeaseOnlyWithAViewAsNewAsTheDirectorys()
       throws Exception {
     FakeDirectory fake = new FakeDirectory();
     NodeConfig fast = config("n1@127.0.0.1:1", 8, 1);
@@ -115,8 +115,15 @@ class NodeDirectoryTest {
       awaitTrue("the lease runs out", () -> !node.lease().isValid(System.nanoTime()));
       assertThat(fake.firstRefresh.getCount()).isEqualTo(1); // same epoch: no refresh
 
+      // Accepted, but the directory is at a newer epoch than this node's view: the view is
+      // refreshed and the lease is not renewed until the view has caught up.
       fake.heartbeatAnswer = new CommandResult.Accepted(9);
       assertThat(fake.firstRefresh.await(10, SECONDS)).isTrue();
+      int answered = fake.heartbeats.get();
+      awaitTrue("more heartbeats are answered", () -> fake.heartbeats.get() >= answered + 3);
+      assertThat(node.lease().isValid(System.nanoTime())).isFalse();
+
+      fake.heartbeatAnswer = null; // accepted at the node's own epoch
       awaitTrue("the lease is granted again", () -> node.lease().isValid(System.nanoTime()));
     }
   }

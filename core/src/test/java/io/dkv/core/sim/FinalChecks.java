@@ -16,13 +16,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Liveness and convergence after healing: with every fault gone and every node restarted, the
  * cluster must become quiet (no transaction coordinated, prepared, in doubt or unforgotten, no lock
- * held, no read parked), every replica of a key must hold the same record, and each key's history,
- * closed by a final read at every replica, must be linearizable.
+ * held, no read parked, at any node, evicted or not), every current replica of a key must hold the
+ * same record, at least the newest acknowledged write, and each key's history, closed by a final
+ * read at every current replica, must be linearizable. A replica evicted from a key is stale by
+ * design and is not compared.
  */
 final class FinalChecks {
   private static final long QUIET_LIMIT_MILLIS = 60_000;
@@ -46,14 +47,32 @@ final class FinalChecks {
     sim.stats.simulatedMillis = sim.now;
     sim.stats.txnsCommitted = sim.invariants.commitsSeen;
     sim.stats.txnsAborted = sim.invariants.abortsSeen;
-    for (Map.Entry<String, List<SimNode>> e : sim.workload.replicas.entrySet()) {
-      checkReplicasAgree(e.getKey(), e.getValue());
-      for (SimNode r : e.getValue()) {
-        sim.workload.history.add(finalRead(e.getKey(), r));
+    for (String key : sim.directory.keys()) {
+      List<SimNode> replicas = sim.directory.currentReplicas(key);
+      checkReplicasAgree(key, replicas);
+      for (SimNode r : replicas) {
+        sim.workload.history.add(finalRead(key, r));
       }
     }
     resolveUnknownWrites();
+    for (String key : sim.directory.keys()) {
+      checkHoldsNewestAcknowledgedWrite(key, sim.directory.currentReplicas(key));
+    }
     checkLinearizable();
+  }
+
+  /** The current replicas agree (checked before), so the first one stands for all. */
+  private void checkHoldsNewestAcknowledgedWrite(String key, List<SimNode> replicas) {
+    long newest = sim.workload.history.stream()
+        .filter(op -> op.key.equals(key) && op.kind != HistoryOp.Kind.GET && op.status == HistoryOp.Status.OK)
+        .mapToLong(op -> op.version).max().orElse(0);
+    byte[] dataKey = JournalInspector.dataKey(Workload.NAMESPACE, Bytes.utf8(key));
+    byte[] data = replicas.get(0).storage.get(ColumnFamily.DATA, dataKey);
+    long version = data == null ? 0 : JournalInspector.data(dataKey, data).version();
+    if (version < newest) {
+      throw new AssertionError("the current replicas " + replicas + " of " + key + " hold version " + version
+          + ", older than the newest acknowledged write, version " + newest);
+    }
   }
 
   /**

@@ -7,6 +7,8 @@ import io.dkv.core.twopc.JournalInspector.DataView;
 import io.dkv.core.twopc.JournalInspector.DecisionView;
 import io.dkv.core.twopc.JournalInspector.WorkerView;
 import io.dkv.protocol.Bytes;
+import io.dkv.protocol.PeerMessage;
+import io.dkv.protocol.PeerMessage.AbortReason;
 import io.dkv.protocol.TxnId;
 import java.util.HashMap;
 import java.util.List;
@@ -23,26 +25,64 @@ import java.util.Map;
  *       request-id record in the same atomic batch as its data);
  *   <li>versions only grow: every durable write of a key at a node has a larger version than the
  *       node's previous durable version of it;
- *   <li>acknowledged writes are durable at every replica: when a client gets OK at version v, every
- *       replica has durably applied version >= v, or holds a durable PREPARED record of a
+ *   <li>one configuration per epoch: every committed transaction was routed with its key's replica
+ *       list at the configuration epoch it carried, so two commits routed with the same (key,
+ *       epoch) have the same participants (checked once per transaction, at its first durable
+ *       commit, from the PREPAREs sent);
+ *   <li>acknowledged writes are durable at every replica of the configuration they committed in:
+ *       when a client gets OK at version v, every participant of the transaction that committed
+ *       its request has durably applied version >= v, or holds a durable PREPARED record of a
  *       transaction that is durably decided COMMIT at version >= v (a request answered from its
- *       dedup record while its commit is still being applied elsewhere).
+ *       dedup record while its commit is still being applied elsewhere). Lists only shrink, so
+ *       that covers the key's current replicas.
  * </ul>
  */
 final class InvariantChecker {
   private record Known(boolean commit, long version, String where) {}
 
-  private final String namespace;
+  /** The configuration a transaction's coordinator routed it with, as its PREPAREs carry it. */
+  private record Route(String key, long epoch, List<String> participants) {}
+
+  private final Simulation sim;
+  private final String namespace = Workload.NAMESPACE;
   private final Map<TxnId, Known> outcomes = new HashMap<>();
   private final Map<String, Map<Bytes, Long>> durableVersions = new HashMap<>();
+  private final Map<TxnId, Route> routes = new HashMap<>();
+  /** Key → configuration epoch → the participants of the first commit routed with it. */
+  private final Map<String, Map<Long, List<String>>> committedConfigurations = new HashMap<>();
   /** Request id → the version its commit got: the ground truth for writes whose client timed out. */
   final Map<Long, Long> committedRequests = new HashMap<>();
+  /** Request id → the transaction that committed it. */
+  private final Map<Long, TxnId> committingTxns = new HashMap<>();
   long syncsChecked;
   long commitsSeen;
   long abortsSeen;
 
-  InvariantChecker(String namespace) {
-    this.namespace = namespace;
+  InvariantChecker(Simulation sim) {
+    this.sim = sim;
+  }
+
+  /** Every PREPARE of a transaction, first or re-sent, carries the same route. */
+  void onPrepareSent(PeerMessage.Prepare p) {
+    Route route = new Route(p.key().toUtf8(), p.epoch(), List.copyOf(p.participants()));
+    Route first = routes.putIfAbsent(p.txn(), route);
+    if (first != null && !first.equals(route)) {
+      throw new AssertionError(p.txn() + " was prepared as " + first + " and as " + route);
+    }
+  }
+
+  /** Counts the STALE_EPOCH votes that evictions caused (evidence, not an invariant). */
+  void onVoteSent(PeerMessage.Vote v) {
+    Route route = routes.get(v.txn());
+    if (v.reason() != AbortReason.STALE_EPOCH || route == null) {
+      return;
+    }
+    if (v.version() <= route.epoch()) {
+      // The route was current at the voter: it refused a failed condition for want of a lease.
+      sim.stats.conditionsRefusedWithoutLease++;
+    } else if (sim.directory.currentReplicas(route.key()).size() < route.participants().size()) {
+      sim.stats.staleVotesAfterEviction++;
+    }
   }
 
   void onSync(String node, List<WriteBatch.Op> ops) {
@@ -64,6 +104,7 @@ final class InvariantChecker {
       } else if (op.cf() == ColumnFamily.JOURNAL && JournalInspector.isDedupKey(op.key())) {
         JournalInspector.DedupView d = JournalInspector.dedup(op.key(), op.value());
         Long previous = committedRequests.putIfAbsent(d.requestId(), d.version());
+        committingTxns.putIfAbsent(d.requestId(), d.txn());
         if (previous != null && previous != d.version()) {
           throw new AssertionError("request " + d.requestId() + " applied twice: at version " + previous
               + " and, by " + d.txn() + " at " + node + ", at version " + d.version());
@@ -79,8 +120,13 @@ final class InvariantChecker {
     }
   }
 
-  void onWriteAcknowledged(HistoryOp op, List<SimNode> replicas) {
-    for (SimNode r : replicas) {
+  void onWriteAcknowledged(HistoryOp op) {
+    TxnId txn = committingTxns.get(op.requestId);
+    if (txn == null) {
+      throw new AssertionError("acknowledged write " + op + " has no durable request-id record anywhere");
+    }
+    for (String id : routes.get(txn).participants()) {
+      SimNode r = sim.node(id);
       byte[] data = r.storage.durableGet(ColumnFamily.DATA, JournalInspector.dataKey(namespace, Bytes.utf8(op.key)));
       long version = data == null ? 0 : JournalInspector.data(JournalInspector.dataKey(namespace, Bytes.utf8(op.key)), data).version();
       if (version >= op.version || preparedToCommit(r, op.key, op.version)) {
@@ -109,6 +155,7 @@ final class InvariantChecker {
     if (previous == null) {
       if (commit) {
         commitsSeen++;
+        checkConfiguration(txn);
       } else {
         abortsSeen++;
       }
@@ -117,6 +164,29 @@ final class InvariantChecker {
     if (previous.commit() != commit || previous.version() != version) {
       throw new AssertionError("atomicity violated for " + txn + ": " + describe(previous.commit(), previous.version())
           + " at " + previous.where() + " but " + describe(commit, version) + " at " + where);
+    }
+  }
+
+  private void checkConfiguration(TxnId txn) {
+    Route route = routes.get(txn);
+    if (route == null) {
+      throw new AssertionError(txn + " committed, but no PREPARE of it was ever sent");
+    }
+    List<String> configured = sim.directory.replicas(route.key(), route.epoch()).stream().map(n -> n.id).toList();
+    if (!configured.equals(route.participants())) {
+      throw new AssertionError(txn + " committed " + route.key() + " with participants " + route.participants()
+          + " under epoch " + route.epoch() + ", but the key's replicas at that epoch are " + configured);
+    }
+    // Implied by the check above while the directory model keeps its history; this one holds
+    // without trusting it.
+    List<String> first = committedConfigurations.computeIfAbsent(route.key(), k -> new HashMap<>())
+        .putIfAbsent(route.epoch(), route.participants());
+    if (first != null && !first.equals(route.participants())) {
+      throw new AssertionError("two configurations of " + route.key() + " committed under epoch " + route.epoch()
+          + ": " + first + " and, by " + txn + ", " + route.participants());
+    }
+    if (route.participants().size() < sim.directory.initialReplicas(route.key()).size()) {
+      sim.stats.commitsAfterEviction++;
     }
   }
 

@@ -24,6 +24,11 @@ final class SimNode {
    */
   long knownEpoch;
   /**
+   * Whether the node holds its read lease ({@link SimDirectory}). A directory fact rather than
+   * process state here: a restarted core is told again.
+   */
+  boolean hasLease = true;
+  /**
    * Bumped at every crash and restart. A message carries both ends' generations when sent and is
    * dropped if either changed: TCP loses what is in flight to or from a process that died.
    */

@@ -15,6 +15,15 @@ final class SimStats {
   long partitions;
   long epochChanges;
   long staleEpochRefusals;
+  /** Evictions that shrank at least one replica list (each under a new epoch). */
+  long evictions;
+  long markUps;
+  /** Transactions committed by a configuration without a replica that was evicted. */
+  long commitsAfterEviction;
+  /** STALE_EPOCH votes on writes routed with a replica list that has lost a replica since. */
+  long staleVotesAfterEviction;
+  /** STALE_EPOCH votes of participants without a read lease whose condition failed (check 7). */
+  long conditionsRefusedWithoutLease;
   long opsOk;
   long opsConditionFailed;
   long opsNotFound;
@@ -39,6 +48,11 @@ final class SimStats {
     partitions += o.partitions;
     epochChanges += o.epochChanges;
     staleEpochRefusals += o.staleEpochRefusals;
+    evictions += o.evictions;
+    markUps += o.markUps;
+    commitsAfterEviction += o.commitsAfterEviction;
+    staleVotesAfterEviction += o.staleVotesAfterEviction;
+    conditionsRefusedWithoutLease += o.conditionsRefusedWithoutLease;
     opsOk += o.opsOk;
     opsConditionFailed += o.opsConditionFailed;
     opsNotFound += o.opsNotFound;
@@ -55,10 +69,13 @@ final class SimStats {
     return String.format(
         "runs=%d steps=%d simulated=%ds | messages sent=%d dropped=%d duplicated=%d lost-in-crash=%d"
             + " | crashes=%d (before sync %d) restarts=%d partitions=%d epoch changes=%d (stale refusals %d)"
+            + " | evictions=%d mark-ups=%d commits after eviction=%d stale votes after eviction=%d"
+            + " conditions refused without lease=%d"
             + " | ops ok=%d condition-failed=%d not-found=%d unknown=%d no-effect=%d"
             + " | txns committed=%d aborted=%d | status queries=%d | lin-check time limit hit=%d",
         runs, steps, simulatedMillis / 1000, messagesSent, messagesDropped, messagesDuplicated,
-        messagesLostInCrash, crashes, crashesBeforeSync, restarts, partitions, epochChanges, staleEpochRefusals, opsOk,
+        messagesLostInCrash, crashes, crashesBeforeSync, restarts, partitions, epochChanges, staleEpochRefusals,
+        evictions, markUps, commitsAfterEviction, staleVotesAfterEviction, conditionsRefusedWithoutLease, opsOk,
         opsConditionFailed, opsNotFound, opsUnknown, opsNoEffect, txnsCommitted, txnsAborted,
         statusQueries, linearizabilityTimeLimitHit);
   }

@@ -32,7 +32,8 @@ final class Simulation {
   final Random rnd;
   final SimStats stats = new SimStats();
   final List<SimNode> nodes = new ArrayList<>();
-  final InvariantChecker invariants = new InvariantChecker(Workload.NAMESPACE);
+  final SimDirectory directory;
+  final InvariantChecker invariants;
   final Workload workload;
   private final Map<String, SimNode> byId = new HashMap<>();
   private final PriorityQueue<Event> events = new PriorityQueue<>(
@@ -44,25 +45,19 @@ final class Simulation {
   private long logicalClock;
   /** False once the network heals and crashes stop. */
   boolean faulty = true;
-  /**
-   * The directory's epoch: it moves every partition to a new configuration epoch now and then,
-   * and each node learns of it after its own delay. Drawn from a random stream of its own, so that
-   * the other faults of a seed stay where they were before epochs were simulated.
-   */
-  private final Random epochRnd;
-  private long directoryEpoch;
 
   Simulation(long seed) {
     this.seed = seed;
     this.cfg = SimConfig.fromSeed(seed);
     this.rnd = new Random(seed);
-    this.epochRnd = new Random(seed * 31 + 7);
+    this.invariants = new InvariantChecker(this);
     for (int i = 1; i <= cfg.nodes(); i++) {
       SimNode n = new SimNode("n" + i);
       nodes.add(n);
       byId.put(n.id, n);
       n.storage.onSync(ops -> invariants.onSync(n.id, ops));
     }
+    this.directory = new SimDirectory(this);
     this.workload = new Workload(this);
   }
 
@@ -75,7 +70,7 @@ final class Simulation {
       scheduleCrash(n);
     }
     schedulePartitionChange();
-    scheduleEpochChange();
+    directory.start();
     workload.start();
     runUntil(cfg.activeMillis());
     heal();
@@ -186,8 +181,11 @@ final class Simulation {
   private void send(SimNode from, Envelope e) {
     SimNode to = byId.get(e.to());
     stats.messagesSent++;
-    if (e.message() instanceof PeerMessage.StatusQuery) {
-      stats.statusQueries++;
+    switch (e.message()) {
+      case PeerMessage.StatusQuery q -> stats.statusQueries++;
+      case PeerMessage.Prepare p -> invariants.onPrepareSent(p);
+      case PeerMessage.Vote v -> invariants.onVoteSent(v);
+      default -> { }
     }
     trace(from.id + " -> " + e.to() + " " + e.message());
     if (to == from) {
@@ -244,37 +242,6 @@ final class Simulation {
     });
   }
 
-  // ---- configuration epochs ----
-
-  private void scheduleEpochChange() {
-    schedule(now + 50 + epochRnd.nextInt(500), () -> {
-      if (!faulty) {
-        return;
-      }
-      long epoch = ++directoryEpoch;
-      stats.epochChanges++;
-      trace("EPOCH " + epoch);
-      for (SimNode n : nodes) {
-        schedule(now + epochRnd.nextInt((int) cfg.maxDelayMillis() * 4 + 1), () -> learnEpoch(n, epoch));
-      }
-      scheduleEpochChange();
-    });
-  }
-
-  private void learnEpoch(SimNode n, long epoch) {
-    if (epoch > n.knownEpoch) {
-      n.knownEpoch = epoch;
-      if (n.up) {
-        configure(n);
-      }
-    }
-  }
-
-  private static void configure(SimNode n) {
-    long epoch = n.knownEpoch;
-    n.core.configure((namespace, key) -> epoch);
-  }
-
   // ---- crashes ----
 
   private void scheduleCrash(SimNode n) {
@@ -310,7 +277,7 @@ final class Simulation {
     n.generation++;
     trace("RESTART " + n.id);
     n.core = new TwoPhaseNode(n.id, n.storage, cfg.protocol());
-    configure(n);
+    directory.configure(n);
     stats.restarts++;
     finishStep(n, n.core.start(now));
     if (n.up) {
@@ -330,13 +297,14 @@ final class Simulation {
     });
   }
 
-  /** Ends every fault; down nodes come back; every node restarts once more (losing tombstones). */
+  /**
+   * Ends every fault: every node learns the newest view and is marked up, down nodes come back, and
+   * every node restarts once more (losing its tombstones).
+   */
   void heal() {
     faulty = false;
     cutLinks.clear();
-    for (SimNode n : nodes) {
-      learnEpoch(n, directoryEpoch);
-    }
+    directory.heal();
     for (SimNode n : nodes) {
       if (n.up) {
         crash(n);

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
  * More seeds: {@code -Ddkv.sim.seeds=20000} (default 10000), another range: {@code -Ddkv.sim.firstSeed=M}.
  */
 class SimulationTest {
+  /** From this many seeds on, the run must also show that the faults it is about happened. */
+  private static final long EVIDENCE_SEEDS = 1_000;
 
   @Test
   void everySeedKeepsTheInvariants() {
@@ -53,5 +55,15 @@ class SimulationTest {
     System.out.println("simulation: " + done.get() + " seeds in " + millis + " ms: " + total);
     failures.stream().sorted().limit(20).forEach(System.out::println);
     assertThat(failures.size()).as(failures.size() + " failing seeds, printed above").isZero();
+    if (count >= EVIDENCE_SEEDS) {
+      // Passing proves little unless the runs reconfigured under load: nodes were evicted and
+      // marked up, writes routed before an eviction were fenced off, replicas without a lease
+      // refused failed conditions, and writes committed without the evicted replica.
+      assertThat(total.evictions).as("evictions").isPositive();
+      assertThat(total.markUps).as("mark-ups").isPositive();
+      assertThat(total.staleVotesAfterEviction).as("stale-epoch votes on writes routed before an eviction").isPositive();
+      assertThat(total.conditionsRefusedWithoutLease).as("failed conditions refused without a lease").isPositive();
+      assertThat(total.commitsAfterEviction).as("commits without an evicted replica").isPositive();
+    }
   }
 }

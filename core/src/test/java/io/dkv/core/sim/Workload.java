@@ -7,15 +7,16 @@ import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.Mutation;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Clients issuing random reads and writes of every kind on a few keys, each through a random
- * coordinator (reads: a random replica), with random deadlines. A write that times out or meets a
- * lock conflict is retried with the same request id (maybe through another coordinator), which
- * exercises deduplication; all attempts form one operation of the history.
+ * coordinator (reads: a random replica that would serve it), with random deadlines. A write is
+ * routed by its coordinator's view of the directory, stale or not. A write that times out or meets a
+ * lock conflict or a stale configuration is retried with the same request id (maybe through
+ * another coordinator), which exercises deduplication; all attempts form one operation of the
+ * history.
  */
 final class Workload {
   static final String NAMESPACE = "ns";
@@ -39,8 +40,7 @@ final class Workload {
   }
 
   private final Simulation sim;
-  final List<String> keys = new ArrayList<>();
-  final Map<String, List<SimNode>> replicas = new LinkedHashMap<>();
+  private final List<String> keys;
   final List<HistoryOp> history = new ArrayList<>();
   private final List<Client> clients = new ArrayList<>();
   private final Map<Long, Client> byHandle = new HashMap<>();
@@ -50,14 +50,7 @@ final class Workload {
 
   Workload(Simulation sim) {
     this.sim = sim;
-    for (int k = 0; k < sim.cfg.keys(); k++) {
-      String key = "k" + k;
-      keys.add(key);
-      List<SimNode> shuffled = new ArrayList<>(sim.nodes);
-      java.util.Collections.shuffle(shuffled, sim.rnd);
-      int n = sim.rnd.nextInt(4) == 0 ? 1 + sim.rnd.nextInt(2) : 3;
-      replicas.put(key, List.copyOf(shuffled.subList(0, Math.min(n, shuffled.size()))));
-    }
+    this.keys = sim.directory.keys();
     for (int c = 0; c < sim.cfg.clients(); c++) {
       clients.add(new Client(c));
     }
@@ -114,17 +107,24 @@ final class Workload {
     c.attempts++;
     long deadline = sim.now + sim.cfg.minDeadlineMillis()
         + sim.rnd.nextInt((int) (sim.cfg.maxDeadlineMillis() - sim.cfg.minDeadlineMillis()) + 1);
-    List<SimNode> reps = replicas.get(op.key);
     Bytes key = Bytes.utf8(op.key);
     if (op.kind == HistoryOp.Kind.GET) {
-      SimNode at = reps.get(sim.rnd.nextInt(reps.size()));
+      List<SimNode> servers = sim.directory.readableReplicas(op.key);
+      if (servers.isEmpty()) {
+        // Every replica refuses it (UNAVAILABLE): none holds its lease.
+        byHandle.remove(handle);
+        complete(c, HistoryOp.Status.NO_EFFECT);
+        return;
+      }
+      SimNode at = servers.get(sim.rnd.nextInt(servers.size()));
       sim.submit(at, new ClientCommand.Read(handle, NAMESPACE, key, deadline));
     } else {
       SimNode at = sim.nodes.get(sim.rnd.nextInt(sim.nodes.size()));
-      List<String> participants = reps.stream().map(n -> n.id).toList();
-      // Routed by the coordinating node's view of the directory, as a dkv node does.
+      // Routed by the coordinating node's view of the directory, as a dkv node does: a stale view
+      // gives the key's stale list and epoch.
+      List<String> participants = sim.directory.replicas(op.key, at.knownEpoch).stream().map(n -> n.id).toList();
       sim.submit(at, new ClientCommand.Write(handle, c.requestId, NAMESPACE, key, mutation(op),
-          participants, at.knownEpoch, deadline));
+          participants, sim.directory.keyEpoch(op.key, at.knownEpoch), deadline));
     }
     // A client waits a little past its deadline for the answer, then gives up (the node may be down).
     sim.schedule(deadline + 2 * sim.cfg.tickMillis() + sim.cfg.maxDelayMillis() + 50, () -> {
@@ -201,7 +201,7 @@ final class Workload {
       case OK -> {
         sim.stats.opsOk++;
         if (op.kind != HistoryOp.Kind.GET) {
-          sim.invariants.onWriteAcknowledged(op, replicas.get(op.key));
+          sim.invariants.onWriteAcknowledged(op);
           c.lastValue.put(op.key, op.value);
         } else if (op.found) {
           c.lastValue.put(op.key, op.readValue);
