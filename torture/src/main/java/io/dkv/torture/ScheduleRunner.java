@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plays a {@link FaultSchedule} in real time: each window's fault begins at its start and ends at
- * its end, measured from {@link #runToEnd}, all on one thread so that they happen in schedule order.
+ * its end, measured from the origin {@link #runToEnd} is given, all on one thread so that they
+ * happen in schedule order.
  */
 final class ScheduleRunner {
   private static final Logger log = LoggerFactory.getLogger(ScheduleRunner.class);
@@ -28,8 +29,13 @@ final class ScheduleRunner {
     this.injector = injector;
   }
 
-  /** Returns at the schedule's end; throws if a fault could not be applied or undone. */
-  void runToEnd() throws InterruptedException {
+  /**
+   * Returns at the schedule's end; throws if a fault could not be applied or undone.
+   *
+   * @param originNanos the {@link System#nanoTime()} that is the schedule's time 0, so that the
+   *                    caller knows exactly when each window begins
+   */
+  void runToEnd(long originNanos) throws InterruptedException {
     List<Step> steps = new ArrayList<>();
     for (FaultWindow w : schedule.windows()) {
       steps.add(new Step(w.startMillis(), true, w));
@@ -41,9 +47,9 @@ final class ScheduleRunner {
     try {
       List<ScheduledFuture<?>> scheduled = new ArrayList<>();
       for (Step s : steps) {
-        scheduled.add(timer.schedule(() -> apply(s), s.atMillis(), TimeUnit.MILLISECONDS));
+        scheduled.add(timer.schedule(() -> apply(s), delayNanos(originNanos, s.atMillis()), TimeUnit.NANOSECONDS));
       }
-      scheduled.add(timer.schedule(() -> { }, schedule.totalMillis(), TimeUnit.MILLISECONDS));
+      scheduled.add(timer.schedule(() -> { }, delayNanos(originNanos, schedule.totalMillis()), TimeUnit.NANOSECONDS));
       for (ScheduledFuture<?> f : scheduled) {
         f.get();
       }
@@ -52,6 +58,10 @@ final class ScheduleRunner {
     } finally {
       timer.shutdownNow();
     }
+  }
+
+  private static long delayNanos(long originNanos, long atMillis) {
+    return originNanos + TimeUnit.MILLISECONDS.toNanos(atMillis) - System.nanoTime();
   }
 
   private void apply(Step s) {

@@ -4,6 +4,7 @@ import io.dkv.checker.CheckResult;
 import io.dkv.checker.Verdict;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What a torture run found.
@@ -11,13 +12,16 @@ import java.util.List;
  * @param recovery      how long after healing every key was readable and writable again and no
  *                      node held a lock; null if that did not happen within the liveness limit
  * @param livenessIssue why liveness failed, or null
+ * @param availability  write availability during each window of the schedule, in its order: a
+ *                      measurement, not a check, since how long writes may stop depends on the fault
  */
 public record TortureReport(FaultSchedule schedule, CheckResult linearizability, List<String> lostWrites,
                             List<String> replicaDisagreements, Duration recovery, String livenessIssue,
-                            int operations, int answered, int unknown) {
+                            int operations, int answered, int unknown, List<Availability> availability) {
   public TortureReport {
     lostWrites = List.copyOf(lostWrites);
     replicaDisagreements = List.copyOf(replicaDisagreements);
+    availability = List.copyOf(availability);
   }
 
   /**
@@ -37,12 +41,13 @@ public record TortureReport(FaultSchedule schedule, CheckResult linearizability,
         lost acknowledged writes: %s
         replicas after healing: %s
         liveness after healing: %s
-        verdict: %s""",
+        %sverdict: %s""",
         schedule.seed(), schedule.nodeCount(), schedule.kinds(), schedule.windows().size(),
         operations, answered, unknown, linearizability,
         lostWrites.isEmpty() ? "none" : String.join("\n  ", lostWrites),
         replicaDisagreements.isEmpty() ? "identical" : String.join("\n  ", replicaDisagreements),
         livenessIssue == null ? "recovered in " + recovery.toMillis() + " ms" : "FAILED: " + livenessIssue,
+        availability.stream().map(a -> "availability: " + a.describe() + "\n").collect(Collectors.joining()),
         passed() ? "PASS" : "FAIL");
   }
 }

@@ -1,7 +1,6 @@
 package io.dkv.torture;
 
 import io.dkv.checker.CheckResult;
-import io.dkv.checker.CheckResultJson;
 import io.dkv.checker.History;
 import io.dkv.checker.HistoryJson;
 import io.dkv.checker.HistoryRecorder;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * history while a seeded {@link FaultSchedule} injects faults, then healing, the liveness check,
  * a final read of every key, the linearizability, lost-write and replica-agreement checks, and the files a person
  * needs to understand the run: {@code schedule.txt} (replayable with the same seed),
- * {@code history.jsonl}, {@code verdicts.json}, {@code summary.txt}, {@code latency.svg} and the
- * servers' logs.
+ * {@code history.jsonl}, {@code verdicts.json} (with the write availability of each fault window),
+ * {@code summary.txt}, {@code latency.svg} and the servers' logs.
  */
 public final class TortureRun {
   private static final Logger log = LoggerFactory.getLogger(TortureRun.class);
@@ -69,9 +68,11 @@ public final class TortureRun {
       long startNanos = System.nanoTime();
       Workload workload = new Workload(config.clients(), config.keys(), config.seed(), i -> client(endpoints),
           recorder, latencies);
+      long scheduleOriginNanos;
       try (workload) {
         workload.start();
-        new ScheduleRunner(schedule, injector).runToEnd();
+        scheduleOriginNanos = System.nanoTime();
+        new ScheduleRunner(schedule, injector).runToEnd(scheduleOriginNanos);
       } finally {
         injector.healAll();
       }
@@ -85,9 +86,8 @@ public final class TortureRun {
         }
       }
       List<String> disagreements = ReplicaAgreement.check(network, NAMESPACE, workload.keys());
-      double seconds = (System.nanoTime() - startNanos) / 1e9;
-      return report(schedule, recorder.history(), finalReads, disagreements, liveness, latencies, startNanos,
-          healedNanos, seconds);
+      Timeline timeline = new Timeline(startNanos, scheduleOriginNanos, healedNanos, System.nanoTime());
+      return report(schedule, recorder.history(), finalReads, disagreements, liveness, latencies, timeline);
     }
   }
 
@@ -111,31 +111,39 @@ public final class TortureRun {
     return offsets;
   }
 
+  /** When the run's phases began, in {@link System#nanoTime()}. */
+  private record Timeline(long startNanos, long scheduleOriginNanos, long healedNanos, long endNanos) {
+    double seconds(long nanos) {
+      return (nanos - startNanos) / 1e9;
+    }
+  }
+
   private TortureReport report(FaultSchedule schedule, History history, Map<String, Outcome> finalReads,
-                               List<String> disagreements, Liveness liveness, LatencyLog latencies, long startNanos, long healedNanos,
-                               double seconds) throws IOException {
+                               List<String> disagreements, Liveness liveness, LatencyLog latencies, Timeline timeline)
+      throws IOException {
     CheckResult lin = LinearizabilityChecker.check(history, PER_KEY_CHECK_LIMIT);
     List<String> lost = LostWrites.check(history, finalReads);
+    List<Availability> availability = Availability.of(schedule, history, timeline.scheduleOriginNanos());
     int answered = (int) history.operations().stream().filter(op -> op.outcome().answered()).count();
     int unknown = (int) history.operations().stream().filter(op -> op.outcome() instanceof Outcome.Unknown).count();
     TortureReport report = new TortureReport(schedule, lin, lost, disagreements, liveness.recovery(), liveness.issue(),
-        history.operations().size(), answered, unknown);
+        history.operations().size(), answered, unknown, availability);
     try (Writer w = Files.newBufferedWriter(out.resolve("history.jsonl"))) {
       HistoryJson.write(history, w);
     }
-    try (Writer w = Files.newBufferedWriter(out.resolve("verdicts.json"))) {
-      CheckResultJson.write(lin, w);
-    }
+    VerdictsFile.write(lin, availability, out.resolve("verdicts.json"));
     Files.writeString(out.resolve("summary.txt"), report.summary() + "\n");
     List<LatencyChart.Window> shaded = new ArrayList<>();
+    double origin = timeline.seconds(timeline.scheduleOriginNanos());
     for (FaultWindow w : schedule.windows()) {
-      shaded.add(new LatencyChart.Window(w.startMillis() / 1e3, w.endMillis() / 1e3, w.fault().kind().text(),
-          FaultText.format(w.fault())));
+      shaded.add(new LatencyChart.Window(origin + w.startMillis() / 1e3, origin + w.endMillis() / 1e3,
+          w.fault().kind().text(), FaultText.format(w.fault())));
     }
-    shaded.add(new LatencyChart.Window((healedNanos - startNanos) / 1e9, seconds, LatencyChart.HEALED,
+    double seconds = timeline.seconds(timeline.endNanos());
+    shaded.add(new LatencyChart.Window(timeline.seconds(timeline.healedNanos()), seconds, LatencyChart.HEALED,
         "healed: liveness check, final reads"));
     Files.writeString(out.resolve("latency.svg"), LatencyChart.svg("dkv torture, seed " + schedule.seed()
-        + ", faults " + schedule.kinds(), startNanos, seconds, latencies.samples(), shaded));
+        + ", faults " + schedule.kinds(), timeline.startNanos(), seconds, latencies.samples(), shaded));
     log.info("torture run done, files in {}:\n{}", out, report.summary());
     return report;
   }

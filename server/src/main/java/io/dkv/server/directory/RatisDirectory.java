@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.Message;
@@ -59,7 +60,7 @@ public final class RatisDirectory implements Directory {
   static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
       UUID.nameUUIDFromBytes("dkv-directory".getBytes(StandardCharsets.UTF_8)));
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
-  static final int FRESH_CLIENT_AFTER_FAILURES = 4;
+  static final int FRESH_CLIENT_AFTER_FAILURES = 2;
   private static final TimeDuration ELECTION_TIMEOUT_MIN = TimeDuration.valueOf(1, TimeUnit.SECONDS);
   private static final TimeDuration ELECTION_TIMEOUT_MAX = TimeDuration.valueOf(2, TimeUnit.SECONDS);
 
@@ -79,6 +80,9 @@ public final class RatisDirectory implements Directory {
   private final AtomicInteger heartbeatFailures = new AtomicInteger();
   private final RaftProperties properties;
   private final RaftGroup group;
+  /** On a voter: the failover driver's client for the term it was made in (guarded by this). */
+  private RaftClient leaderClient;
+  private long leaderClientTerm;
   private boolean closed; // guarded by this
   private final ScheduledExecutorService poller; // null on a voter
   /** On a voter: runs the failure detector while this voter leads. Null on a non-voter. */
@@ -109,7 +113,7 @@ public final class RatisDirectory implements Directory {
           .build();
       this.failover = daemonScheduler("dkv-directory-failover-" + config.nodeId());
       FailoverDriver driver = new FailoverDriver(new FailureDetector(config.failureDetection()),
-          liveness, stateMachine::state, this::leading, this::submit);
+          liveness, stateMachine::state, this::leading, this::submitAsLeader);
       failover.scheduleWithFixedDelay(() -> driver.tick(System.nanoTime()),
           config.failureDetection().heartbeatMillis(), config.failureDetection().heartbeatMillis(),
           TimeUnit.MILLISECONDS);
@@ -130,10 +134,14 @@ public final class RatisDirectory implements Directory {
 
   /** A client of the voters that retries every {@link #RETRY_SLEEP} for up to {@code millis}. */
   private static RaftClient client(RaftProperties properties, RaftGroup group, long millis) {
+    return clientBuilder(properties, group, millis).build();
+  }
+
+  private static RaftClient.Builder clientBuilder(RaftProperties properties, RaftGroup group,
+                                                  long millis) {
     int retries = (int) Math.max(1, millis / RETRY_SLEEP.toLong(TimeUnit.MILLISECONDS));
     return RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries, RETRY_SLEEP))
-        .build();
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries, RETRY_SLEEP));
   }
 
   /** Starts this node's part of the directory: a Raft server on a voter, fetching otherwise. */
@@ -208,8 +216,63 @@ public final class RatisDirectory implements Directory {
         });
   }
 
+  /**
+   * Each request waits at most two heartbeat periods for one voter (Ratis' default is 3 s), so a
+   * client that still points at a leader that was cut off tries the other voters soon.
+   */
+  /**
+   * Submits a command of the failover driver, which acts only while this voter leads: through a
+   * client made for the current term that sends to this voter first. The shared client may still
+   * point at a previous leader, and when that one was cut off (the very failure the driver reacts
+   * to) every attempt would first wait out a request timeout there.
+   */
+  private CompletableFuture<CommandResult> submitAsLeader(DirectoryCommand command) {
+    RaftClient toSelf;
+    RaftClient replaced = null;
+    long term = currentTerm();
+    synchronized (this) {
+      if (closed) {
+        return CompletableFuture.failedFuture(new IOException("the directory is closed"));
+      }
+      if (leaderClient == null || leaderClientTerm != term) {
+        replaced = leaderClient;
+        leaderClient = clientBuilder(properties, group, config.submitTimeoutMillis())
+            .setLeaderId(RaftPeerId.valueOf(config.nodeId())).build();
+        leaderClientTerm = term;
+      }
+      toSelf = leaderClient;
+    }
+    closeQuietly(replaced);
+    Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
+    return toSelf.async().send(message)
+        .thenApply(reply -> CommandCodec.decodeResult(content(reply)))
+        .orTimeout(config.submitTimeoutMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private long currentTerm() {
+    try {
+      return server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
+    } catch (IOException e) {
+      return -1; // not running: the submit fails on its own
+    }
+  }
+
+  private static void closeQuietly(RaftClient client) {
+    if (client == null) {
+      return;
+    }
+    try {
+      client.close();
+    } catch (IOException e) {
+      log.debug("closing a directory client: {}", e.toString());
+    }
+  }
+
   private RaftClient newHeartbeatClient() {
-    return client(properties, group, 2 * config.failureDetection().heartbeatMillis());
+    long millis = 2 * config.failureDetection().heartbeatMillis();
+    RaftProperties fast = new RaftProperties(properties);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(fast, TimeDuration.valueOf(millis, TimeUnit.MILLISECONDS));
+    return client(fast, group, millis);
   }
 
   private void replaceHeartbeatClient(RaftClient failing) {
@@ -219,11 +282,7 @@ public final class RatisDirectory implements Directory {
       }
       heartbeatClient = newHeartbeatClient();
     }
-    try {
-      failing.close();
-    } catch (IOException e) {
-      log.debug("closing a failing heartbeat client: {}", e.toString());
-    }
+    closeQuietly(failing);
   }
 
   @Override
@@ -315,9 +374,12 @@ public final class RatisDirectory implements Directory {
 
   @Override
   public void close() throws IOException {
+    RaftClient toSelf;
     synchronized (this) {
       closed = true;
+      toSelf = leaderClient;
     }
+    closeQuietly(toSelf);
     if (poller != null) {
       poller.shutdownNow();
     }
