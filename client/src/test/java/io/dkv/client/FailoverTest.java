@@ -90,7 +90,7 @@ class FailoverTest {
 
   @Test
   void aRequestTimeoutShorterThanTheDefaultAttemptTimeoutIsAccepted() throws Exception {
-    try (DkvClient dkv = DkvClient.builder().endpoints(healthy()).requestTimeout(Duration.ofMillis(300)).build()) {
+    try (DkvClient dkv = DkvClient.builder().endpoints(healthy()).requestTimeout(Duration.ofMillis(900)).build()) {
       assertThat(dkv.put("k", "v")).isEqualTo(1);
     }
   }

@@ -27,9 +27,13 @@ class WriteOutcomeTest {
     servers.close();
   }
 
+  /**
+   * Attempts time out after 200 ms, and the request leaves room for several after one that hangs:
+   * with 800 ms a loaded machine sometimes answered no attempt after the first in time.
+   */
   private static DkvClient client(String endpoints) {
     return DkvClient.builder().endpoints(endpoints)
-        .requestTimeout(Duration.ofMillis(800)).attemptTimeout(Duration.ofMillis(200)).build();
+        .requestTimeout(Duration.ofSeconds(2)).attemptTimeout(Duration.ofMillis(200)).build();
   }
 
   private static CompletableFuture<byte[]> busy() {
