@@ -37,11 +37,8 @@ final class Heartbeats implements AutoCloseable {
     this.lease = lease;
     this.viewEpoch = viewEpoch;
     this.refresh = refresh;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "dkv-heartbeat-" + nodeId);
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("dkv-heartbeat-" + nodeId).factory());
     timer.scheduleWithFixedDelay(this::beat, 0, periodMillis, TimeUnit.MILLISECONDS);
   }
 

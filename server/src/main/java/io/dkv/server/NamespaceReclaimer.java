@@ -45,11 +45,8 @@ final class NamespaceReclaimer implements AutoCloseable {
   NamespaceReclaimer(String nodeId, Storage storage) {
     this.nodeId = nodeId;
     this.storage = storage;
-    this.worker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "dkv-reclaim-" + nodeId);
-      t.setDaemon(true);
-      return t;
-    });
+    this.worker = Executors.newSingleThreadExecutor(
+        Thread.ofPlatform().daemon().name("dkv-reclaim-" + nodeId).factory());
   }
 
   /** Resumes the reclaims recorded by an earlier process that did not finish them. */

@@ -80,11 +80,8 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
     this.storage = storage;
     this.directory = directory;
     this.lease = new ReadLease(config.failureDetection().leaseMillis());
-    this.calls = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "dkv-directory-calls-" + config.nodeId());
-      t.setDaemon(true);
-      return t;
-    });
+    this.calls = Executors.newSingleThreadExecutor(
+        Thread.ofPlatform().daemon().name("dkv-directory-calls-" + config.nodeId()).factory());
   }
 
   /**

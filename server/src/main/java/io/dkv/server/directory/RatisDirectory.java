@@ -125,11 +125,7 @@ public final class RatisDirectory implements Directory {
   }
 
   private static ScheduledExecutorService daemonScheduler(String name) {
-    return Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(name).factory());
   }
 
   /** A client of the voters that retries every {@link #RETRY_SLEEP} for up to {@code millis}. */
@@ -194,9 +190,7 @@ public final class RatisDirectory implements Directory {
   @Override
   public CompletableFuture<CommandResult> submit(DirectoryCommand command) {
     Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
-    return client.async().send(message)
-        .thenApply(reply -> CommandCodec.decodeResult(content(reply)))
-        .orTimeout(config.submitTimeoutMillis(), TimeUnit.MILLISECONDS);
+    return send(client, message, config.submitTimeoutMillis());
   }
 
   @Override
@@ -204,9 +198,7 @@ public final class RatisDirectory implements Directory {
     Heartbeat heartbeat = new Heartbeat(config.nodeId(), viewEpoch);
     Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(heartbeat)));
     RaftClient sender = heartbeatClient;
-    return sender.async().send(message)
-        .thenApply(reply -> CommandCodec.decodeResult(content(reply)))
-        .orTimeout(config.failureDetection().heartbeatMillis() * 4, TimeUnit.MILLISECONDS)
+    return send(sender, message, config.failureDetection().heartbeatMillis() * 4)
         .whenComplete((result, failure) -> {
           if (failure == null) {
             heartbeatFailures.set(0);
@@ -244,9 +236,14 @@ public final class RatisDirectory implements Directory {
     }
     closeQuietly(replaced);
     Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
-    return toSelf.async().send(message)
+    return send(toSelf, message, config.submitTimeoutMillis());
+  }
+
+  /** Appends {@code entry} through {@code client}; its result, or a failure after {@code millis}. */
+  private static CompletableFuture<CommandResult> send(RaftClient client, Message entry, long millis) {
+    return client.async().send(entry)
         .thenApply(reply -> CommandCodec.decodeResult(content(reply)))
-        .orTimeout(config.submitTimeoutMillis(), TimeUnit.MILLISECONDS);
+        .orTimeout(millis, TimeUnit.MILLISECONDS);
   }
 
   private long currentTerm() {
