@@ -10,6 +10,7 @@ import io.dkv.rpc.RpcException;
 import io.dkv.rpc.RpcServer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,23 @@ class WriteOutcomeTest {
     RpcServer s = servers.serve(RpcServer.builder().handle(Procedure.PUT.id(), (ctx, body) ->
         puts.incrementAndGet() == 1 ? new CompletableFuture<>() : busy()));
     try (DkvClient dkv = client(endpoint(s))) {
+      assertThatThrownBy(() -> dkv.put("k", "v")).isInstanceOf(DkvTimeoutException.class)
+          .hasMessageContaining("node is overloaded")
+          .hasMessageContaining("the write's outcome is unknown");
+    }
+  }
+
+  @Test
+  void anAttemptCutShortByTheDeadlineDoesNotHideTheLastRefusal() throws Exception {
+    // Refusals take 150 ms, so the attempt that meets the request's deadline usually has less
+    // time than that left and times out; the caller must still learn why the node refused.
+    AtomicInteger puts = new AtomicInteger();
+    RpcServer s = servers.serve(RpcServer.builder().handle(Procedure.PUT.id(), (ctx, body) ->
+        puts.incrementAndGet() == 1 ? new CompletableFuture<>()
+            : CompletableFuture.supplyAsync(() -> null,
+                CompletableFuture.delayedExecutor(150, TimeUnit.MILLISECONDS)).thenCompose(x -> busy())));
+    try (DkvClient dkv = DkvClient.builder().endpoints(endpoint(s))
+        .requestTimeout(Duration.ofMillis(800)).attemptTimeout(Duration.ofMillis(200)).build()) {
       assertThatThrownBy(() -> dkv.put("k", "v")).isInstanceOf(DkvTimeoutException.class)
           .hasMessageContaining("node is overloaded")
           .hasMessageContaining("the write's outcome is unknown");

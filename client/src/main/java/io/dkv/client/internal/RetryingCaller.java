@@ -85,6 +85,10 @@ public final class RetryingCaller {
     private volatile boolean mayHaveRun;
     /** No attempt is in flight or will start: the attempts ended the call, not the backstop. */
     private volatile boolean attemptsEnded;
+    /** The last definite answer a node gave (an error other than a timeout), or null. */
+    private volatile Throwable lastAnswer;
+    /** Whether the last attempt sent had less than a full attempt timeout before the deadline. */
+    private volatile boolean lastAttemptCutShort;
 
     Call(Procedure procedure, String namespace, Bytes key, boolean write, LongFunction<byte[]> body,
          long requestId, long deadlineNanos) {
@@ -119,6 +123,7 @@ public final class RetryingCaller {
         throw new RpcException(ErrorCode.TIMEOUT, "deadline passed before the request could be sent");
       }
       long attemptNanos = Math.min(remainingNanos, attemptTimeout.toNanos());
+      lastAttemptCutShort = attemptNanos < attemptTimeout.toNanos();
       long attemptDeadlineNanos = now + attemptNanos;
       return rpc.call(target.address(), procedure.id(), requestId, body.apply(target.epoch()),
               Duration.ofNanos(attemptNanos))
@@ -159,8 +164,16 @@ public final class RetryingCaller {
       long backoffMillis = backoffMillis(attempt);
       boolean timeLeft = System.nanoTime() + backoffMillis * 1_000_000 < deadlineNanos;
       if (code != null && code.retryable() && timeLeft) {
+        if (code != ErrorCode.TIMEOUT) {
+          lastAnswer = err;
+        }
         CompletableFuture.delayedExecutor(backoffMillis, TimeUnit.MILLISECONDS)
             .execute(() -> attempt(attempt + 1));
+      } else if (code == ErrorCode.TIMEOUT && lastAttemptCutShort && lastAnswer != null) {
+        // The last attempt only ran into the request's deadline (it may have been given a few
+        // milliseconds): the last answer a node gave says more. The outcome stays as unknown as
+        // the timeout made it.
+        end(null, lastAnswer);
       } else {
         end(null, err);
       }
