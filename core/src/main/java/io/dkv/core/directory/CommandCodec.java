@@ -4,6 +4,7 @@ import io.dkv.core.codec.RecordReader;
 import io.dkv.core.codec.RecordWriter;
 
 import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
+import io.dkv.core.directory.DirectoryCommand.Demote;
 import io.dkv.core.directory.DirectoryCommand.DropNamespace;
 import io.dkv.core.directory.DirectoryCommand.Evict;
 import io.dkv.core.directory.DirectoryCommand.Initialize;
@@ -11,7 +12,11 @@ import io.dkv.core.directory.DirectoryCommand.Join;
 import io.dkv.core.directory.DirectoryCommand.Leave;
 import io.dkv.core.directory.DirectoryCommand.MarkDown;
 import io.dkv.core.directory.DirectoryCommand.MarkUp;
+import io.dkv.core.directory.DirectoryCommand.MoveRequest;
+import io.dkv.core.directory.DirectoryCommand.Promote;
+import io.dkv.core.directory.DirectoryCommand.Release;
 import io.dkv.core.directory.DirectoryCommand.Remove;
+import io.dkv.core.directory.DirectoryCommand.StartMoves;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +38,11 @@ import java.util.List;
  *                          count i32, (nodeId string, address string) * count
  *   tag 9 Evict            nodeId string, minReplicas i32
  *   tag 10 Heartbeat       nodeId string, viewEpoch i64   (not a command)
+ *   tag 11 StartMoves      count i32, (partition i32, to string, from string) * count
+ *                          (from: the empty string for none)
+ *   tag 12 Promote         partition i32, nodeId string, since i64
+ *   tag 13 Demote          partition i32, nodeId string
+ *   tag 14 Release         partition i32, nodeId string
  * result  := version u8 = 1 | tag u8 | epoch i64 | (tag 2 only) reason string
  *   tag 1 Accepted, tag 2 Rejected
  * </pre>
@@ -44,7 +54,7 @@ import java.util.List;
 public final class CommandCodec {
   static final int VERSION = 1;
   private static final int HEARTBEAT = 10;
-  private static final String KNOWN_TAGS = "known: 1 to 9 (commands), 10 (heartbeat)";
+  private static final String KNOWN_TAGS = "known: 1 to 9 and 11 to 14 (commands), 10 (heartbeat)";
 
   private CommandCodec() {}
 
@@ -64,6 +74,14 @@ public final class CommandCodec {
       }
       case MarkDown d -> w.u8(3).string(d.nodeId());
       case Evict e -> w.u8(9).string(e.nodeId()).u32(e.minReplicas());
+      case StartMoves m -> {
+        w.u8(11).u32(m.moves().size());
+        m.moves().forEach(move -> w.u32(move.partition()).string(move.to())
+            .string(move.from() == null ? "" : move.from()));
+      }
+      case Promote p -> w.u8(12).u32(p.partition()).string(p.nodeId()).u64(p.since());
+      case Demote d -> w.u8(13).u32(d.partition()).string(d.nodeId());
+      case Release r -> w.u8(14).u32(r.partition()).string(r.nodeId());
     }
     return w.toByteArray();
   }
@@ -112,6 +130,10 @@ public final class CommandCodec {
       case 7 -> new DropNamespace(r.string("name"));
       case 8 -> readInitialize(r);
       case 9 -> new Evict(r.string("nodeId"), r.u32("minReplicas"));
+      case 11 -> readStartMoves(r);
+      case 12 -> new Promote(r.u32("partition"), r.string("nodeId"), r.u64("since"));
+      case 13 -> new Demote(r.u32("partition"), r.string("nodeId"));
+      case 14 -> new Release(r.u32("partition"), r.string("nodeId"));
       default -> throw r.fail("tag", 1, "unknown command tag " + tag + "; " + KNOWN_TAGS);
     };
   }
@@ -124,6 +146,17 @@ public final class CommandCodec {
       members.add(new Join(r.string("nodeId"), r.string("address")));
     }
     return new Initialize(members, partitionCount, replicationFactor);
+  }
+
+  private static StartMoves readStartMoves(RecordReader r) {
+    List<MoveRequest> moves = new ArrayList<>();
+    for (int i = r.count("moveCount", 8); i > 0; i--) {
+      int partition = r.u32("partition");
+      String to = r.string("to");
+      String from = r.string("from");
+      moves.add(new MoveRequest(partition, to, from.isEmpty() ? null : from));
+    }
+    return new StartMoves(moves);
   }
 
   private static Heartbeat readHeartbeat(RecordReader r) {

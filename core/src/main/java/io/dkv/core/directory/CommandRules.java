@@ -7,6 +7,7 @@ import static io.dkv.core.directory.NodeState.REMOVED;
 import static io.dkv.core.directory.NodeState.UP;
 
 import io.dkv.core.directory.DirectoryCommand.CreateNamespace;
+import io.dkv.core.directory.DirectoryCommand.Demote;
 import io.dkv.core.directory.DirectoryCommand.DropNamespace;
 import io.dkv.core.directory.DirectoryCommand.Evict;
 import io.dkv.core.directory.DirectoryCommand.Initialize;
@@ -14,11 +15,18 @@ import io.dkv.core.directory.DirectoryCommand.Join;
 import io.dkv.core.directory.DirectoryCommand.Leave;
 import io.dkv.core.directory.DirectoryCommand.MarkDown;
 import io.dkv.core.directory.DirectoryCommand.MarkUp;
+import io.dkv.core.directory.DirectoryCommand.MoveRequest;
+import io.dkv.core.directory.DirectoryCommand.Promote;
+import io.dkv.core.directory.DirectoryCommand.Release;
 import io.dkv.core.directory.DirectoryCommand.Remove;
+import io.dkv.core.directory.DirectoryCommand.StartMoves;
 import io.dkv.core.directory.DirectoryState.Transition;
 import io.dkv.core.placement.PartitionMap;
+import io.dkv.core.placement.PartitionMove;
 import io.dkv.core.placement.Placement;
+import io.dkv.core.placement.ReplicaSet;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
@@ -28,11 +36,14 @@ import java.util.TreeMap;
  * The rules of {@link DirectoryState#apply}: validate a command against the state, then build the
  * next state. Every check runs before anything is built, so a rejected command changes nothing.
  *
- * <p>Only {@code Initialize} runs the claim function. After it, replica lists only shrink
- * ({@code Evict}); a node gets partitions only by catching up on their data, never by a
- * membership command. Every partition keeps at least one replica: {@code Evict} keeps at least
- * its floor (1 or more) and {@code Remove} refuses a node still in a list, so the map never loses
- * its last member either.
+ * <p>Only {@code Initialize} runs the claim function. After it, a node becomes a replica only by
+ * {@code Promote}, after copying the partition as the learner of a {@code StartMoves} move, never
+ * by a membership command (the directory's leader plans the moves with the claim function). A
+ * replica stops serving by {@code Evict} (down, lease run out) or by becoming a leaving node
+ * ({@code Promote} of its replacement, {@code Demote}), which still takes part in writes until
+ * {@code Release}. Every partition keeps at least one replica: {@code Evict} keeps at least its
+ * floor (1 or more), {@code Demote} never takes the last one, and {@code Remove} refuses a node
+ * with any role, so the map never loses its last member either.
  */
 final class CommandRules {
   /** The bounds of a cluster's partition count and replication factor (as a node's config). */
@@ -54,6 +65,10 @@ final class CommandRules {
       case Remove r -> onRemove(s, r);
       case CreateNamespace c -> onCreateNamespace(s, c);
       case DropNamespace d -> onDropNamespace(s, d);
+      case StartMoves m -> onStartMoves(s, m);
+      case Promote p -> onPromote(s, p);
+      case Demote d -> onDemote(s, d);
+      case Release r -> onRelease(s, r);
     };
   }
 
@@ -147,11 +162,12 @@ final class CommandRules {
       return reject(s, "cannot " + verb + " node '" + e.nodeId() + "': minReplicas "
           + e.minReplicas() + " is outside 1.." + MAX_REPLICATION);
     }
-    if (s.map().partitionsOf(e.nodeId()).isEmpty()) {
-      return reject(s, "cannot " + verb + " node '" + e.nodeId() + "': it holds no replicas");
+    if (!s.map().involves(e.nodeId())) {
+      return reject(s, "cannot " + verb + " node '" + e.nodeId() + "': it has no role in any"
+          + " partition");
     }
-    List<List<String>> lists = ReplicaLists.withoutAboveFloor(s.map(), e.nodeId(), e.minReplicas());
-    if (lists.equals(ReplicaLists.of(s.map()))) {
+    List<ReplicaSet> lists = ReplicaLists.evicted(s.map(), e.nodeId(), e.minReplicas());
+    if (lists.equals(s.map().sets())) {
       return reject(s, "cannot " + verb + " node '" + e.nodeId() + "': all its "
           + ReplicaLists.belowFloor(s.map(), e.nodeId(), e.minReplicas()) + "; the floor is "
           + e.minReplicas() + " (min replicas), so they wait for the node to come back, or for a"
@@ -172,8 +188,130 @@ final class CommandRules {
           + held + (held == 1 ? " partition" : " partitions") + "; they must be moved to other"
           + " nodes first");
     }
+    if (s.map().involves(r.nodeId())) {
+      return reject(s, "cannot " + verb + " node '" + r.nodeId() + "': it is still a learner or"
+          + " leaving node of a partition; wait until its moves end");
+    }
     return accept(withState(s, s.memberMap().get(r.nodeId()).withState(REMOVED),
         ReplicaLists.of(s.map())));
+  }
+
+  /** Every move checked first, then all applied: one invalid move rejects the command. */
+  private static Transition onStartMoves(DirectoryState s, StartMoves command) {
+    if (command.moves().isEmpty()) {
+      return reject(s, "start moves: no move given");
+    }
+    List<ReplicaSet> sets = ReplicaLists.of(s.map());
+    Set<Integer> seen = new HashSet<>();
+    for (MoveRequest m : command.moves()) {
+      String problem = checkMove(s, m, seen);
+      if (problem != null) {
+        return reject(s, "cannot move partition " + m.partition() + " to '" + m.to() + "': "
+            + problem);
+      }
+      sets.set(m.partition(), sets.get(m.partition())
+          .withMove(new PartitionMove(m.to(), m.from(), s.epoch() + 1)));
+    }
+    return accept(withSets(s, sets));
+  }
+
+  /** What is wrong with one move, or null; {@code seen} collects the partitions already moved. */
+  private static String checkMove(DirectoryState s, MoveRequest m, Set<Integer> seen) {
+    String problem = checkPartition(s, m.partition());
+    if (problem != null) {
+      return problem;
+    }
+    if (!seen.add(m.partition())) {
+      return "the command moves it twice; one move per partition at a time";
+    }
+    ReplicaSet set = s.map().set(m.partition());
+    if (set.move() != null) {
+      return "move " + set.move() + " is still in progress";
+    }
+    Member to = s.memberMap().get(m.to());
+    if (to == null || (to.state() != UP && to.state() != JOINING)) {
+      return "the learner must be a joining or up member; it is "
+          + (to == null ? "unknown" : to.state().toString());
+    }
+    if (set.involves(m.to())) {
+      return "it already has a role in the partition " + set;
+    }
+    if (m.from() == null) {
+      return set.replicas().size() < s.map().replicasPerPartition() ? null
+          : "the partition has its " + s.map().replicasPerPartition() + " replicas " + set.replicas()
+              + "; name the replica to replace";
+    }
+    return set.replicas().contains(m.from()) ? null
+        : "'" + m.from() + "' is not a replica of it " + set.replicas();
+  }
+
+  private static Transition onPromote(DirectoryState s, Promote p) {
+    String problem = checkPartition(s, p.partition());
+    if (problem == null) {
+      PartitionMove move = s.map().set(p.partition()).move();
+      if (move == null || !move.to().equals(p.nodeId()) || move.since() != p.since()) {
+        problem = "it has no move to '" + p.nodeId() + "' since epoch " + p.since()
+            + (move == null ? " (no move in progress)" : " (in progress: " + move + ")")
+            + "; a learner that was dropped and added again starts over";
+      }
+    }
+    if (problem != null) {
+      return reject(s, "cannot promote '" + p.nodeId() + "' in partition " + p.partition() + ": "
+          + problem);
+    }
+    List<ReplicaSet> sets = ReplicaLists.of(s.map());
+    sets.set(p.partition(), ReplicaLists.promoted(sets.get(p.partition())));
+    return accept(withSets(s, sets));
+  }
+
+  private static Transition onDemote(DirectoryState s, Demote d) {
+    String problem = checkPartition(s, d.partition());
+    Member m = s.memberMap().get(d.nodeId());
+    if (problem == null && (m == null || (m.state() != LEAVING && m.state() != DOWN))) {
+      problem = "only a leaving or down node is demoted without a replacement; it is "
+          + (m == null ? "unknown" : m.state().toString());
+    }
+    ReplicaSet set = problem == null ? s.map().set(d.partition()) : null;
+    if (problem == null && !set.replicas().contains(d.nodeId())) {
+      problem = "it is not a replica " + set.replicas();
+    } else if (problem == null && set.replicas().size() == 1) {
+      problem = "it is the last replica";
+    } else if (problem == null && set.move() != null && d.nodeId().equals(set.move().from())) {
+      problem = "move " + set.move() + " will replace it";
+    }
+    if (problem != null) {
+      return reject(s, "cannot demote '" + d.nodeId() + "' in partition " + d.partition() + ": "
+          + problem);
+    }
+    List<ReplicaSet> sets = ReplicaLists.of(s.map());
+    sets.set(d.partition(), ReplicaLists.demoted(set, d.nodeId()));
+    return accept(withSets(s, sets));
+  }
+
+  private static Transition onRelease(DirectoryState s, Release r) {
+    String problem = checkPartition(s, r.partition());
+    if (problem == null && !s.map().set(r.partition()).leaving().contains(r.nodeId())) {
+      problem = "it is not leaving it " + s.map().set(r.partition());
+    }
+    if (problem != null) {
+      return reject(s, "cannot release '" + r.nodeId() + "' from partition " + r.partition() + ": "
+          + problem);
+    }
+    List<ReplicaSet> sets = ReplicaLists.of(s.map());
+    sets.set(r.partition(), ReplicaLists.released(sets.get(r.partition()), r.nodeId()));
+    return accept(withSets(s, sets));
+  }
+
+  private static String checkPartition(DirectoryState s, int partition) {
+    int count = s.map().partitionCount();
+    return partition >= 0 && partition < count ? null
+        : "no such partition; partitions are 0.." + (count - 1);
+  }
+
+  /** The next state with these sets and the same members and namespaces. */
+  private static DirectoryState withSets(DirectoryState s, List<ReplicaSet> sets) {
+    PartitionMap map = ReplicaLists.restamp(s.map(), s.replicaHolders(), sets, s.epoch() + 1);
+    return s.next(new TreeMap<>(s.memberMap()), map, new TreeMap<>(s.namespaceMap()));
   }
 
   /** Why {@code nodeId} may not {@code verb} from its state, or null. */
@@ -241,7 +379,7 @@ final class CommandRules {
    * the new epoch only if its members (the holders) or lists changed.
    */
   private static DirectoryState withState(DirectoryState s, Member member,
-                                          List<List<String>> lists) {
+                                          List<ReplicaSet> lists) {
     SortedMap<String, Member> members = new TreeMap<>(s.memberMap());
     members.put(member.nodeId(), member);
     PartitionMap map = ReplicaLists.restamp(s.map(), DirectoryState.replicaHolders(members), lists,

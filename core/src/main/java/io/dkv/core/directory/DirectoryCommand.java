@@ -56,8 +56,9 @@ public sealed interface DirectoryCommand extends LogEntry {
   /**
    * A down node leaves the replica lists of its partitions, which go on with the replicas they
    * have left (no other node has their data), except a partition that would keep fewer than
-   * {@code minReplicas} (1..15) replicas: it keeps the node, and waits for it. Refused when the
-   * node is not down, or when it leaves no list at all.
+   * {@code minReplicas} (1..15) replicas: it keeps the node, and waits for it. The node also stops
+   * being a learner (its moves end) and leaving. Refused when the node is not down, or when nothing
+   * changes.
    */
   record Evict(String nodeId, int minReplicas) implements DirectoryCommand {
     public Evict {
@@ -76,10 +77,60 @@ public sealed interface DirectoryCommand extends LogEntry {
 
   /**
    * A leaving or down node is gone for good; its id stays known as removed. Refused while the node
-   * is in a replica list.
+   * has any role in a partition (replica, learner or leaving).
    */
   record Remove(String nodeId) implements DirectoryCommand {
     public Remove {
+      Objects.requireNonNull(nodeId, "nodeId");
+    }
+  }
+
+  /**
+   * Starts moving partitions: in each, {@code to} becomes a learner, to take the place of the
+   * replica {@code from}, or a free place in a short list when {@code from} is null. All or none:
+   * one invalid move rejects the command.
+   */
+  record StartMoves(List<MoveRequest> moves) implements DirectoryCommand {
+    public StartMoves {
+      moves = List.copyOf(moves);
+    }
+  }
+
+  /** One partition's move in {@link StartMoves}. */
+  record MoveRequest(int partition, String to, String from) {
+    public MoveRequest {
+      Objects.requireNonNull(to, "to");
+    }
+  }
+
+  /**
+   * The learner {@code nodeId} of {@code partition} has copied its data: it becomes a replica in
+   * the place the move named, and the replica it replaces starts leaving. {@code since} is the
+   * move it finished: a promotion for an older attempt is refused.
+   */
+  record Promote(int partition, String nodeId, long since) implements DirectoryCommand {
+    public Promote {
+      Objects.requireNonNull(nodeId, "nodeId");
+    }
+  }
+
+  /**
+   * A draining or down replica of {@code partition} stops serving its reads without a
+   * replacement (no other node can take its place); it keeps taking part in writes until it is
+   * released. Refused if it is the partition's last replica.
+   */
+  record Demote(int partition, String nodeId) implements DirectoryCommand {
+    public Demote {
+      Objects.requireNonNull(nodeId, "nodeId");
+    }
+  }
+
+  /**
+   * A leaving node of {@code partition} has seen that it no longer serves the partition's reads (or
+   * its read lease has run out): writes stop going to it.
+   */
+  record Release(int partition, String nodeId) implements DirectoryCommand {
+    public Release {
       Objects.requireNonNull(nodeId, "nodeId");
     }
   }

@@ -1,38 +1,80 @@
 package io.dkv.core.directory;
 
 import io.dkv.core.placement.PartitionMap;
+import io.dkv.core.placement.PartitionMove;
+import io.dkv.core.placement.ReplicaSet;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The changes the directory's rules make to the partition map, by hand rather than through the
- * claim function: after {@code Initialize} a replica list only ever loses a node, because handing a
- * partition to a node that does not have its data would lose the data.
+ * claim function: after {@code Initialize} a node becomes a replica only by a promotion, once it
+ * has copied the partition as a learner, because handing a partition to a node that does not have
+ * its data would lose the data.
  */
 final class ReplicaLists {
   private ReplicaLists() {}
 
-  /** Every partition's replica list, in partition order. */
-  static List<List<String>> of(PartitionMap map) {
-    List<List<String>> lists = new ArrayList<>(map.partitionCount());
-    for (int p = 0; p < map.partitionCount(); p++) {
-      lists.add(map.replicas(p));
-    }
-    return lists;
+  /** Every partition's nodes and roles, in partition order, as a list to change. */
+  static List<ReplicaSet> of(PartitionMap map) {
+    return new ArrayList<>(map.sets());
   }
 
   /**
-   * Every partition's replica list with {@code node} taken out where at least {@code minReplicas}
-   * replicas remain (the others keep their order), and the lists it stays in unchanged.
+   * Every partition's set with the down {@code node} taken out: out of each replica list that keeps
+   * at least {@code minReplicas} replicas without it (the others keep their order), out of every
+   * move it was to join by (the move ends; the place stays free), and out of every leaving list.
+   * A move that was to replace it now fills the free place instead.
    */
-  static List<List<String>> withoutAboveFloor(PartitionMap map, String node, int minReplicas) {
-    List<List<String>> lists = of(map);
-    for (int p : map.partitionsOf(node)) {
-      if (map.replicas(p).size() - 1 >= minReplicas) {
-        lists.set(p, lists.get(p).stream().filter(r -> !r.equals(node)).toList());
+  static List<ReplicaSet> evicted(PartitionMap map, String node, int minReplicas) {
+    List<ReplicaSet> sets = of(map);
+    for (int p = 0; p < sets.size(); p++) {
+      ReplicaSet set = sets.get(p);
+      if (set.replicas().contains(node) && set.replicas().size() - 1 >= minReplicas) {
+        set = set.withReplicas(without(set.replicas(), node));
+        if (set.move() != null && node.equals(set.move().from())) {
+          set = set.withMove(set.move().withoutFrom());
+        }
       }
+      if (set.move() != null && set.move().to().equals(node)) {
+        set = set.withMove(null);
+      }
+      if (set.leaving().contains(node)) {
+        set = set.withLeaving(without(set.leaving(), node));
+      }
+      sets.set(p, set);
     }
-    return lists;
+    return sets;
+  }
+
+  /** {@code move}'s learner promoted: in {@code from}'s place, which leaves, or in a free place. */
+  static ReplicaSet promoted(ReplicaSet set) {
+    PartitionMove move = set.move();
+    List<String> replicas = new ArrayList<>(set.replicas());
+    List<String> leaving = new ArrayList<>(set.leaving());
+    if (move.from() == null) {
+      replicas.add(move.to());
+    } else {
+      replicas.set(replicas.indexOf(move.from()), move.to());
+      leaving.add(move.from());
+    }
+    return new ReplicaSet(replicas, null, leaving);
+  }
+
+  /** {@code node} stops being a replica and leaves (it still takes part in writes). */
+  static ReplicaSet demoted(ReplicaSet set, String node) {
+    List<String> leaving = new ArrayList<>(set.leaving());
+    leaving.add(node);
+    return new ReplicaSet(without(set.replicas(), node), set.move(), leaving);
+  }
+
+  /** {@code node} no longer takes part in the partition's writes. */
+  static ReplicaSet released(ReplicaSet set, String node) {
+    return set.withLeaving(without(set.leaving(), node));
+  }
+
+  private static List<String> without(List<String> nodes, String node) {
+    return nodes.stream().filter(n -> !n.equals(node)).toList();
   }
 
   /**
@@ -54,19 +96,19 @@ final class ReplicaLists {
   }
 
   /**
-   * The map with these holders and replica lists at {@code epoch}: the map gets {@code epoch}, and
-   * so does every partition whose list changed, while the others keep theirs, so a change fences
-   * only the partitions it touches. {@code previous} itself when neither holders nor lists changed.
+   * The map with these holders and sets at {@code epoch}: the map gets {@code epoch}, and so does
+   * every partition whose set changed, while the others keep theirs, so a change fences only the
+   * partitions it touches. {@code previous} itself when neither holders nor sets changed.
    */
-  static PartitionMap restamp(PartitionMap previous, List<String> holders,
-                              List<List<String>> lists, long epoch) {
-    if (holders.equals(previous.members()) && lists.equals(of(previous))) {
+  static PartitionMap restamp(PartitionMap previous, List<String> holders, List<ReplicaSet> sets,
+                              long epoch) {
+    if (holders.equals(previous.members()) && sets.equals(previous.sets())) {
       return previous;
     }
-    long[] epochs = new long[lists.size()];
-    for (int p = 0; p < lists.size(); p++) {
-      epochs[p] = lists.get(p).equals(previous.replicas(p)) ? previous.partitionEpoch(p) : epoch;
+    long[] epochs = new long[sets.size()];
+    for (int p = 0; p < sets.size(); p++) {
+      epochs[p] = sets.get(p).equals(previous.set(p)) ? previous.partitionEpoch(p) : epoch;
     }
-    return PartitionMap.of(epoch, previous.replicationFactor(), holders, lists, epochs);
+    return PartitionMap.withSets(epoch, previous.replicationFactor(), holders, sets, epochs);
   }
 }

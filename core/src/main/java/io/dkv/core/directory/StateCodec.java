@@ -4,6 +4,8 @@ import io.dkv.core.codec.RecordReader;
 import io.dkv.core.codec.RecordWriter;
 
 import io.dkv.core.placement.PartitionMap;
+import io.dkv.core.placement.PartitionMove;
+import io.dkv.core.placement.ReplicaSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,20 +17,23 @@ import java.util.Map;
  * (as in {@link CommandCodec}, whose version is counted separately).
  *
  * <pre>
- * state      := version u8 = 2 | epoch i64 | partitionCount i32 | replicationFactor i32
+ * state      := version u8 = 3 | epoch i64 | partitionCount i32 | replicationFactor i32
  *             | memberCount i32    | member*
  *             | namespaceCount i32 | namespace*
  *             | mapEpoch i64       | partition * partitionCount
  * member     := nodeId string | address string | state u8 (NodeState code)
  * namespace  := name string | mode u8 | n i32 | w i32 | r i32 | createdEpoch i64
  * partition  := partitionEpoch i64 | count u8 | replica u16 * count
+ *             | hasMove u8 (0 or 1) | (to u16 | from u16 (0xFFFF: none) | since i64) if hasMove
+ *             | leavingCount u8 | leaving u16 * leavingCount
  * </pre>
  * The map's members are not written: they are the members that {@linkplain
  * NodeState#holdsReplicas() hold replicas} (every state but removed), in node-id order, and a
  * replica is an index into that list. A partition's count is 1..min(replicationFactor, holders),
  * or 0 when there are no holders.
  *
- * <p>Version 1, still read because snapshots and the nodes' cached copies outlive the code that
+ * <p>Version 2 had no moves and no leaving nodes; it is read as a map with none. Version 1, still
+ * read because snapshots and the nodes' cached copies outlive the code that
  * wrote them, had no count: every partition had exactly min(replicationFactor, holders) replicas,
  * and its holders were the joining and up members only. Leaving and down members of a version 1
  * state (which held no replica then) become members of the map with no replica.
@@ -36,8 +41,10 @@ import java.util.Map;
  * <p>Decoding checks every invariant of {@link PartitionMap#of} and {@link DirectoryState#of}.
  */
 public final class StateCodec {
-  static final int VERSION = 2;
+  static final int VERSION = 3;
+  private static final int NO_MOVES_VERSION = 2;
   private static final int FIXED_COUNT_VERSION = 1;
+  private static final int NO_NODE = 0xFFFF;
 
   private StateCodec() {}
 
@@ -60,22 +67,28 @@ public final class StateCodec {
     }
     w.u64(map.epoch());
     for (int p = 0; p < map.partitionCount(); p++) {
-      List<String> replicas = map.replicas(p);
-      w.u64(map.partitionEpoch(p)).u8(replicas.size());
-      for (String replica : replicas) {
-        w.u16(index.get(replica));
+      ReplicaSet set = map.set(p);
+      w.u64(map.partitionEpoch(p)).u8(set.replicas().size());
+      set.replicas().forEach(replica -> w.u16(index.get(replica)));
+      PartitionMove move = set.move();
+      w.u8(move == null ? 0 : 1);
+      if (move != null) {
+        w.u16(index.get(move.to())).u16(move.from() == null ? NO_NODE : index.get(move.from()))
+            .u64(move.since());
       }
+      w.u8(set.leaving().size());
+      set.leaving().forEach(node -> w.u16(index.get(node)));
     }
     return w.toByteArray();
   }
 
-  /** The state in {@code bytes} (version 1 or 2); {@link IllegalArgumentException} saying what is wrong. */
+  /** The state in {@code bytes} (version 1 to 3); {@link IllegalArgumentException} saying what is wrong. */
   public static DirectoryState decode(byte[] bytes) {
     RecordReader r = new RecordReader(bytes, "directory state", IllegalArgumentException::new);
     int version = r.u8("version");
-    if (version != VERSION && version != FIXED_COUNT_VERSION) {
+    if (version < FIXED_COUNT_VERSION || version > VERSION) {
       throw r.fail("version", 0, "unsupported version " + version + "; this code reads "
-          + FIXED_COUNT_VERSION + " and " + VERSION);
+          + FIXED_COUNT_VERSION + " to " + VERSION);
     }
     long epoch = r.u64("epoch");
     int partitionCount = r.count("partitionCount", Long.BYTES);
@@ -94,32 +107,56 @@ public final class StateCodec {
     }
     List<String> holders = members.stream().filter(m -> m.state().holdsReplicas())
         .map(Member::nodeId).sorted().toList();
-    List<String> indexed = version == VERSION ? holders : members.stream()
+    List<String> indexed = version != FIXED_COUNT_VERSION ? holders : members.stream()
         .filter(m -> m.state() == NodeState.JOINING || m.state() == NodeState.UP)
         .map(Member::nodeId).sorted().toList();
     long mapEpoch = r.u64("mapEpoch");
     int most = Math.max(0, Math.min(replicationFactor, indexed.size()));
-    List<List<String>> replicas = new ArrayList<>(partitionCount);
+    List<ReplicaSet> sets = new ArrayList<>(partitionCount);
     long[] partitionEpochs = new long[partitionCount];
     for (int p = 0; p < partitionCount; p++) {
       partitionEpochs[p] = r.u64("partitionEpoch");
-      int count = version == VERSION ? readCount(r, most) : most;
-      List<String> set = new ArrayList<>(count);
+      int count = version != FIXED_COUNT_VERSION ? readCount(r, most) : most;
+      List<String> replicas = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        int offset = r.position();
-        int replica = r.u16("replica");
-        if (replica >= indexed.size()) {
-          throw r.fail("replica", offset, "index " + replica + " but only " + indexed.size()
-              + " members hold replicas");
-        }
-        set.add(indexed.get(replica));
+        replicas.add(readNode(r, "replica", indexed));
       }
-      replicas.add(set);
+      PartitionMove move = null;
+      List<String> leaving = new ArrayList<>();
+      if (version == VERSION) {
+        if (r.u8("hasMove") != 0) {
+          String to = readNode(r, "to", indexed);
+          int offset = r.position();
+          int fromIndex = r.u16("from");
+          String from = fromIndex == NO_NODE ? null : nodeAt(r, "from", offset, fromIndex, indexed);
+          move = new PartitionMove(to, from, r.u64("since"));
+        }
+        for (int i = r.u8("leavingCount"); i > 0; i--) {
+          leaving.add(readNode(r, "leaving", indexed));
+        }
+      }
+      sets.add(new ReplicaSet(replicas, move, leaving));
     }
     r.end();
-    PartitionMap map = PartitionMap.of(mapEpoch, replicationFactor, holders, replicas,
+    PartitionMap map = PartitionMap.withSets(mapEpoch, replicationFactor, holders, sets,
         partitionEpochs);
     return DirectoryState.of(epoch, members, map, namespaces);
+  }
+
+  /** A node named by its u16 index into the members that hold replicas. */
+  private static String readNode(RecordReader r, String field, List<String> indexed) {
+    int offset = r.position();
+    return nodeAt(r, field, offset, r.u16(field), indexed);
+  }
+
+  /** The node at {@code index} (read at {@code offset}), or a failure naming the field. */
+  private static String nodeAt(RecordReader r, String field, int offset, int index,
+                               List<String> indexed) {
+    if (index >= indexed.size()) {
+      throw r.fail(field, offset, "index " + index + " but only " + indexed.size()
+          + " members hold replicas");
+    }
+    return indexed.get(index);
   }
 
   /** A partition's replica count: 1..most, or 0 when no member holds replicas (most = 0). */

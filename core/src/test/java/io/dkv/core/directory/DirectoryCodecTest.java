@@ -11,8 +11,14 @@ import io.dkv.core.directory.DirectoryCommand.Join;
 import io.dkv.core.directory.DirectoryCommand.Leave;
 import io.dkv.core.directory.DirectoryCommand.MarkDown;
 import io.dkv.core.directory.DirectoryCommand.MarkUp;
+import io.dkv.core.directory.DirectoryCommand.MoveRequest;
+import io.dkv.core.directory.DirectoryCommand.Promote;
+import io.dkv.core.directory.DirectoryCommand.Release;
 import io.dkv.core.directory.DirectoryCommand.Remove;
+import io.dkv.core.directory.DirectoryCommand.StartMoves;
 import io.dkv.core.placement.PartitionMap;
+import io.dkv.core.placement.PartitionMove;
+import io.dkv.core.placement.ReplicaSet;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -55,13 +61,16 @@ class DirectoryCodecTest {
    * in the map) and evicted with a floor of 1, so the partition has a short list [a] while the
    * target is min(2, [a, b, c]) = 2.
    */
-  static final String GOLDEN_STATE = "02" + "0000000000000004" + "00000001" + "00000002"
+  static final String GOLDEN_STATE = "03" + "0000000000000004" + "00000001" + "00000002"
       + "00000003" + "000161" + "0003683a31" + "02" + "000162" + "0003683a32" + "04"
       + "000163" + "0003683a33" + "01"
       + "00000001" + "000764656661756c74" + "01" + "00000002" + "00000002" + "00000001"
       + "0000000000000000"
       + "0000000000000004"
-      + "0000000000000004" + "01" + "0000";
+      + "0000000000000004" + "01" + "0000" + "00" + "00";
+
+  /** The same state as version 2 wrote it: no move and no leaving fields. */
+  static final String GOLDEN_STATE_V2 = "02" + GOLDEN_STATE.substring(2, GOLDEN_STATE.length() - 4);
 
   static DirectoryState shortListState() {
     return DirectoryStateTest.applyAll(DirectoryState.initial(1, 2),
@@ -76,6 +85,43 @@ class DirectoryCodecTest {
     assertThat(s.map().members()).containsExactly("a", "b", "c");
     assertThat(HEX.formatHex(StateCodec.encode(s))).isEqualTo(GOLDEN_STATE);
     assertThat(StateCodec.decode(HEX.parseHex(GOLDEN_STATE))).isEqualTo(s);
+  }
+
+  @Test
+  void aVersion2StateStillDecodes() {
+    assertThat(StateCodec.decode(HEX.parseHex(GOLDEN_STATE_V2))).isEqualTo(shortListState());
+  }
+
+  /**
+   * From the short-list state: c fills the free place by a move, b (back up) replaces a, which
+   * leaves and is released, and a starts replacing c. Member indexes: a 0, b 1, c 2.
+   */
+  @Test
+  void goldenStateWithAMoveAndALeavingNode() {
+    DirectoryState s = DirectoryStateTest.applyAll(shortListState(),
+        new MarkUp("b"),
+        new StartMoves(List.of(new MoveRequest(0, "c", null))),
+        new Promote(0, "c", 6),
+        new StartMoves(List.of(new MoveRequest(0, "b", "a"))),
+        new Promote(0, "b", 8),
+        new Release(0, "a"),
+        new StartMoves(List.of(new MoveRequest(0, "a", "c"))));
+    ReplicaSet set = s.map().set(0);
+    assertThat(set.replicas()).containsExactly("b", "c");
+    assertThat(set.leaving()).isEmpty();
+    assertThat(set.move()).isEqualTo(new PartitionMove("a", "c", 11));
+    String hex = HEX.formatHex(StateCodec.encode(s));
+    assertThat(hex).endsWith("000000000000000b" + "02" + "0001" + "0002"
+        + "01" + "0000" + "0002" + "000000000000000b" + "00");
+    assertThat(StateCodec.decode(HEX.parseHex(hex))).isEqualTo(s);
+    DirectoryState leaving = DirectoryStateTest.applyAll(DirectoryStateTest.applyAll(shortListState(),
+        new MarkUp("b"), new StartMoves(List.of(new MoveRequest(0, "c", null))),
+        new Promote(0, "c", 6), new StartMoves(List.of(new MoveRequest(0, "b", "a"))),
+        new Promote(0, "b", 8)));
+    assertThat(leaving.map().set(0)).isEqualTo(new ReplicaSet(List.of("b", "c"), null, List.of("a")));
+    assertThat(HEX.formatHex(StateCodec.encode(leaving))).endsWith("02" + "0001" + "0002" + "00"
+        + "01" + "0000");
+    assertThat(StateCodec.decode(StateCodec.encode(leaving))).isEqualTo(leaving);
   }
 
   /** What version 1 wrote (a joined to an empty directory, Q = 2, RF = 1) still decodes. */
@@ -183,12 +229,12 @@ class DirectoryCodecTest {
     assertThatThrownBy(() -> CommandCodec.decodeCommand(HEX.parseHex("0201")))
         .hasMessage("directory command: field 'version' at offset 0: unsupported version 2;"
             + " this code reads 1");
-    for (String tag : List.of("00", "0b", "ff")) {
+    for (String tag : List.of("00", "0f", "ff")) {
       for (Function<byte[], ?> decode : List.<Function<byte[], ?>>of(CommandCodec::decodeCommand,
           CommandCodec::decodeEntry)) {
         assertThatThrownBy(() -> decode.apply(HEX.parseHex("01" + tag + "00026e31")))
             .hasMessageEndingWith("field 'tag' at offset 1: unknown command tag "
-                + Integer.parseInt(tag, 16) + "; known: 1 to 9 (commands), 10 (heartbeat)");
+                + Integer.parseInt(tag, 16) + "; known: 1 to 9 and 11 to 14 (commands), 10 (heartbeat)");
       }
     }
     assertThatThrownBy(() -> CommandCodec.decodeCommand(HEX.parseHex("01020001ff")))
@@ -198,19 +244,22 @@ class DirectoryCodecTest {
         .hasMessage("directory command: field 'mode' at offset 6: unknown namespace mode code 2;"
             + " known: 1 (strong)");
     int end = GOLDEN_STATE.length() / 2;
-    assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex(GOLDEN_STATE.replaceFirst("0000$", "0003"))))
-        .hasMessage("directory state: field 'replica' at offset " + (end - 2) + ": index 3 but"
+    assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex(GOLDEN_STATE.replaceFirst("00000000$", "00030000"))))
+        .hasMessage("directory state: field 'replica' at offset " + (end - 4) + ": index 3 but"
+            + " only 3 members hold replicas");
+    assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex(GOLDEN_STATE.replaceFirst("00$", "01" + "0003"))))
+        .hasMessage("directory state: field 'leaving' at offset " + end + ": index 3 but"
             + " only 3 members hold replicas");
     for (String count : List.of("00", "03")) {
-      String bad = GOLDEN_STATE.replaceFirst("010000$", count + "0000");
+      String bad = GOLDEN_STATE.replaceFirst("0100000000$", count + "00000000");
       assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex(bad)))
-          .hasMessage("directory state: field 'count' at offset " + (end - 3) + ": "
+          .hasMessage("directory state: field 'count' at offset " + (end - 5) + ": "
               + Integer.parseInt(count) + " replicas; allowed: 1 to 2 (1 to min(replication"
               + " factor, members holding replicas), 0 when none does)");
     }
-    assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex("03" + GOLDEN_STATE.substring(2))))
-        .hasMessage("directory state: field 'version' at offset 0: unsupported version 3; this"
-            + " code reads 1 and 2");
+    assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex("04" + GOLDEN_STATE.substring(2))))
+        .hasMessage("directory state: field 'version' at offset 0: unsupported version 4; this"
+            + " code reads 1 to 3");
   }
 
   private static void assertGolden(DirectoryCommand command, String hex) {

@@ -152,11 +152,11 @@ class DirectoryMembershipTest {
       assertThat(rejection(s, new Evict("n2", floor))).isEqualTo("cannot evict node 'n2':"
           + " minReplicas " + floor + " is outside 1..15");
     }
-    assertThat(rejection(s, new Evict("n4", 1))).isEqualTo("cannot evict node 'n4': it holds"
-        + " no replicas");
+    assertThat(rejection(s, new Evict("n4", 1))).isEqualTo("cannot evict node 'n4': it has"
+        + " no role in any partition");
     DirectoryState evicted = applyAll(s, new Evict("n2", 1));
     assertThat(rejection(evicted, new Evict("n2", 1))).isEqualTo("cannot evict node 'n2': it"
-        + " holds no replicas");
+        + " has no role in any partition");
   }
 
   @Test
