@@ -236,6 +236,8 @@ final class ClientService {
       case ClientResult.Written w -> MessageCodec.encode(new WriteResponse(w.status(), w.version()));
       case ClientResult.ReadValue v -> MessageCodec.encode(new GetResponse(v.found(), v.version(), v.value()));
       case ClientResult.Failed f -> throw new RpcException(f.code(), f.message());
+      case ClientResult.Copied c -> throw new IllegalStateException("not a client's answer: " + c);
+      case ClientResult.Installed i -> throw new IllegalStateException("not a client's answer: " + i);
     };
   }
 }

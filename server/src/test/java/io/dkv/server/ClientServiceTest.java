@@ -63,6 +63,8 @@ class ClientServiceTest {
     return new Output().reply(switch (c) {
       case ClientCommand.Write w -> new ClientResult.Written(w.handle(), WriteStatus.OK, 1);
       case ClientCommand.Read r -> new ClientResult.ReadValue(r.handle(), false, 0, Bytes.EMPTY);
+      case ClientCommand.Copy copy -> throw new AssertionError("no copies here: " + copy);
+      case ClientCommand.Install i -> throw new AssertionError("no installs here: " + i);
     });
   }
 
@@ -220,6 +222,8 @@ class ClientServiceTest {
     assertThat(core.commands).extracting(c -> switch (c) {
       case ClientCommand.Write w -> w.namespace();
       case ClientCommand.Read r -> r.namespace();
+      case ClientCommand.Copy copy -> "copy";
+      case ClientCommand.Install i -> "install";
     }).containsExactly("users@2", "default");
   }
 

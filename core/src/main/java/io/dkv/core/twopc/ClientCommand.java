@@ -3,9 +3,11 @@ package io.dkv.core.twopc;
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.Mutation;
 import java.util.List;
+import java.util.Set;
 
 /**
- * A client's request as the node's two-phase-commit core sees it. {@code handle} is an opaque id
+ * A request from outside the protocol as the node's two-phase-commit core sees it: a client's
+ * write or read, or a learner's copy of a partition. {@code handle} is an opaque id
  * chosen by the driver; the matching {@link ClientResult} carries it back.
  */
 public sealed interface ClientCommand {
@@ -27,4 +29,31 @@ public sealed interface ClientCommand {
    * waits for its decision (linearizable reads), or fails with TIMEOUT at the deadline.
    */
   record Read(long handle, String namespace, Bytes key, long deadlineMillis) implements ClientCommand {}
+
+  /**
+   * A learner asks this replica for the committed keys of {@code partitions}, in key order after
+   * {@code after} (empty: from the start), at most {@code maxEntries}. Refused while this node's
+   * view of any of them is older than {@code since}, the epoch the learner's move started at:
+   * before it, a write routed without the learner could still commit here behind the copy. The
+   * page ends before a key that a transaction holds here, so no copied value is overtaken by a
+   * commit the learner does not take part in.
+   */
+  record Copy(long handle, Set<Integer> partitions, long since, Bytes after, int maxEntries)
+      implements ClientCommand {
+    public Copy {
+      partitions = Set.copyOf(partitions);
+    }
+  }
+
+  /**
+   * Entries copied from a replica, to install in partitions this node is the learner of since
+   * {@code since}: each goes in unless this node already has the key at the same or a newer version
+   * (a write it took part in since). All or nothing: refused if any key belongs elsewhere, or is
+   * held by a transaction of an epoch before {@code since}, whose outcome could land below it.
+   */
+  record Install(long handle, long since, List<CopiedEntry> entries) implements ClientCommand {
+    public Install {
+      entries = List.copyOf(entries);
+    }
+  }
 }

@@ -5,9 +5,9 @@ import io.dkv.protocol.PeerMessage.AbortReason;
 
 /**
  * A mutation's condition, evaluated by each participant against its committed state while it
- * holds the key's lock. Every participant of a key has applied the same commits in the same order
+ * holds the key's lock. Every replica of a key has applied the same commits in the same order
  * by then (a commit holds the lock at every participant until applied there), so all of them reach
- * the same verdict.
+ * the same verdict. A learner, whose copy of the partition may be incomplete, judges none.
  */
 final class Conditions {
   private Conditions() {}

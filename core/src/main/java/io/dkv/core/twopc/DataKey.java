@@ -13,6 +13,12 @@ record DataKey(String namespace, Bytes key) {
     return new RecordWriter().string(namespace).raw(key.unsafeArray()).toByteArray();
   }
 
+  /** The key whose {@link #encode() encoding} is {@code b}; {@link CorruptRecordException} if none. */
+  static DataKey decode(byte[] b) {
+    RecordReader r = new RecordReader(b, "data key", CorruptRecordException::new);
+    return new DataKey(r.string("namespace"), Bytes.wrap(r.rest()));
+  }
+
   /** What every {@link #encode() encoding} of a key of {@code namespace} starts with. */
   static byte[] namespacePrefix(String namespace) {
     return new RecordWriter().string(namespace).toByteArray();

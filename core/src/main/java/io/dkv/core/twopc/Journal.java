@@ -57,6 +57,16 @@ final class Journal {
     return DataRecord.decode(storage.get(ColumnFamily.DATA, key.encode()));
   }
 
+  /** Up to {@code limit} DATA keys from {@code from} (inclusive), in key order. */
+  List<byte[]> dataKeys(byte[] from, int limit) {
+    return storage.keys(ColumnFamily.DATA, new byte[0], from, limit);
+  }
+
+  /** The raw DATA record under an encoded key, or null. */
+  byte[] readDataBytes(byte[] encodedKey) {
+    return storage.get(ColumnFamily.DATA, encodedKey);
+  }
+
   static void putData(WriteBatch batch, DataKey key, DataRecord record) {
     batch.put(ColumnFamily.DATA, key.encode(), record.encode());
   }

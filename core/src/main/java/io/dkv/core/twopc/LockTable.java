@@ -24,6 +24,11 @@ final class LockTable {
     return holders.containsKey(key);
   }
 
+  /** The transaction that holds {@code key}'s lock, or null. */
+  TxnId holder(DataKey key) {
+    return holders.get(key);
+  }
+
   /** The version a new proposal must exceed, given the key's committed version. */
   long floor(DataKey key, long committedVersion) {
     return Math.max(committedVersion, highestSeen.getOrDefault(key, 0L));

@@ -86,6 +86,10 @@ final class ParticipantState {
     this.epochs = epochs;
   }
 
+  PartitionEpochs epochs() {
+    return epochs;
+  }
+
   WorkerRecord record(TxnId txn) {
     return records.get(txn);
   }
@@ -138,11 +142,15 @@ final class ParticipantState {
       return;
     }
     DataRecord current = journal.readData(body.key());
-    Conditions.Check check = Conditions.evaluate(p.mutation(), current);
-    if (!check.ok() && !readLease) {
+    // A learner's data may lack what was committed before its move: it judges no condition and
+    // leaves the verdict to the replicas, which take part in the same write.
+    boolean learning = epochs.learnerSince(p.namespace(), p.key()) != PartitionEpochs.NOT_LEARNING;
+    Conditions.Check check = learning ? Conditions.Check.OK : Conditions.evaluate(p.mutation(), current);
+    if (!check.ok() && (!readLease || p.epoch() > partitionEpoch)) {
       // A failed condition tells the client the key's committed state: a read. Without its lease
       // this replica may have been evicted, and the others may have committed newer versions
-      // without it, so it refuses as a stale configuration instead, and the client retries.
+      // without it; with a view older than the coordinator's it may have become a learner without
+      // knowing it yet. Either way it refuses as a stale configuration, and the client retries.
       refuse(txn, participants, body, VoteKind.ABORT, AbortReason.STALE_EPOCH, partitionEpoch, p.from(), nowMillis, out);
       return;
     }

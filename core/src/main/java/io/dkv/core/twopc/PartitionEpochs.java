@@ -3,15 +3,16 @@ package io.dkv.core.twopc;
 import io.dkv.protocol.Bytes;
 
 /**
- * The configuration epoch of the partition that holds a key, as this node knows it from the
- * directory. A participant refuses a PREPARE routed with an older epoch: the partition's replica
- * list has changed since the coordinator looked, so the write could miss a replica of the current
- * configuration (docs/two-phase-commit.md §4). An implementation is an immutable snapshot; the
- * driver hands the core a new one ({@link TwoPhaseNode#configure}) whenever the directory moves on.
+ * This node's view of the partition map, as far as its two-phase-commit core needs it: the
+ * configuration epoch of the partition that holds a key, and whether this node is that partition's
+ * learner. A participant refuses a PREPARE routed with an older epoch: the partition's nodes have
+ * changed since the coordinator looked, so the write could miss one of the current configuration
+ * (docs/two-phase-commit.md §4). An implementation is an immutable snapshot; the driver hands the
+ * core a new one ({@link TwoPhaseNode#configure}) whenever the directory moves on.
  */
 @FunctionalInterface
 public interface PartitionEpochs {
-  /** Knows no configuration: accepts every epoch. */
+  /** Knows no configuration: accepts every epoch, learns nothing. */
   PartitionEpochs NONE = (namespace, key) -> 0;
 
   /**
@@ -20,9 +21,31 @@ public interface PartitionEpochs {
    */
   long UNKNOWN_NAMESPACE = Long.MAX_VALUE;
 
+  /** {@link #learnerSince}'s answer when this node is not the learner of the key's partition. */
+  long NOT_LEARNING = -1;
+
   /**
    * The epoch of {@code key}'s partition, or {@link #UNKNOWN_NAMESPACE}; {@code namespace} is the
    * name keys are stored under.
    */
   long epochOf(String namespace, Bytes key);
+
+  /**
+   * The epoch at which this node became the learner of {@code key}'s partition (it is copying the
+   * partition from a replica, so its data may lack writes committed before then), or {@link
+   * #NOT_LEARNING}.
+   */
+  default long learnerSince(String namespace, Bytes key) {
+    return NOT_LEARNING;
+  }
+
+  /** The partition of {@code key}, or -1 for a namespace this view does not have. */
+  default int partitionOf(String namespace, Bytes key) {
+    return -1;
+  }
+
+  /** The configuration epoch of {@code partition} (0 when this view knows none). */
+  default long partitionEpoch(int partition) {
+    return 0;
+  }
 }

@@ -47,6 +47,7 @@ public final class TwoPhaseNode {
   private final CoordinatorState coordinator;
   private final ParticipantState participant;
   private final ParticipantTimers timers;
+  private final PartitionCopier copier;
   private long incarnation;
   private volatile NodeStats stats = new NodeStats(0, 0, 0, 0, 0, 0, 0);
 
@@ -63,6 +64,7 @@ public final class TwoPhaseNode {
     this.coordinator = new CoordinatorState(nodeId, config, journal);
     this.participant = new ParticipantState(nodeId, config, journal, locks, tombstones, reads, dedup);
     this.timers = new ParticipantTimers(nodeId, config, participant, coordinator::isActive);
+    this.copier = new PartitionCopier(journal, locks, participant);
   }
 
   /**
@@ -105,13 +107,18 @@ public final class TwoPhaseNode {
     participant.setReadLease(valid);
   }
 
-  /** A client's write (coordinated here) or read (served from this node's replica). */
+  /**
+   * A client's write (coordinated here) or read (served from this node's replica), or a learner's
+   * copy request to this replica or install of what it copied (docs/directory.md §9).
+   */
   public Output onClient(ClientCommand c, long nowMillis) {
     requireStarted();
     Output out = new Output();
     switch (c) {
       case ClientCommand.Write w -> coordinator.onWrite(w, nowMillis, out);
       case ClientCommand.Read r -> reads.onRead(r, nowMillis, out);
+      case ClientCommand.Copy copy -> copier.copy(copy, out);
+      case ClientCommand.Install install -> copier.install(install, out);
     }
     return publish(out);
   }

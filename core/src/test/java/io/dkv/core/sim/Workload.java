@@ -166,6 +166,8 @@ final class Workload {
         });
       }
       case ClientResult.Failed f -> failed(c, f.code());
+      case ClientResult.Copied copied -> throw new IllegalStateException("no client copies: " + copied);
+      case ClientResult.Installed i -> throw new IllegalStateException("no client installs: " + i);
     }
   }
 

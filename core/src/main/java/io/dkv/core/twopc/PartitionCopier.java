@@ -1,0 +1,134 @@
+package io.dkv.core.twopc;
+
+import io.dkv.core.storage.WriteBatch;
+import io.dkv.protocol.Bytes;
+import io.dkv.protocol.ErrorCode;
+import io.dkv.protocol.TxnId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Both ends of copying a partition to its learner (docs/directory.md §9): a replica reads pages of
+ * committed keys ({@link ClientCommand.Copy}), the learner installs them ({@link
+ * ClientCommand.Install}). Why the result is exactly the partition's committed state: every write
+ * since the move started reaches the learner itself (it is a participant from then on), and every
+ * earlier one is committed at the replica before the page that holds its key is read, because
+ * the replica refuses writes routed without the learner once its view has the move, and a page
+ * stops before a key that a transaction still holds. Installing keeps the newer of the copied and
+ * the learner's own version, so the two paths never undo each other.
+ */
+final class PartitionCopier {
+  /** Keys looked at per page at most, wanted or not: bounds a step's work on the core's thread. */
+  static final int MAX_EXAMINED = 4_096;
+  private static final int KEYS_PER_READ = 256;
+
+  private final Journal journal;
+  private final LockTable locks;
+  private final ParticipantState participant;
+
+  PartitionCopier(Journal journal, LockTable locks, ParticipantState participant) {
+    this.journal = journal;
+    this.locks = locks;
+    this.participant = participant;
+  }
+
+  void copy(ClientCommand.Copy c, Output out) {
+    PartitionEpochs epochs = participant.epochs();
+    for (int p : c.partitions()) {
+      if (epochs.partitionEpoch(p) < c.since()) {
+        out.reply(new ClientResult.Failed(c.handle(), ErrorCode.STALE_EPOCH, "this node's view of"
+            + " partition " + p + " is at epoch " + epochs.partitionEpoch(p) + ", before the move"
+            + " that started at " + c.since() + "; ask again once its view has caught up"));
+        return;
+      }
+    }
+    List<CopiedEntry> entries = new ArrayList<>();
+    byte[] last = c.after().unsafeArray();
+    int examined = 0;
+    while (entries.size() < c.maxEntries() && examined < MAX_EXAMINED) {
+      List<byte[]> keys = journal.dataKeys(successor(last), KEYS_PER_READ);
+      if (keys.isEmpty()) {
+        out.reply(new ClientResult.Copied(c.handle(), entries, Bytes.wrap(last), true));
+        return;
+      }
+      for (byte[] key : keys) {
+        examined++;
+        DataKey dk = DataKey.decode(key);
+        if (c.partitions().contains(epochs.partitionOf(dk.namespace(), dk.key()))) {
+          if (locks.isLocked(dk)) {
+            break; // the page ends before it: its value may be about to change without the learner
+          }
+          entries.add(new CopiedEntry(Bytes.wrap(key), Bytes.wrap(journal.readDataBytes(key))));
+        }
+        last = key;
+        if (entries.size() >= c.maxEntries() || examined >= MAX_EXAMINED) {
+          break;
+        }
+      }
+      if (!Arrays.equals(last, keys.get(keys.size() - 1))) {
+        break; // stopped inside this read: by a held key or a limit
+      }
+    }
+    out.reply(new ClientResult.Copied(c.handle(), entries, Bytes.wrap(last), false));
+  }
+
+  void install(ClientCommand.Install c, Output out) {
+    PartitionEpochs epochs = participant.epochs();
+    List<DataKey> keys = new ArrayList<>(c.entries().size());
+    List<DataRecord> records = new ArrayList<>(c.entries().size());
+    for (CopiedEntry e : c.entries()) {
+      DataKey key;
+      DataRecord record;
+      try {
+        key = DataKey.decode(e.key().unsafeArray());
+        record = DataRecord.decode(e.record().unsafeArray());
+      } catch (CorruptRecordException bad) {
+        out.reply(new ClientResult.Failed(c.handle(), ErrorCode.INVALID_ARGUMENT,
+            "a copied entry is not a data key and record: " + bad.getMessage()));
+        return;
+      }
+      String refusal = refusal(epochs, key, c.since());
+      if (refusal != null) {
+        out.reply(new ClientResult.Failed(c.handle(), refusal.startsWith("key")
+            ? ErrorCode.UNAVAILABLE : ErrorCode.STALE_EPOCH, refusal));
+        return;
+      }
+      keys.add(key);
+      records.add(record);
+    }
+    WriteBatch batch = new WriteBatch();
+    int installed = 0;
+    for (int i = 0; i < keys.size(); i++) {
+      if (records.get(i).version() > journal.readData(keys.get(i)).version()) {
+        Journal.putData(batch, keys.get(i), records.get(i));
+        installed++;
+      }
+    }
+    journal.write(batch);
+    out.requireSync().reply(new ClientResult.Installed(c.handle(), installed));
+  }
+
+  /** Why {@code key} may not be installed now, or null. */
+  private String refusal(PartitionEpochs epochs, DataKey key, long since) {
+    long learning = epochs.learnerSince(key.namespace(), key.key());
+    if (learning != since) {
+      return "this node is not the learner of " + key + "'s partition since epoch " + since
+          + (learning == PartitionEpochs.NOT_LEARNING ? " (it learns none)" : " (since " + learning + ")")
+          + "; the move ended or started over";
+    }
+    TxnId holder = locks.holder(key);
+    WorkerRecord rec = holder == null ? null : participant.record(holder);
+    if (rec != null && rec.body().epoch() < since) {
+      return "key " + key + " is held by transaction " + holder + " of epoch " + rec.body().epoch()
+          + ", before the move (" + since + "); its outcome could land below the copy, so ask"
+          + " again once it is decided";
+    }
+    return null;
+  }
+
+  /** The smallest key after {@code key}: the same bytes and a zero. */
+  private static byte[] successor(byte[] key) {
+    return key.length == 0 ? key : Arrays.copyOf(key, key.length + 1);
+  }
+}
