@@ -13,10 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failover with real processes: a killed replica is marked down and evicted by the directory's
- * leader, strong writes go on without it, and a restarted one is marked up again.
+ * leader, strong writes go on without it, and a restarted one is marked up again, copies its
+ * partitions back as a learner and is promoted.
  */
 class FailoverTest {
   private static final int KEYS = 40;
+  /** The default partition count: with three nodes and RF 3, each node replicates all of them. */
+  private static final int PARTITIONS = 256;
 
   @TempDir
   Path dir;
@@ -54,7 +57,29 @@ class FailoverTest {
       dkv.put("k0", "later");
       assertThat(new String(dkv.get("k0").orElseThrow().value(), StandardCharsets.UTF_8))
           .isEqualTo("later");
+
+      // Evicted from every partition, n3 gets them back as a learner: it copies each from a
+      // replica while writes go on, then is promoted and serves reads again.
+      long upAt = System.nanoTime();
+      for (int i = 1; i < KEYS; i++) {
+        dkv.put("k" + i, "during");
+      }
+      Await.until("n3 replicates every partition again", 120,
+          () -> member(dkv, "n3").partitions() == PARTITIONS);
+      System.out.printf("catch-up: n3 got %d partitions back %d ms after it was marked up%n",
+          PARTITIONS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upAt));
+      try (DkvClient atN3 = DkvClient.builder().endpoints(cluster.endpoint(2)).namespace("default")
+          .requestTimeout(Duration.ofSeconds(30)).build()) {
+        assertThat(value(atN3, "k0")).isEqualTo("later");
+        for (int i = 1; i < KEYS; i++) {
+          assertThat(value(atN3, "k" + i)).as("k%d read at n3", i).isEqualTo("during");
+        }
+      }
     }
+  }
+
+  private static String value(DkvClient dkv, String key) {
+    return new String(dkv.get(key).orElseThrow().value(), StandardCharsets.UTF_8);
   }
 
   private static ClusterMember member(DkvClient dkv, String nodeId) {

@@ -2,6 +2,8 @@ package io.dkv.protocol;
 
 import io.dkv.protocol.ClientMessage.ClusterStatusRequest;
 import io.dkv.protocol.ClientMessage.ClusterStatusResponse;
+import io.dkv.protocol.ClientMessage.CopyRequest;
+import io.dkv.protocol.ClientMessage.CopyResponse;
 import io.dkv.protocol.ClientMessage.CreateNamespaceRequest;
 import io.dkv.protocol.ClientMessage.DirectoryChangeResponse;
 import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
@@ -68,6 +70,8 @@ final class ClientBodies {
       case CreateNamespaceRequest c -> writeNamespace(w, c.namespace());
       case DropNamespaceRequest d -> w.string(d.name());
       case DirectoryChangeResponse d -> w.i64(d.epoch());
+      case CopyRequest c -> CopyBodies.write(w, c);
+      case CopyResponse c -> CopyBodies.write(w, c);
       case ErrorResponse e -> w.u16(e.code().code()).string(e.message());
     }
   }
@@ -105,7 +109,7 @@ final class ClientBodies {
       case PUT_IF_ABSENT -> new Mutation.PutIfAbsent(r.bytes("value"));
       case DELETE -> new Mutation.Delete();
       case COMPARE_AND_SET -> new Mutation.CompareAndSet(r.i64("expectedVersion"), r.bytes("value"));
-      case GET, PARTITION_MAP, STATUS, CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, PREPARE,
+      case GET, PARTITION_MAP, STATUS, CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, COPY_PARTITION, PREPARE,
            VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw new IllegalArgumentException(kind + " is not a write procedure");
     };
   }

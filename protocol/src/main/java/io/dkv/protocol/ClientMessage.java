@@ -110,6 +110,28 @@ public sealed interface ClientMessage {
   /** A directory change was applied; {@code epoch} is the directory epoch at which it was. */
   record DirectoryChangeResponse(long epoch) implements ClientMessage {}
 
+  /**
+   * A learner's request for the committed keys of {@code partitions} after {@code after} (empty:
+   * from the first), at most {@code maxEntries}, from a replica whose view has the move that
+   * started at epoch {@code since}.
+   */
+  record CopyRequest(long since, List<Integer> partitions, Bytes after, int maxEntries)
+      implements ClientMessage {
+    public CopyRequest {
+      partitions = List.copyOf(partitions);
+    }
+  }
+
+  /** A page of copied keys: ask again after {@code next} unless {@code done}. */
+  record CopyResponse(boolean done, Bytes next, List<CopiedKey> entries) implements ClientMessage {
+    public CopyResponse {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /** One copied key: its storage key and record, opaque to the protocol (docs/protocol.md). */
+  record CopiedKey(Bytes key, Bytes record) {}
+
   /** Sent instead of a response when a request failed. */
   record ErrorResponse(ErrorCode code, String message) implements ClientMessage {}
 }

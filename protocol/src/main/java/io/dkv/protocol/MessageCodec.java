@@ -52,7 +52,7 @@ public final class MessageCodec {
    * Decodes the body of a request to a client procedure: GET gives a GetRequest, the four write
    * procedures a WriteRequest with the matching mutation, PARTITION_MAP a PartitionMapRequest,
    * STATUS a StatusRequest, CLUSTER_STATUS a ClusterStatusRequest, CREATE_NAMESPACE a
-   * CreateNamespaceRequest, DROP_NAMESPACE a DropNamespaceRequest.
+   * CreateNamespaceRequest, DROP_NAMESPACE a DropNamespaceRequest, COPY_PARTITION a CopyRequest.
    *
    * @throws MalformedMessageException for bad bytes, or with code UNKNOWN_PROCEDURE when
    *     {@code p} is a peer procedure
@@ -67,6 +67,7 @@ public final class MessageCodec {
       case CLUSTER_STATUS -> new ClientMessage.ClusterStatusRequest();
       case CREATE_NAMESPACE -> ClientBodies.readCreateNamespaceRequest(r);
       case DROP_NAMESPACE -> new ClientMessage.DropNamespaceRequest(r.string("name"));
+      case COPY_PARTITION -> CopyBodies.readRequest(r);
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
     };
     r.end();
@@ -77,7 +78,7 @@ public final class MessageCodec {
    * Decodes the body of a successful response to a client procedure: GET gives a GetResponse,
    * writes a WriteResponse, PARTITION_MAP a PartitionMapResponse, STATUS a StatusResponse,
    * CLUSTER_STATUS a ClusterStatusResponse, CREATE_NAMESPACE and DROP_NAMESPACE a
-   * DirectoryChangeResponse. Error bodies go to {@link #decodeError}.
+   * DirectoryChangeResponse, COPY_PARTITION a CopyResponse. Error bodies go to {@link #decodeError}.
    */
   public static ClientMessage decodeResponse(Procedure p, byte[] body) {
     BodyReader r = new BodyReader(body, p + " response");
@@ -88,6 +89,7 @@ public final class MessageCodec {
       case STATUS -> ClientBodies.readStatusResponse(r);
       case CLUSTER_STATUS -> ClientBodies.readClusterStatusResponse(r);
       case CREATE_NAMESPACE, DROP_NAMESPACE -> new ClientMessage.DirectoryChangeResponse(r.i64("epoch"));
+      case COPY_PARTITION -> CopyBodies.readResponse(r);
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
     };
     r.end();
@@ -166,7 +168,7 @@ public final class MessageCodec {
   private static MalformedMessageException notClient(Procedure p) {
     return new MalformedMessageException(ErrorCode.UNKNOWN_PROCEDURE, "procedure " + p + " (id "
         + p.id() + ") is a one-way peer message, not a client request; client procedures are"
-        + " 1..10");
+        + " 1..31");
   }
 
   /** The longest prefix of {@code s} whose UTF-8 fits in a u16-prefixed string. */

@@ -6,6 +6,9 @@ import io.dkv.protocol.ClientMessage.ClusterStatusRequest;
 import io.dkv.protocol.ClientMessage.ClusterStatusResponse;
 import io.dkv.protocol.ClientMessage.CreateNamespaceRequest;
 import io.dkv.protocol.ClientMessage.DirectoryChangeResponse;
+import io.dkv.protocol.ClientMessage.CopiedKey;
+import io.dkv.protocol.ClientMessage.CopyRequest;
+import io.dkv.protocol.ClientMessage.CopyResponse;
 import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
 import io.dkv.protocol.ClientMessage.ErrorResponse;
 import io.dkv.protocol.ClientMessage.GetRequest;
@@ -122,6 +125,18 @@ class MessageCodecGoldenTest {
     String hex = "0002" + "6e73";
     check(hex, new DropNamespaceRequest("ns"),
         MessageCodec.decodeRequest(Procedure.DROP_NAMESPACE, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void copyPartitionRequestAndResponse() {
+    String hex = "0000000000000007" + "00000002" + "00000001" + "00000005" + "00000001" + "61"
+        + "00000100"; // docs/protocol.md
+    check(hex, new CopyRequest(7, List.of(1, 5), Bytes.utf8("a"), 256),
+        MessageCodec.decodeRequest(Procedure.COPY_PARTITION, HEX.parseHex(hex)));
+    String page = "00" + "00000001" + "62" + "00000001" + "00000001" + "62" + "00000002" + "0001";
+    check(page, new CopyResponse(false, Bytes.utf8("b"),
+            List.of(new CopiedKey(Bytes.utf8("b"), Bytes.wrap(new byte[] {0, 1})))),
+        MessageCodec.decodeResponse(Procedure.COPY_PARTITION, HEX.parseHex(page)));
   }
 
   @Test

@@ -65,7 +65,11 @@ final class Messages {
         Arbitraries.just(new ClientMessage.StatusRequest()),
         Arbitraries.just(new ClientMessage.ClusterStatusRequest()),
         namespaces().map(ClientMessage.CreateNamespaceRequest::new),
-        strings().map(ClientMessage.DropNamespaceRequest::new));
+        strings().map(ClientMessage.DropNamespaceRequest::new),
+        Combinators.combine(Arbitraries.longs().greaterOrEqual(0),
+                Arbitraries.integers().greaterOrEqual(0).list().ofMaxSize(5), bytes(),
+                Arbitraries.integers().between(1, 65_536))
+            .as(ClientMessage.CopyRequest::new));
   }
 
   static Arbitrary<ClientMessage> responses() {
@@ -83,7 +87,10 @@ final class Messages {
                 Arbitraries.integers(), memberStatuses().list().ofMaxSize(4),
                 namespaces().list().ofMaxSize(3))
             .as(ClientMessage.ClusterStatusResponse::new),
-        Arbitraries.longs().map(ClientMessage.DirectoryChangeResponse::new));
+        Arbitraries.longs().map(ClientMessage.DirectoryChangeResponse::new),
+        Combinators.combine(Arbitraries.of(true, false), bytes(),
+                Combinators.combine(bytes(), bytes()).as(ClientMessage.CopiedKey::new).list().ofMaxSize(4))
+            .as(ClientMessage.CopyResponse::new));
   }
 
   static Arbitrary<ClientMessage> partitionMaps() {
@@ -137,6 +144,8 @@ final class Messages {
       case ClientMessage.DropNamespaceRequest d -> Procedure.DROP_NAMESPACE;
       // Both directory changes answer with it; DROP_NAMESPACE decodes it the same way.
       case ClientMessage.DirectoryChangeResponse d -> Procedure.CREATE_NAMESPACE;
+      case ClientMessage.CopyRequest c -> Procedure.COPY_PARTITION;
+      case ClientMessage.CopyResponse c -> Procedure.COPY_PARTITION;
       case ClientMessage.ErrorResponse e -> throw new IllegalArgumentException("error body");
     };
   }

@@ -22,7 +22,7 @@ class ProcedureTest {
         Map.entry(Procedure.VOTE, 33), Map.entry(Procedure.DECISION, 34),
         Map.entry(Procedure.ACK, 35), Map.entry(Procedure.STATUS_QUERY, 36),
         Map.entry(Procedure.STATUS_REPLY, 37), Map.entry(Procedure.FORGET, 38),
-        Map.entry(Procedure.PEER_BATCH, 39));
+        Map.entry(Procedure.PEER_BATCH, 39), Map.entry(Procedure.COPY_PARTITION, 13));
   }
 
   @Test

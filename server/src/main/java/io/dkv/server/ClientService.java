@@ -165,13 +165,14 @@ final class ClientService {
     validate(req.mutation());
     PartitionMap map = view.map();
     int partition = Partitioner.partitionOf(req.namespace(), req.key(), map.partitionCount());
-    List<String> replicas = map.replicas(partition);
-    replicaHealth.requireWritable(view, replicas);
+    // Every participant: the replicas, and a learner or leaving node while the partition moves.
+    List<String> participants = map.participants(partition);
+    replicaHealth.requireWritable(view, participants);
     long deadlineMillis = deadlineMillis(ctx, "write");
     // The partition's own epoch, not the map's: a participant refuses the PREPARE only if this
-    // partition's replica list changed since, not for a change elsewhere in the map.
+    // partition's nodes changed since, not for a change elsewhere in the map.
     return core.submit(h -> new ClientCommand.Write(h, ctx.requestId(), storageName, req.key(),
-            req.mutation(), replicas, map.partitionEpoch(partition), deadlineMillis))
+            req.mutation(), participants, map.partitionEpoch(partition), deadlineMillis))
         .thenApply(ClientService::encode);
   }
 

@@ -5,8 +5,10 @@ import io.dkv.core.directory.Member;
 import io.dkv.core.directory.Namespace;
 import io.dkv.core.directory.NodeState;
 import io.dkv.core.placement.PartitionMap;
+import io.dkv.core.placement.PartitionMove;
 import io.dkv.core.placement.Partitioner;
 import io.dkv.core.twopc.PartitionEpochs;
+import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
 import java.net.InetSocketAddress;
@@ -52,19 +54,42 @@ final class Cluster {
   }
 
   /**
-   * The configuration epochs of this view's partitions, for the two-phase-commit core, which
-   * refuses a PREPARE routed with an older one. The core names keys by storage name; partitions
-   * are computed from the namespace's own name, as clients do. A storage name that is not a
-   * current namespace of this view (dropped, created again since, or not seen yet) is refused
-   * outright, so no write lands in a namespace incarnation the directory no longer has.
+   * This view as the two-phase-commit core of node {@code self} needs it: each partition's
+   * configuration epoch (the core refuses a PREPARE routed with an older one) and the partitions
+   * {@code self} is the learner of. The core names keys by storage name; partitions are computed
+   * from the namespace's own name, as clients do. A storage name that is not a current namespace
+   * of this view (dropped, created again since, or not seen yet) is refused outright, so no write
+   * lands in a namespace incarnation the directory no longer has.
    */
-  PartitionEpochs partitionEpochs() {
+  PartitionEpochs partitionEpochs(String self) {
     PartitionMap map = state.map();
     Set<String> current = new HashSet<>();
     state.namespaces().forEach(ns -> current.add(ns.storageName()));
-    return (storageName, key) -> !current.contains(storageName) ? PartitionEpochs.UNKNOWN_NAMESPACE
-        : map.partitionEpoch(Partitioner.partitionOf(Namespace.nameOf(storageName), key,
-            map.partitionCount()));
+    return new PartitionEpochs() {
+      @Override
+      public long epochOf(String storageName, Bytes key) {
+        int p = partitionOf(storageName, key);
+        return p < 0 ? UNKNOWN_NAMESPACE : map.partitionEpoch(p);
+      }
+
+      @Override
+      public long learnerSince(String storageName, Bytes key) {
+        int p = partitionOf(storageName, key);
+        PartitionMove move = p < 0 ? null : map.set(p).move();
+        return move != null && move.to().equals(self) ? move.since() : NOT_LEARNING;
+      }
+
+      @Override
+      public int partitionOf(String storageName, Bytes key) {
+        return current.contains(storageName)
+            ? Partitioner.partitionOf(Namespace.nameOf(storageName), key, map.partitionCount()) : -1;
+      }
+
+      @Override
+      public long partitionEpoch(int partition) {
+        return partition >= 0 && partition < map.partitionCount() ? map.partitionEpoch(partition) : 0;
+      }
+    };
   }
 
   /** Whether {@code nodeId} is a member that has not been removed. */

@@ -40,6 +40,7 @@ public final class DkvNode implements AutoCloseable {
   private final NodeDirectory directory;
   private final NamespaceReclaimer reclaimer;
   private final CoreLoop core;
+  private final CatchUp catchUp;
   private final RpcServer server;
   private final long startedMillis = System.currentTimeMillis();
   private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
@@ -57,11 +58,12 @@ public final class DkvNode implements AutoCloseable {
       TwoPhaseNode twoPhase = new TwoPhaseNode(config.nodeId(), storage, TwoPhaseConfig.defaults());
       this.core = new CoreLoop(config.nodeId(), ProtocolCore.of(twoPhase), storage,
           this::sendToPeer, this::reportFailure);
-      directory.onChange(view -> core.configure(view.partitionEpochs()));
+      directory.onChange(view -> core.configure(view.partitionEpochs(config.nodeId())));
       core.readLeaseFrom(() -> directory.lease().isValid(System.nanoTime()));
       core.start().get();
       ClientService clients = new ClientService(config, directory, core, peers, directory.lease());
       DirectoryService directoryCalls = new DirectoryService(config, directory);
+      PartitionCopyService copies = new PartitionCopyService(config.nodeId(), directory, core);
       RpcServer.Builder b = RpcServer.builder()
           .listen(config.listen().host(), config.listen().port())
           .handle(Procedure.GET.id(), clients::get)
@@ -70,6 +72,7 @@ public final class DkvNode implements AutoCloseable {
           .handle(Procedure.STATUS.id(), (ctx, body) -> CompletableFuture.completedFuture(
               MessageCodec.encode(status(directory.current()))))
           .handle(Procedure.CLUSTER_STATUS.id(), directoryCalls::status)
+          .handle(Procedure.COPY_PARTITION.id(), copies::copy)
           .handleDeduplicated(Procedure.CREATE_NAMESPACE.id(), directoryCalls::createNamespace)
           .handleDeduplicated(Procedure.DROP_NAMESPACE.id(), directoryCalls::dropNamespace);
       for (Procedure p : new Procedure[] {Procedure.PUT, Procedure.PUT_IF_ABSENT, Procedure.DELETE,
@@ -82,6 +85,8 @@ public final class DkvNode implements AutoCloseable {
       }
       b.handleOneWay(Procedure.PEER_BATCH.id(), (ctx, body) -> deliverFromPeer(MessageCodec.decodeBatch(body)));
       this.server = b.build().start();
+      this.catchUp = new CatchUp(config.nodeId(), directory, core, peers);
+      catchUp.start();
     } catch (Exception | Error e) {
       closeQuietly();
       throw e;
@@ -179,7 +184,7 @@ public final class DkvNode implements AutoCloseable {
   }
 
   private void closeQuietly() {
-    for (AutoCloseable c : new AutoCloseable[] {server, core, peers, directory, reclaimer, storage}) {
+    for (AutoCloseable c : new AutoCloseable[] {catchUp, server, core, peers, directory, reclaimer, storage}) {
       if (c != null) {
         try {
           c.close();

@@ -22,7 +22,7 @@ class ClusterTest {
         .apply(new DirectoryCommand.MarkDown("n3")).state()
         .apply(new DirectoryCommand.Evict("n3", 1)).state();
     PartitionMap map = s.map();
-    PartitionEpochs epochs = new Cluster(s).partitionEpochs();
+    PartitionEpochs epochs = new Cluster(s).partitionEpochs("n1");
     String storageName = s.namespace("users").orElseThrow().storageName();
     assertThat(storageName).isEqualTo("users@2");
 

@@ -32,8 +32,9 @@ public sealed interface ClientCommand {
 
   /**
    * A learner asks this replica for the committed keys of {@code partitions}, in key order after
-   * {@code after} (empty: from the start), at most {@code maxEntries}. Refused while this node's
-   * view of any of them is older than {@code since}, the epoch the learner's move started at:
+   * {@code after} (empty: from the start), at most {@code maxEntries} and about 4 MiB. Refused
+   * while this node's view of any of them is older than {@code since}, the epoch the learner's
+   * move started at:
    * before it, a write routed without the learner could still commit here behind the copy. The
    * page ends before a key that a transaction holds here, so no copied value is overtaken by a
    * commit the learner does not take part in.

@@ -21,6 +21,8 @@ import java.util.List;
 final class PartitionCopier {
   /** Keys looked at per page at most, wanted or not: bounds a step's work on the core's thread. */
   static final int MAX_EXAMINED = 4_096;
+  /** Bytes of records per page at most (a page holds at least one key, whatever its size). */
+  static final int MAX_PAGE_BYTES = 4 << 20;
   private static final int KEYS_PER_READ = 256;
 
   private final Journal journal;
@@ -46,7 +48,8 @@ final class PartitionCopier {
     List<CopiedEntry> entries = new ArrayList<>();
     byte[] last = c.after().unsafeArray();
     int examined = 0;
-    while (entries.size() < c.maxEntries() && examined < MAX_EXAMINED) {
+    long bytes = 0;
+    while (entries.size() < c.maxEntries() && examined < MAX_EXAMINED && bytes < MAX_PAGE_BYTES) {
       List<byte[]> keys = journal.dataKeys(successor(last), KEYS_PER_READ);
       if (keys.isEmpty()) {
         out.reply(new ClientResult.Copied(c.handle(), entries, Bytes.wrap(last), true));
@@ -59,10 +62,12 @@ final class PartitionCopier {
           if (locks.isLocked(dk)) {
             break; // the page ends before it: its value may be about to change without the learner
           }
-          entries.add(new CopiedEntry(Bytes.wrap(key), Bytes.wrap(journal.readDataBytes(key))));
+          byte[] record = journal.readDataBytes(key);
+          entries.add(new CopiedEntry(Bytes.wrap(key), Bytes.wrap(record)));
+          bytes += key.length + record.length;
         }
         last = key;
-        if (entries.size() >= c.maxEntries() || examined >= MAX_EXAMINED) {
+        if (entries.size() >= c.maxEntries() || examined >= MAX_EXAMINED || bytes >= MAX_PAGE_BYTES) {
           break;
         }
       }

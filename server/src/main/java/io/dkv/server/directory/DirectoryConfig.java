@@ -19,14 +19,17 @@ import java.util.Objects;
  * @param pollMillis how often a non-voter fetches the state from a voter
  * @param submitTimeoutMillis how long {@link Directory#submit} waits for a commit
  * @param failureDetection heartbeats, leases and when a voter that leads marks a node down
+ * @param maxMovesPerNode how many partition moves to one node a voter that leads keeps in progress
+ *     ({@link io.dkv.core.directory.MovePlanner}); 0 plans no moves, joins or removals at all
  */
 public record DirectoryConfig(String nodeId, List<MemberAddress> voters, Path storageDir,
                               int partitionCount, int replicationFactor, long snapshotEveryEntries,
                               long pollMillis, long submitTimeoutMillis,
-                              FailureDetection failureDetection) {
+                              FailureDetection failureDetection, int maxMovesPerNode) {
   public static final long DEFAULT_SNAPSHOT_EVERY_ENTRIES = 1000;
   public static final long DEFAULT_POLL_MILLIS = 500;
   public static final long DEFAULT_SUBMIT_TIMEOUT_MILLIS = 10_000;
+  public static final int DEFAULT_MAX_MOVES_PER_NODE = 64;
 
   public DirectoryConfig {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -43,6 +46,9 @@ public record DirectoryConfig(String nodeId, List<MemberAddress> voters, Path st
     requirePositive("snapshotEveryEntries", snapshotEveryEntries);
     requirePositive("pollMillis", pollMillis);
     requirePositive("submitTimeoutMillis", submitTimeoutMillis);
+    if (maxMovesPerNode < 0) {
+      throw new IllegalArgumentException("maxMovesPerNode must be >= 0, got " + maxMovesPerNode);
+    }
   }
 
   /** A config with the default tuning. */
@@ -51,7 +57,7 @@ public record DirectoryConfig(String nodeId, List<MemberAddress> voters, Path st
                                    FailureDetection failureDetection) {
     return new DirectoryConfig(nodeId, voters, storageDir, partitionCount, replicationFactor,
         DEFAULT_SNAPSHOT_EVERY_ENTRIES, DEFAULT_POLL_MILLIS, DEFAULT_SUBMIT_TIMEOUT_MILLIS,
-        failureDetection);
+        failureDetection, DEFAULT_MAX_MOVES_PER_NODE);
   }
 
   public boolean isVoter() {

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  *       (while there was no leader no heartbeat could be committed, so every node would look
  *       silent to a new one). It only changes the member's state: from then on its heartbeats
  *       grant no lease.
- *   <li>{@code Evict}: a down member still in replica lists, once down-after has passed since its
- *       last lease-granting heartbeat. Down-after exceeds the lease, so any lease the node holds
+ *   <li>{@code Evict}: a down member with a role in a partition (replica, learner or leaving),
+ *       once down-after has passed since its last lease-granting heartbeat. Down-after exceeds the lease, so any lease the node holds
  *       has expired: the partitions may commit without it. Marking down first and evicting in a
  *       second command is what makes this safe: a heartbeat still in flight when the node was
  *       suspected is applied before {@code MarkDown} (and counted here) or after it (and grants
@@ -45,7 +45,7 @@ final class FailureDetector {
       if (m.state() == NodeState.DOWN) {
         if (heardRecently && heard.lastNanos() > heard.lastGrantedNanos()) {
           actions.add(new DirectoryCommand.MarkUp(m.nodeId()));
-        } else if (!state.map().partitionsOf(m.nodeId()).isEmpty()
+        } else if (state.map().involves(m.nodeId())
             && nowNanos - heard.lastGrantedNanos() > downAfterNanos) {
           actions.add(new DirectoryCommand.Evict(m.nodeId(), settings.minReplicas()));
         }

@@ -113,7 +113,8 @@ public final class RatisDirectory implements Directory {
           .build();
       this.failover = daemonScheduler("dkv-directory-failover-" + config.nodeId());
       FailoverDriver driver = new FailoverDriver(new FailureDetector(config.failureDetection()),
-          liveness, stateMachine::state, this::leading, this::submitAsLeader);
+          liveness, stateMachine::state, this::leading, this::submitAsLeader,
+          config.maxMovesPerNode());
       failover.scheduleWithFixedDelay(() -> driver.tick(System.nanoTime()),
           config.failureDetection().heartbeatMillis(), config.failureDetection().heartbeatMillis(),
           TimeUnit.MILLISECONDS);

@@ -76,7 +76,7 @@ final class DirectoryFixture implements AutoCloseable {
   RatisDirectory start(String nodeId) {
     DirectoryConfig config = new DirectoryConfig(nodeId, voters, root.resolve(nodeId),
         PARTITIONS, REPLICATION, snapshotEveryEntries, 20, DEADLINE_SECONDS * 1000,
-        failureDetection);
+        failureDetection, 0); // no moves: the tests decide every change to the directory
     try {
       RatisDirectory d = RatisDirectory.start(config);
       running.put(nodeId, d);

@@ -20,14 +20,39 @@ class FailoverDriverTest {
   private final List<CompletableFuture<CommandResult>> answers = new ArrayList<>();
   private DirectoryState state = FailureDetectorTest.cluster();
   private final Liveness liveness = new Liveness(0);
-  private final FailoverDriver driver = new FailoverDriver(
-      new FailureDetector(new FailureDetection(500, 3_000, 5_000, 2)), liveness, () -> state,
-      leader::get, command -> {
-        submitted.add(command);
-        CompletableFuture<CommandResult> answer = new CompletableFuture<>();
-        answers.add(answer);
-        return answer;
-      });
+  private final FailoverDriver driver = driver(0);
+
+  /** A driver on this test's state that records what it submits; {@code maxMoves} 0: no moves. */
+  private FailoverDriver driver(int maxMoves) {
+    return new FailoverDriver(new FailureDetector(new FailureDetection(500, 3_000, 5_000, 2)),
+        liveness, () -> state, leader::get, command -> {
+          submitted.add(command);
+          CompletableFuture<CommandResult> answer = new CompletableFuture<>();
+          answers.add(answer);
+          return answer;
+        }, maxMoves);
+  }
+
+  /**
+   * The leader starts moves toward a joined node, one StartMoves at a time: a second one planned
+   * from the same map would claim the same partitions and be refused whole.
+   */
+  @Test
+  void startsMovesForAJoinedNodeOneCommandAtATime() {
+    FailoverDriver moving = driver(4);
+    state = FailureDetectorTest.cluster(new DirectoryCommand.Join("n4", "h:4"));
+    leader.set(true);
+    moving.tick(0);
+    assertThat(submitted).singleElement().isInstanceOfSatisfying(DirectoryCommand.StartMoves.class,
+        m -> assertThat(m.moves()).hasSize(4).allMatch(r -> r.to().equals("n4")));
+    state = state.apply(new DirectoryCommand.CreateNamespace("other",
+        io.dkv.core.directory.NamespaceMode.STRONG, 3, 3, 1)).state();
+    moving.tick(100 * MS);
+    assertThat(submitted).hasSize(1);
+    answers.get(0).complete(new CommandResult.Accepted(state.epoch()));
+    moving.tick(200 * MS);
+    assertThat(submitted).hasSize(2).last().isInstanceOf(DirectoryCommand.StartMoves.class);
+  }
 
   @Test
   void actsOnlyWhileLeadingAndCountsSilenceFromWhenItBecameLeader() {

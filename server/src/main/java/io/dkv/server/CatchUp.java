@@ -1,0 +1,258 @@
+package io.dkv.server;
+
+import io.dkv.core.directory.CommandResult;
+import io.dkv.core.directory.DirectoryCommand;
+import io.dkv.core.directory.NodeState;
+import io.dkv.core.placement.PartitionMap;
+import io.dkv.core.placement.PartitionMove;
+import io.dkv.core.twopc.ClientCommand;
+import io.dkv.core.twopc.ClientResult;
+import io.dkv.core.twopc.CopiedEntry;
+import io.dkv.protocol.Bytes;
+import io.dkv.protocol.ClientMessage.CopyRequest;
+import io.dkv.protocol.ClientMessage.CopyResponse;
+import io.dkv.protocol.ErrorCode;
+import io.dkv.protocol.MessageCodec;
+import io.dkv.protocol.Procedure;
+import io.dkv.rpc.RpcClient;
+import io.dkv.rpc.RpcException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The learner's end of moving partitions (docs/directory.md §9): for every partition this node is
+ * the learner of, copies the committed keys from a live replica, page by page, installs them
+ * through the core, and once a copy is complete and durable asks the directory to promote it.
+ * Partitions that share a move epoch and a source are copied in one stream, so the source walks
+ * its keys once for all of them. Nothing of a copy is kept across a restart: installing is
+ * idempotent (the newer version wins), so a restarted learner copies again from the start.
+ *
+ * <p>One thread of its own; it sleeps between attempts only while waiting for something else (a
+ * view to catch up, a transaction to finish, a source to come back).
+ */
+final class CatchUp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
+  /** Partitions copied in one stream at most. */
+  static final int MAX_BATCH = 32;
+  static final int PAGE_ENTRIES = 512;
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+  private static final long RETRY_MILLIS = 100;
+  private static final long IDLE_WAIT_MILLIS = 1_000;
+
+  /** Partitions sharing a move epoch and a source: one copy stream. */
+  private record Batch(long since, String source, List<Integer> partitions) {}
+
+  private final String self;
+  private final NodeDirectory directory;
+  private final CoreLoop core;
+  private final RpcClient peers;
+  private final Thread thread;
+  private final Object wakeup = new Object();
+  private final AtomicLong keysCopied = new AtomicLong();
+  private final AtomicLong partitionsPromoted = new AtomicLong();
+  private volatile boolean running = true;
+
+  CatchUp(String self, NodeDirectory directory, CoreLoop core, RpcClient peers) {
+    this.self = self;
+    this.directory = directory;
+    this.core = core;
+    this.peers = peers;
+    this.thread = Thread.ofPlatform().daemon().name("dkv-catch-up-" + self).unstarted(this::run);
+  }
+
+  void start() {
+    directory.onChange(view -> wake());
+    thread.start();
+  }
+
+  /** Keys installed from copies since this node started (for status and logs). */
+  long keysCopied() {
+    return keysCopied.get();
+  }
+
+  long partitionsPromoted() {
+    return partitionsPromoted.get();
+  }
+
+  private void wake() {
+    synchronized (wakeup) {
+      wakeup.notifyAll();
+    }
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        Batch batch = nextBatch(directory.current());
+        if (batch == null) {
+          synchronized (wakeup) {
+            wakeup.wait(IDLE_WAIT_MILLIS);
+          }
+        } else {
+          copy(batch);
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException | ExecutionException e) {
+        log.warn("node {}: copying partitions failed, trying again: {}", self, e.toString());
+        pause();
+      }
+    }
+  }
+
+  /** The first partitions this node learns, with the same move epoch and source; null if none. */
+  private Batch nextBatch(Cluster view) {
+    PartitionMap map = view.map();
+    Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
+    for (int p : map.moving()) {
+      PartitionMove move = map.set(p).move();
+      String source = move.to().equals(self) ? sourceOf(view, p) : null;
+      if (source != null) {
+        List<Integer> group = groups.computeIfAbsent(List.of(move.since(), source), k -> new ArrayList<>());
+        if (group.size() < MAX_BATCH) {
+          group.add(p);
+        }
+      }
+    }
+    return groups.entrySet().stream().findFirst()
+        .map(e -> new Batch((Long) e.getKey().get(0), (String) e.getKey().get(1), e.getValue()))
+        .orElse(null);
+  }
+
+  /** A replica of {@code p} that is up, preferring the first; null when none is. */
+  private static String sourceOf(Cluster view, int p) {
+    for (String replica : view.map().replicas(p)) {
+      if (view.state().member(replica).map(m -> m.state() == NodeState.UP).orElse(false)) {
+        return replica;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Copies one batch to the end, then asks for each partition's promotion. Gives up (to plan
+   * again from the newest view) when the moves change under it or the source stops answering.
+   */
+  private void copy(Batch batch) throws InterruptedException, ExecutionException {
+    log.info("node {}: copying {} partitions from {} (moves since epoch {}): {}", self,
+        batch.partitions().size(), batch.source(), batch.since(), batch.partitions());
+    Bytes after = Bytes.EMPTY;
+    long keys = 0;
+    while (running) {
+      if (!stillLearning(batch)) {
+        return;
+      }
+      CopyResponse page;
+      try {
+        page = fetch(batch, after);
+      } catch (RpcException e) {
+        if (e.code() == ErrorCode.NOT_REPLICA || e.code() == ErrorCode.INVALID_ARGUMENT) {
+          log.info("node {}: {} cannot be copied from any more: {}", self, batch.source(), e.getMessage());
+          return;
+        }
+        pause(); // the source's view is behind, or it is busy or unreachable: ask again
+        continue;
+      }
+      if (!page.entries().isEmpty() && !install(batch, page)) {
+        return;
+      }
+      keys += page.entries().size();
+      if (page.done()) {
+        promote(batch, keys);
+        return;
+      }
+      if (page.entries().isEmpty()) {
+        pause(); // a transaction holds the next key at the source
+      }
+      after = page.next();
+    }
+  }
+
+  private boolean stillLearning(Batch batch) {
+    PartitionMap map = directory.current().map();
+    return batch.partitions().stream().allMatch(p -> {
+      PartitionMove move = map.set(p).move();
+      return move != null && move.to().equals(self) && move.since() == batch.since();
+    });
+  }
+
+  private CopyResponse fetch(Batch batch, Bytes after) throws InterruptedException {
+    byte[] request = MessageCodec.encode(new CopyRequest(batch.since(), batch.partitions(), after,
+        PAGE_ENTRIES));
+    try {
+      byte[] body = peers.call(directory.current().address(batch.source()),
+          Procedure.COPY_PARTITION.id(), request, CALL_TIMEOUT).get();
+      return (CopyResponse) MessageCodec.decodeResponse(Procedure.COPY_PARTITION, body);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RpcException re ? re
+          : new RpcException(ErrorCode.UNAVAILABLE, String.valueOf(e.getCause()));
+    }
+  }
+
+  /** Installs a page; false when the moves changed and the batch must be planned again. */
+  private boolean install(Batch batch, CopyResponse page) throws InterruptedException, ExecutionException {
+    List<CopiedEntry> entries = page.entries().stream()
+        .map(e -> new CopiedEntry(e.key(), e.record())).toList();
+    while (running) {
+      ClientResult result = core.submit(h -> new ClientCommand.Install(h, batch.since(), entries)).get();
+      if (result instanceof ClientResult.Installed installed) {
+        keysCopied.addAndGet(installed.installed());
+        return true;
+      }
+      ClientResult.Failed failed = (ClientResult.Failed) result;
+      if (failed.code() != ErrorCode.UNAVAILABLE && failed.code() != ErrorCode.BUSY) {
+        log.info("node {}: copy from {} stopped: {}", self, batch.source(), failed.message());
+        return false;
+      }
+      pause(); // a transaction from before the move holds a key here, or the core is busy
+    }
+    return false;
+  }
+
+  private void promote(Batch batch, long keys) throws InterruptedException {
+    log.info("node {}: copied {} keys of partitions {} from {}; asking for their promotion", self,
+        keys, batch.partitions(), batch.source());
+    for (int p : batch.partitions()) {
+      DirectoryCommand promote = new DirectoryCommand.Promote(p, self, batch.since());
+      try {
+        CommandResult result = directory.submit(promote).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (result instanceof CommandResult.Accepted) {
+          partitionsPromoted.incrementAndGet();
+        } else {
+          log.info("node {}: promotion in partition {} refused: {}", self, p, result);
+        }
+      } catch (ExecutionException | java.util.concurrent.TimeoutException | CompletionException e) {
+        log.info("node {}: promotion in partition {} not confirmed, copying again: {}", self, p,
+            Objects.toString(e.getCause(), e.toString()));
+        return;
+      }
+    }
+  }
+
+  private void pause() {
+    synchronized (wakeup) {
+      try {
+        wakeup.wait(RETRY_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+  }
+}
