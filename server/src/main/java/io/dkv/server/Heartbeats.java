@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends this node's heartbeat to the directory every period, renewing its {@link ReadLease} from
- * each one accepted while this node's view was as new as the directory's. A heartbeat still unanswered when the next is due is not followed by
- * another: a directory without a leader would otherwise pile them up. When the directory answers
- * with a newer epoch than this node's view, the view is refreshed at once.
+ * each one accepted while this node's view had the node's last eviction (the epoch an accepted
+ * heartbeat carries). A heartbeat still unanswered when the next is due is not followed by
+ * another: a directory without a leader would otherwise pile them up. When the answer carries a
+ * newer epoch than this node's view, the view is refreshed at once.
  */
 final class Heartbeats implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Heartbeats.class);
@@ -60,8 +61,10 @@ final class Heartbeats implements AutoCloseable {
         return;
       }
       if (result instanceof CommandResult.Accepted && result.epoch() <= epoch) {
-        // Only with a view as new as the directory's: a node marked up after an eviction it has
-        // not seen yet would otherwise read, and judge conditions, as a replica it no longer is.
+        // Only with a view that has the node's last eviction: a node marked up after an eviction
+        // it has not seen yet would otherwise read, and judge conditions, as a replica it no
+        // longer is. Other changes need not be seen first (docs/directory.md §9): requiring the
+        // directory's newest epoch took every lease away while partitions moved.
         lease.renew(sentNanos);
         lastRefusal = null;
       } else if (result instanceof CommandResult.Rejected r && !r.reason().equals(lastRefusal)) {

@@ -66,7 +66,8 @@ public final class MovePlanner {
       }
       List<String> wanted = target.replicas(p);
       String from = set.replicas().stream().filter(r -> !wanted.contains(r)).findFirst().orElse(null);
-      String to = wanted.stream().filter(n -> !set.involves(n)).findFirst().orElse(null);
+      String to = wanted.stream().filter(n -> !set.involves(n) && canLearn(s, n)).findFirst()
+          .orElse(null);
       if (to != null && (from != null || set.replicas().size() < map.replicasPerPartition())) {
         if (movesTo.getOrDefault(to, 0) < maxMovesPerNode) {
           movesTo.merge(to, 1, Integer::sum);
@@ -131,6 +132,12 @@ public final class MovePlanner {
   private static boolean hasDownParticipant(DirectoryState s, ReplicaSet set) {
     return set.participants().stream().anyMatch(n -> s.member(n)
         .map(m -> m.state() == NodeState.DOWN).orElse(false));
+  }
+
+  /** Up or joining: a down node may be in the target (it keeps its place) but learns nothing. */
+  private static boolean canLearn(DirectoryState s, String node) {
+    return s.member(node).map(m -> m.state() == NodeState.UP || m.state() == NodeState.JOINING)
+        .orElse(false);
   }
 
   private static boolean isLeaving(DirectoryState s, String node) {

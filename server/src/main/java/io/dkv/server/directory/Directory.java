@@ -29,9 +29,9 @@ public interface Directory extends AutoCloseable {
 
   /**
    * Appends this node's heartbeat, carrying the directory epoch it has seen, to the replicated log.
-   * Completes with {@code Accepted} (the directory's epoch) once committed and applied while this
-   * node is a member that is not down: that grants it a read lease from the moment it sent the
-   * heartbeat ({@code docs/directory.md} §8). {@code Rejected} says why not; exceptionally when no
+   * Completes with {@code Accepted} once committed and applied while this node is a member that
+   * is not down, carrying the epoch of this node's last eviction: that grants it a read lease from
+   * the moment it sent the heartbeat, if its view has that epoch ({@code docs/directory.md} §8). {@code Rejected} says why not; exceptionally when no
    * leader committed it within twice the heartbeat period.
    */
   CompletableFuture<CommandResult> heartbeat(long viewEpoch);

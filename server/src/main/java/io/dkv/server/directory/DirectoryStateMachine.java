@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -55,6 +57,13 @@ final class DirectoryStateMachine extends BaseStateMachine {
   private final Consumer<DirectoryState> onNewState;
   private final Liveness liveness;
   private volatile DirectoryState state;
+  /**
+   * The epoch of the last {@code Evict} of each node this voter applied, and the epoch of the
+   * state it started from: evictions before that are unknown here, so it counts as one. A heartbeat
+   * answers with the later of the two (apply thread only).
+   */
+  private final Map<String, Long> evictedAt = new HashMap<>();
+  private long startEpoch;
 
   /** {@code onNewState} runs on the apply thread after every change, in epoch order. */
   DirectoryStateMachine(DirectoryState initial, Consumer<DirectoryState> onNewState,
@@ -122,6 +131,9 @@ final class DirectoryStateMachine extends BaseStateMachine {
         state = t.state();
         result = t.result();
         changed = result instanceof CommandResult.Accepted;
+        if (changed && decoded instanceof DirectoryCommand.Evict e) {
+          evictedAt.put(e.nodeId(), state.epoch());
+        }
       }
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     }
@@ -135,7 +147,11 @@ final class DirectoryStateMachine extends BaseStateMachine {
   /**
    * Records a heartbeat. It grants a lease (is accepted) only while the node is a member that is
    * not down: once the leader has marked a node down, no heartbeat ordered after that in the log
-   * lets it serve strong reads again until it is marked up.
+   * lets it serve strong reads again until it is marked up. The accepted result carries the epoch
+   * of the node's last eviction (or the epoch this voter started from, if later), not the
+   * directory's: the node renews its lease only if its view has it (docs/directory.md §8). Every
+   * other change leaves its reads correct: a node that lost a replica role by any other way still
+   * takes part in the partition's writes until it has seen that (§9).
    */
   private CommandResult onHeartbeat(Heartbeat heartbeat) {
     NodeState nodeState = state.member(heartbeat.nodeId()).map(Member::state).orElse(null);
@@ -143,7 +159,8 @@ final class DirectoryStateMachine extends BaseStateMachine {
         && nodeState != NodeState.REMOVED;
     liveness.heard(heartbeat.nodeId(), heartbeat.viewEpoch(), granted, System.nanoTime());
     if (granted) {
-      return new CommandResult.Accepted(state.epoch());
+      return new CommandResult.Accepted(Math.max(startEpoch,
+          evictedAt.getOrDefault(heartbeat.nodeId(), 0L)));
     }
     return new CommandResult.Rejected(state.epoch(), nodeState == null
         ? "node '" + heartbeat.nodeId() + "' is not a member of this cluster"
@@ -196,6 +213,8 @@ final class DirectoryStateMachine extends BaseStateMachine {
     if (snapshot == null) {
       synchronized (this) {
         state = initial;
+        startEpoch = initial.epoch();
+        evictedAt.clear();
       }
       return;
     }
@@ -206,6 +225,8 @@ final class DirectoryStateMachine extends BaseStateMachine {
     DirectoryState loaded = StateCodec.decode(Files.readAllBytes(path));
     synchronized (this) {
       state = loaded;
+      startEpoch = loaded.epoch();
+      evictedAt.clear();
       updateLastAppliedTermIndex(snapshot.getTermIndex());
     }
     onNewState.accept(loaded);
