@@ -1,5 +1,6 @@
 package io.dkv.protocol;
 
+import io.dkv.protocol.ClientMessage.JoinOutcome;
 import io.dkv.protocol.ClientMessage.Member;
 import io.dkv.protocol.ClientMessage.MemberState;
 import io.dkv.protocol.ClientMessage.MemberStatus;
@@ -65,7 +66,9 @@ final class Messages {
         Arbitraries.just(new ClientMessage.StatusRequest()),
         Arbitraries.just(new ClientMessage.ClusterStatusRequest()),
         namespaces().map(ClientMessage.CreateNamespaceRequest::new),
-        strings().map(ClientMessage.DropNamespaceRequest::new));
+        strings().map(ClientMessage.DropNamespaceRequest::new),
+        Combinators.combine(strings(), strings()).as(ClientMessage.JoinRequest::new),
+        strings().map(ClientMessage.LeaveRequest::new));
   }
 
   static Arbitrary<ClientMessage> responses() {
@@ -83,7 +86,10 @@ final class Messages {
                 Arbitraries.integers(), memberStatuses().list().ofMaxSize(4),
                 namespaces().list().ofMaxSize(3))
             .as(ClientMessage.ClusterStatusResponse::new),
-        Arbitraries.longs().map(ClientMessage.DirectoryChangeResponse::new));
+        Arbitraries.longs().map(ClientMessage.DirectoryChangeResponse::new),
+        Combinators.combine(Arbitraries.of(JoinOutcome.class), Arbitraries.longs(), strings(),
+                Arbitraries.integers(), Arbitraries.integers(), members().list().ofMaxSize(5))
+            .as(ClientMessage.JoinResponse::new));
   }
 
   static Arbitrary<ClientMessage> partitionMaps() {
@@ -135,8 +141,11 @@ final class Messages {
       case ClientMessage.ClusterStatusResponse c -> Procedure.CLUSTER_STATUS;
       case ClientMessage.CreateNamespaceRequest c -> Procedure.CREATE_NAMESPACE;
       case ClientMessage.DropNamespaceRequest d -> Procedure.DROP_NAMESPACE;
-      // Both directory changes answer with it; DROP_NAMESPACE decodes it the same way.
+      // The directory changes answer with it; DROP_NAMESPACE and LEAVE decode it the same way.
       case ClientMessage.DirectoryChangeResponse d -> Procedure.CREATE_NAMESPACE;
+      case ClientMessage.JoinRequest j -> Procedure.JOIN;
+      case ClientMessage.JoinResponse j -> Procedure.JOIN;
+      case ClientMessage.LeaveRequest l -> Procedure.LEAVE;
       case ClientMessage.ErrorResponse e -> throw new IllegalArgumentException("error body");
     };
   }
