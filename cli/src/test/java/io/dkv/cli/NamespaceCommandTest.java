@@ -94,7 +94,7 @@ class NamespaceCommandTest {
     assertThat(ns.err()).contains("Missing required subcommand", "create", "list", "drop");
     Run cluster = Run.of("cluster");
     assertThat(cluster.exitCode()).isEqualTo(Main.USAGE);
-    assertThat(cluster.err()).contains("Missing required subcommand", "status");
+    assertThat(cluster.err()).contains("Missing required subcommand", "status", "remove");
   }
 
   @Test

@@ -49,7 +49,9 @@ public final class DkvNode implements AutoCloseable {
     this.storage = storage;
     try {
       claimDataDir();
-      this.directory = NodeDirectory.start(config, storage);
+      this.directory = NodeDirectory.start(config, config.join() == null
+          ? NodeDirectory.founding(config)
+          : ClusterJoin.join(config, ClusterJoin.JOIN_TIMEOUT_MILLIS), storage);
       this.reclaimer = new NamespaceReclaimer(config.nodeId(), storage);
       reclaimer.resumePending();
       directory.onChange(reclaimer::onView);
@@ -61,7 +63,7 @@ public final class DkvNode implements AutoCloseable {
       core.readLeaseFrom(() -> directory.lease().isValid(System.nanoTime()));
       core.start().get();
       ClientService clients = new ClientService(config, directory, core, peers, directory.lease());
-      DirectoryService directoryCalls = new DirectoryService(config, directory);
+      DirectoryService directoryCalls = new DirectoryService(directory);
       RpcServer.Builder b = RpcServer.builder()
           .listen(config.listen().host(), config.listen().port())
           .handle(Procedure.GET.id(), clients::get)
@@ -71,7 +73,9 @@ public final class DkvNode implements AutoCloseable {
               MessageCodec.encode(status(directory.current()))))
           .handle(Procedure.CLUSTER_STATUS.id(), directoryCalls::status)
           .handleDeduplicated(Procedure.CREATE_NAMESPACE.id(), directoryCalls::createNamespace)
-          .handleDeduplicated(Procedure.DROP_NAMESPACE.id(), directoryCalls::dropNamespace);
+          .handleDeduplicated(Procedure.DROP_NAMESPACE.id(), directoryCalls::dropNamespace)
+          .handleDeduplicated(Procedure.JOIN.id(), directoryCalls::join)
+          .handleDeduplicated(Procedure.LEAVE.id(), directoryCalls::leave);
       for (Procedure p : new Procedure[] {Procedure.PUT, Procedure.PUT_IF_ABSENT, Procedure.DELETE,
           Procedure.COMPARE_AND_SET}) {
         b.handleDeduplicated(p.id(), (ctx, body) -> clients.write(p, ctx, body));
