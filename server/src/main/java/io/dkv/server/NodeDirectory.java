@@ -139,8 +139,12 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
 
   private void awaitFirstState() throws InterruptedException {
     byte[] cached = storage.get(ColumnFamily.META, STATE_KEY);
-    if (cached != null) {
-      DirectoryState state = StateCodec.decode(cached);
+    DirectoryState state = cached == null ? null : StateCodec.decode(cached);
+    if (state != null && config.join() != null && !isMember(state)) {
+      // Removed, then joined again: the copy is from before the join, which has just been applied.
+      log.info("node {}: its cached directory state at epoch {} is from before it joined again;"
+          + " waiting for the directory's", config.nodeId(), state.epoch());
+    } else if (state != null) {
       cluster = new Cluster(state);
       firstState.complete(null);
       log.info("node {}: serving from the cached directory state at epoch {}", config.nodeId(), state.epoch());
@@ -258,13 +262,18 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
           + " cluster was created with " + state.map().partitionCount() + " and "
           + state.map().replicationFactor() + "; start it with the cluster's values");
     }
-    Optional<Member> self = state.member(config.nodeId());
-    if (self.isEmpty() || self.get().state() == NodeState.REMOVED) {
+    if (!isMember(state)) {
       throw new ConfigException("node " + config.nodeId() + " is not a member of this cluster"
           + " (directory epoch " + state.epoch() + ", members " + state.replicaHolders() + "); "
           + (config.join() == null ? "the cluster was initialized with another member list"
               : "it was removed after it joined; start it again to join anew"));
     }
+  }
+
+  /** Whether this node is a member of {@code state} that has not been removed. */
+  private boolean isMember(DirectoryState state) {
+    Optional<Member> self = state.member(config.nodeId());
+    return self.isPresent() && self.get().state() != NodeState.REMOVED;
   }
 
   /** The current view; never null once {@link #start} has returned. */
