@@ -47,13 +47,10 @@ final class DevCommand implements Callable<Integer> {
           + " ports and their Raft ports (+" + RAFT_PORT_OFFSET + ") below 65536");
     }
     List<String> members = new ArrayList<>();
-    List<String> voters = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
       members.add("n" + i + "@127.0.0.1:" + (basePort + i));
-      if (i <= NodeIds.voterCount(nodes)) {
-        voters.add("n" + i + "@127.0.0.1:" + (basePort + RAFT_PORT_OFFSET + i));
-      }
     }
+    List<String> voters = voters(nodes, basePort);
     String memberList = String.join(",", members);
     Files.createDirectories(dir);
     DevNodes servers = new DevNodes();
@@ -81,6 +78,18 @@ final class DevCommand implements Callable<Integer> {
     System.out.println("  ./dkv status --cluster " + endpoints);
     System.out.println("Ctrl-C stops the cluster.");
     return awaitNodes(servers, System.err);
+  }
+
+  /**
+   * The directory's voters of a dev cluster of {@code nodes}, each at its Raft port: n1 alone, or
+   * n1 to n3 from 3 nodes on (a majority of 3 survives one voter down).
+   */
+  static List<String> voters(int nodes, int basePort) {
+    List<String> voters = new ArrayList<>();
+    for (int i = 1; i <= NodeIds.voterCount(nodes); i++) {
+      voters.add("n" + i + "@127.0.0.1:" + (basePort + RAFT_PORT_OFFSET + i));
+    }
+    return voters;
   }
 
   /**

@@ -6,6 +6,7 @@ import io.dkv.server.MemberAddress;
 import io.dkv.server.NodeClock;
 import io.dkv.server.NodeConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
@@ -20,8 +21,9 @@ final class ServerCommand implements Callable<Integer> {
 
   static final class Source {
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file "
-        + "(node-id, listen, data, members, voters; optional partitions, replication, max-key-bytes, "
-        + "max-value-bytes, request-timeout-ms, heartbeat-ms, lease-ms, down-after-ms, min-replicas).")
+        + "(node-id, listen, data, and members and voters or join; optional partitions, replication, "
+        + "max-key-bytes, max-value-bytes, request-timeout-ms, heartbeat-ms, lease-ms, down-after-ms, "
+        + "min-replicas).")
     Path config;
 
     @ArgGroup(exclusive = false)
@@ -38,22 +40,29 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data directory (RocksDB).")
     Path data;
 
-    @Option(names = "--members", required = true, paramLabel = "ID@HOST:PORT,...",
+    @Option(names = "--members", paramLabel = "ID@HOST:PORT,...",
         description = "The nodes of a new cluster, this one included (its first members).")
     String members;
 
-    @Option(names = "--voters", required = true, paramLabel = "ID@HOST:PORT,...",
+    @Option(names = "--voters", paramLabel = "ID@HOST:PORT,...",
         description = "The directory's Raft voters: 1, 3 or 5 of the members, each with its Raft "
             + "address (not its dkv address). The same list on every node.")
     String voters;
 
-    @Option(names = "--partitions", paramLabel = "Q", defaultValue = "256",
-        description = "Partitions of the hash ring; equal on every node (default ${DEFAULT-VALUE}).")
-    int partitions;
+    @Option(names = "--join", paramLabel = "HOST:PORT",
+        description = "Join a running cluster through the member serving at HOST:PORT, instead of "
+            + "--members and --voters. The same command restarts the node.")
+    String join;
 
-    @Option(names = "--replication", paramLabel = "N", defaultValue = "3",
-        description = "Replicas per partition, capped at the member count (default ${DEFAULT-VALUE}).")
-    int replication;
+    @Option(names = "--partitions", paramLabel = "Q",
+        description = "Partitions of a new cluster's hash ring; equal on every node (default "
+            + NodeConfig.DEFAULT_PARTITIONS + "; a joining node takes the cluster's).")
+    Integer partitions;
+
+    @Option(names = "--replication", paramLabel = "N",
+        description = "Replicas per partition of a new cluster, capped at the member count (default "
+            + NodeConfig.DEFAULT_REPLICATION + "; a joining node takes the cluster's).")
+    Integer replication;
 
     @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "500",
         description = "How often this node sends a heartbeat to the directory (default ${DEFAULT-VALUE}).")
@@ -108,13 +117,22 @@ final class ServerCommand implements Callable<Integer> {
     return Main.UNAVAILABLE;
   }
 
-  private static NodeConfig fromFlags(Flags f) {
-    NodeConfig defaults = NodeConfig.of(f.nodeId, MemberAddress.parseHostPort("--listen", f.listen),
-        f.data.toAbsolutePath(), MemberAddress.parseList(f.members),
-        MemberAddress.parseList("voter list", f.voters));
-    return new NodeConfig(defaults.nodeId(), defaults.listen(), defaults.dataDir(), defaults.members(),
-        defaults.voters(), f.partitions, f.replication, defaults.maxKeyBytes(), defaults.maxValueBytes(),
-        defaults.requestTimeoutMillis(), NodeConfig.failureDetection(f.heartbeatMillis,
-            f.leaseMillis, f.downAfterMillis, f.minReplicas));
+  static NodeConfig fromFlags(Flags f) {
+    if (f.join != null && f.partitions != null) {
+      throw NodeConfig.newClusterOnly("--partitions");
+    }
+    if (f.join != null && f.replication != null) {
+      throw NodeConfig.newClusterOnly("--replication");
+    }
+    return new NodeConfig(f.nodeId, MemberAddress.parseHostPort("--listen", f.listen),
+        f.data.toAbsolutePath(),
+        f.members == null ? List.of() : MemberAddress.parseList(f.members),
+        f.voters == null ? List.of() : MemberAddress.parseList("voter list", f.voters),
+        f.partitions == null ? NodeConfig.DEFAULT_PARTITIONS : f.partitions,
+        f.replication == null ? NodeConfig.DEFAULT_REPLICATION : f.replication,
+        NodeConfig.DEFAULT_MAX_KEY_BYTES, NodeConfig.DEFAULT_MAX_VALUE_BYTES,
+        NodeConfig.DEFAULT_REQUEST_TIMEOUT_MILLIS, NodeConfig.failureDetection(f.heartbeatMillis,
+            f.leaseMillis, f.downAfterMillis, f.minReplicas),
+        f.join == null ? null : MemberAddress.parseHostPort("--join", f.join));
   }
 }

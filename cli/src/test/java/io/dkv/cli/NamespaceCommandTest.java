@@ -8,6 +8,7 @@ import io.dkv.protocol.ClientMessage.ClusterStatusResponse;
 import io.dkv.protocol.ClientMessage.CreateNamespaceRequest;
 import io.dkv.protocol.ClientMessage.DirectoryChangeResponse;
 import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
+import io.dkv.protocol.ClientMessage.LeaveRequest;
 import io.dkv.protocol.ClientMessage.MemberState;
 import io.dkv.protocol.ClientMessage.MemberStatus;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
@@ -37,6 +38,7 @@ class NamespaceCommandTest {
 
   private final List<NamespaceInfo> created = Collections.synchronizedList(new ArrayList<>());
   private final List<String> dropped = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> removed = Collections.synchronizedList(new ArrayList<>());
   private RpcServer node;
 
   @AfterEach
@@ -46,7 +48,10 @@ class NamespaceCommandTest {
     }
   }
 
-  /** A node that answers cluster status, creates anything and refuses to drop anything. */
+  /**
+   * A node that answers cluster status, creates anything, refuses to drop anything, and lets n4
+   * leave at epoch 7 but refuses every other node.
+   */
   private String scriptedNode() throws InterruptedException {
     node = RpcServer.builder().listen("127.0.0.1", 0)
         .handle(Procedure.CLUSTER_STATUS.id(), (ctx, body) ->
@@ -60,6 +65,14 @@ class NamespaceCommandTest {
           dropped.add(name);
           return CompletableFuture.failedFuture(new RpcException(ErrorCode.INVALID_ARGUMENT,
               "namespace '" + name + "' does not exist"));
+        })
+        .handle(Procedure.LEAVE.id(), (ctx, body) -> {
+          String nodeId = ((LeaveRequest) MessageCodec.decodeRequest(Procedure.LEAVE, body)).nodeId();
+          removed.add(nodeId);
+          return nodeId.equals("n4")
+              ? CompletableFuture.completedFuture(MessageCodec.encode(new DirectoryChangeResponse(7)))
+              : CompletableFuture.failedFuture(new RpcException(ErrorCode.INVALID_ARGUMENT,
+                  "cannot remove node '" + nodeId + "': node '" + nodeId + "' is unknown"));
         })
         .build().start();
     return "127.0.0.1:" + node.localAddress().getPort();
@@ -94,7 +107,7 @@ class NamespaceCommandTest {
     assertThat(ns.err()).contains("Missing required subcommand", "create", "list", "drop");
     Run cluster = Run.of("cluster");
     assertThat(cluster.exitCode()).isEqualTo(Main.USAGE);
-    assertThat(cluster.err()).contains("Missing required subcommand", "status");
+    assertThat(cluster.err()).contains("Missing required subcommand", "status", "remove");
   }
 
   @Test
@@ -156,5 +169,36 @@ class NamespaceCommandTest {
     Run run = Run.of("cluster", "status", "--timeout", "0.5", "--cluster", closed);
     assertThat(run.exitCode()).isEqualTo(Main.UNAVAILABLE);
     assertThat(run.err()).contains("unreachable");
+    Run remove = Run.of("cluster", "remove", "n4", "--timeout", "0.5", "--cluster", closed);
+    assertThat(remove.exitCode()).isEqualTo(Main.UNAVAILABLE);
+  }
+
+  @Test
+  void anAcceptedRemovalSaysTheNodeIsLeavingAndWhatHappensNext() throws Exception {
+    String cluster = scriptedNode();
+    Run run = Run.of("cluster", "remove", "n4", "--cluster", cluster);
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isEqualTo(Main.OK);
+    assertThat(run.out().strip()).isEqualTo("node n4 is leaving (directory epoch 7): its partitions"
+        + " move to other nodes, and it is removed once it holds none. Watch the progress with:"
+        + " dkv cluster status");
+    Run json = Run.of("cluster", "remove", "n4", "--json", "--cluster", cluster);
+    assertThat(json.exitCode()).isEqualTo(Main.OK);
+    JsonNode r = new ObjectMapper().readTree(json.out());
+    assertThat(r.get("ok").asBoolean()).isTrue();
+    assertThat(r.get("node").asText()).isEqualTo("n4");
+    assertThat(r.get("state").asText()).isEqualTo("leaving");
+    assertThat(r.get("epoch").asLong()).isEqualTo(7);
+    assertThat(removed).containsExactly("n4", "n4");
+  }
+
+  @Test
+  void aRefusedRemovalExitsWithOneAndTheReasonAndANodeIsRequired() throws Exception {
+    Run run = Run.of("cluster", "remove", "ghost", "--cluster", scriptedNode());
+    assertThat(run.exitCode()).isEqualTo(DirectoryCommand.REFUSED);
+    assertThat(run.err()).contains("dkv: cannot remove node 'ghost': node 'ghost' is unknown");
+    Run noNode = Run.of("cluster", "remove");
+    assertThat(noNode.exitCode()).isEqualTo(Main.USAGE);
+    assertThat(noNode.err()).contains("Missing required parameter: 'NODE'");
   }
 }

@@ -10,6 +10,7 @@ import io.dkv.protocol.ClientMessage.ClusterStatusResponse;
 import io.dkv.protocol.ClientMessage.CreateNamespaceRequest;
 import io.dkv.protocol.ClientMessage.DirectoryChangeResponse;
 import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
+import io.dkv.protocol.ClientMessage.LeaveRequest;
 import io.dkv.protocol.ClientMessage.MemberStatus;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.MessageCodec;
@@ -54,20 +55,28 @@ final class DirectoryCalls {
     Objects.requireNonNull(settings, "settings");
     NamespaceInfo info = new NamespaceInfo(settings.name(), toWire(settings.mode()), settings.n(),
         settings.w(), settings.r());
-    return change(Procedure.CREATE_NAMESPACE, new CreateNamespaceRequest(info));
+    return change(Procedure.CREATE_NAMESPACE, new CreateNamespaceRequest(info), "namespace name");
   }
 
   CompletableFuture<Long> dropNamespace(String name) {
-    return change(Procedure.DROP_NAMESPACE, new DropNamespaceRequest(Objects.requireNonNull(name, "name")));
+    return change(Procedure.DROP_NAMESPACE, new DropNamespaceRequest(Objects.requireNonNull(name, "name")),
+        "namespace name");
   }
 
-  /** A change is sent like a key write: every retry carries the first attempt's request id. */
-  private CompletableFuture<Long> change(Procedure procedure, ClientMessage request) {
+  CompletableFuture<Long> removeNode(String nodeId) {
+    return change(Procedure.LEAVE, new LeaveRequest(Objects.requireNonNull(nodeId, "nodeId")), "node id");
+  }
+
+  /**
+   * A change is sent like a key write: every retry carries the first attempt's request id.
+   * {@code field} names the one string the wire may not carry (too long), for the error.
+   */
+  private CompletableFuture<Long> change(Procedure procedure, ClientMessage request, String field) {
     byte[] body;
     try {
       body = MessageCodec.encode(request);
-    } catch (IllegalArgumentException e) { // the name is the only field the wire may not carry
-      return CompletableFuture.failedFuture(new InvalidRequestException("namespace name: " + e.getMessage()));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new InvalidRequestException(field + ": " + e.getMessage()));
     }
     return call(procedure, body, true)
         .thenApply(b -> ((DirectoryChangeResponse) MessageCodec.decodeResponse(procedure, b)).epoch());

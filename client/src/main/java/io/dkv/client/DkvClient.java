@@ -153,6 +153,17 @@ public final class DkvClient implements AutoCloseable {
     return directory.dropNamespace(name);
   }
 
+  /**
+   * Starts removing a node from the cluster; returns the directory epoch at which it became
+   * leaving. Its partitions then move to other nodes, and the directory removes it once it holds
+   * none ({@code docs/directory.md}). Sent and retried like {@link #createNamespaceAsync}; a node
+   * the directory cannot remove (unknown, already leaving or removed, a directory voter) fails
+   * with {@link InvalidRequestException} and the reason.
+   */
+  public CompletableFuture<Long> removeNodeAsync(String nodeId) {
+    return directory.removeNode(nodeId);
+  }
+
   private CompletableFuture<Long> write(byte[] key, Mutation mutation) {
     Bytes k = Bytes.copyOf(key);
     Procedure procedure = Procedure.forWrite(mutation);
@@ -236,6 +247,10 @@ public final class DkvClient implements AutoCloseable {
 
   public long dropNamespace(String name) {
     return await(dropNamespaceAsync(name));
+  }
+
+  public long removeNode(String nodeId) {
+    return await(removeNodeAsync(nodeId));
   }
 
   private static <T> T await(CompletableFuture<T> f) {

@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
  * by its own handle, also when a test fails. A server that exits when the test did not kill it is a
  * failure: {@link #kill9}, {@link #start} and {@link #close()} report it with its exit code and the
  * tail of its log.
+ *
+ * <p>The first nodes found the cluster ({@code --members}, {@code --voters}); any nodes after them
+ * are joiners, started later with {@code --join} through the first node.
  */
 final class ProcessCluster implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 60;
@@ -36,6 +39,8 @@ final class ProcessCluster implements AutoCloseable {
   private static final int SIGTERM_EXIT_CODE = 143;
 
   private final Path dir;
+  /** Nodes 0 to founders - 1 found the cluster; the others join it. */
+  private final int founders;
   private final List<String> ids = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
   /** Raft ports of the directory voters (the first one or three nodes). */
@@ -48,14 +53,20 @@ final class ProcessCluster implements AutoCloseable {
   record Kill(int node, long fromNanos, long toNanos) {}
 
   ProcessCluster(Path dir, int nodes) throws IOException {
+    this(dir, nodes, 0);
+  }
+
+  /** A cluster of {@code founders} nodes, and {@code joiners} more that {@link #start} makes join it. */
+  ProcessCluster(Path dir, int founders, int joiners) throws IOException {
     this.dir = dir;
-    this.processes = new Process[nodes];
-    this.killedByTest = new boolean[nodes];
-    for (int i = 0; i < nodes; i++) {
+    this.founders = founders;
+    this.processes = new Process[founders + joiners];
+    this.killedByTest = new boolean[founders + joiners];
+    for (int i = 0; i < founders + joiners; i++) {
       ids.add("n" + (i + 1));
       ports.add(freePort());
     }
-    for (int i = 0; i < NodeIds.voterCount(nodes); i++) {
+    for (int i = 0; i < NodeIds.voterCount(founders); i++) {
       raftPorts.add(freePort());
     }
   }
@@ -75,14 +86,17 @@ final class ProcessCluster implements AutoCloseable {
     return jar;
   }
 
-  /** Starts every node and waits until all serve; if one does not, stops the others before failing. */
+  /**
+   * Starts every founding node and waits until all serve; if one does not, stops the others before
+   * failing.
+   */
   ProcessCluster startAll() {
     try {
       List<CompletableFuture<Void>> serving = new ArrayList<>();
-      for (int i = 0; i < processes.length; i++) {
+      for (int i = 0; i < founders; i++) {
         serving.add(startProcess(i));
       }
-      for (int i = 0; i < processes.length; i++) {
+      for (int i = 0; i < founders; i++) {
         awaitServing(i, serving.get(i));
       }
       return this;
@@ -96,7 +110,10 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  /** Starts node i (again) on its same port and data directory and waits until it serves. */
+  /**
+   * Starts node i (again) on its same port and data directory, with the same command line, and
+   * waits until it serves.
+   */
   void start(int i) {
     awaitServing(i, startProcess(i));
   }
@@ -108,11 +125,13 @@ final class ProcessCluster implements AutoCloseable {
     if (processes[i] != null && !killedByTest[i]) {
       throw new AssertionError(diedOnItsOwn(i));
     }
-    String members = java.util.stream.IntStream.range(0, ids.size())
+    String members = java.util.stream.IntStream.range(0, founders)
         .mapToObj(k -> ids.get(k) + "@127.0.0.1:" + ports.get(k)).collect(Collectors.joining(","));
-    List<String> cmd = List.of(Cli.java(), "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-        "-jar", jar().toString(), "server", "--node-id", ids.get(i), "--listen", "127.0.0.1:" + ports.get(i),
-        "--data", dir.resolve(ids.get(i)).toString(), "--members", members, "--voters", voters());
+    List<String> cmd = new ArrayList<>(List.of(Cli.java(), "-Xmx512m", "-XX:+UseSerialGC",
+        "--enable-native-access=ALL-UNNAMED", "-jar", jar().toString(), "server", "--node-id", ids.get(i),
+        "--listen", "127.0.0.1:" + ports.get(i), "--data", dir.resolve(ids.get(i)).toString()));
+    cmd.addAll(i < founders ? List.of("--members", members, "--voters", voters())
+        : List.of("--join", endpoint(0)));
     try {
       Path log = logOf(i);
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -187,6 +206,7 @@ final class ProcessCluster implements AutoCloseable {
     return processes[i] != null && processes[i].isAlive();
   }
 
+  /** Every node, joiners included. */
   int size() {
     return processes.length;
   }
@@ -199,8 +219,9 @@ final class ProcessCluster implements AutoCloseable {
     return new InetSocketAddress("127.0.0.1", ports.get(i));
   }
 
+  /** The founding nodes' addresses. */
   String endpoints() {
-    return ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    return ports.subList(0, founders).stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
   }
 
   String endpoint(int i) {

@@ -10,6 +10,9 @@ import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
 import io.dkv.protocol.ClientMessage.ErrorResponse;
 import io.dkv.protocol.ClientMessage.GetRequest;
 import io.dkv.protocol.ClientMessage.GetResponse;
+import io.dkv.protocol.ClientMessage.JoinRequest;
+import io.dkv.protocol.ClientMessage.JoinResponse;
+import io.dkv.protocol.ClientMessage.LeaveRequest;
 import io.dkv.protocol.ClientMessage.Member;
 import io.dkv.protocol.ClientMessage.MemberStatus;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
@@ -72,6 +75,13 @@ final class ClientBodies {
       case DirectoryChangeResponse d -> w.i64(d.epoch());
       case CopyRequest c -> CopyBodies.write(w, c);
       case CopyResponse c -> CopyBodies.write(w, c);
+      case JoinRequest j -> w.string(j.nodeId()).string(j.address());
+      case JoinResponse j -> {
+        w.u8(WireEnums.code(j.outcome())).i64(j.epoch()).string(j.reason()).i32(j.partitionCount())
+            .i32(j.replicationFactor());
+        writeMembers(w, j.voters());
+      }
+      case LeaveRequest l -> w.string(l.nodeId());
       case ErrorResponse e -> w.u16(e.code().code()).string(e.message());
     }
   }
@@ -109,8 +119,9 @@ final class ClientBodies {
       case PUT_IF_ABSENT -> new Mutation.PutIfAbsent(r.bytes("value"));
       case DELETE -> new Mutation.Delete();
       case COMPARE_AND_SET -> new Mutation.CompareAndSet(r.i64("expectedVersion"), r.bytes("value"));
-      case GET, PARTITION_MAP, STATUS, CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, COPY_PARTITION, PREPARE,
-           VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw new IllegalArgumentException(kind + " is not a write procedure");
+      case GET, PARTITION_MAP, STATUS, CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, JOIN, LEAVE,
+           COPY_PARTITION, PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET,
+           PEER_BATCH -> throw new IllegalArgumentException(kind + " is not a write procedure");
     };
   }
 
@@ -187,6 +198,15 @@ final class ClientBodies {
     return new CreateNamespaceRequest(readNamespace(r, "namespace"));
   }
 
+  static JoinRequest readJoinRequest(BodyReader r) {
+    return new JoinRequest(r.string("nodeId"), r.string("address"));
+  }
+
+  static JoinResponse readJoinResponse(BodyReader r) {
+    return new JoinResponse(WireEnums.joinOutcome(r, "outcome"), r.i64("epoch"), r.string("reason"),
+        r.i32("partitionCount"), r.i32("replicationFactor"), readMembers(r, "voters"));
+  }
+
   private static NamespaceInfo readNamespace(BodyReader r, String field) {
     return new NamespaceInfo(r.string(field + ".name"), WireEnums.namespaceMode(r, field + ".mode"),
         r.i32(field + ".n"), r.i32(field + ".w"), r.i32(field + ".r"));
@@ -211,11 +231,16 @@ final class ClientBodies {
   }
 
   private static List<Member> readMembers(BodyReader r) {
-    int n = r.count("members", MIN_MEMBER_BYTES);
+    return readMembers(r, "members");
+  }
+
+  /** A list of {@link Member}s; errors name its elements {@code field[i]}. */
+  private static List<Member> readMembers(BodyReader r, String field) {
+    int n = r.count(field, MIN_MEMBER_BYTES);
     List<Member> members = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      members.add(new Member(r.string("members[" + i + "].nodeId"),
-          r.string("members[" + i + "].host"), r.u16("members[" + i + "].port")));
+      members.add(new Member(r.string(field + "[" + i + "].nodeId"),
+          r.string(field + "[" + i + "].host"), r.u16(field + "[" + i + "].port")));
     }
     return List.copyOf(members);
   }

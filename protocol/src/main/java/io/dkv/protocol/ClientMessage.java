@@ -111,6 +111,38 @@ public sealed interface ClientMessage {
   record DirectoryChangeResponse(long epoch) implements ClientMessage {}
 
   /**
+   * A node that is not a member yet asks to join the cluster.
+   *
+   * @param address the joining node's dkv address, {@code HOST:PORT}, as the other nodes reach it
+   */
+  record JoinRequest(String nodeId, String address) implements ClientMessage {}
+
+  /**
+   * The directory's answer to a {@link JoinRequest}, with what the joining node needs to start its
+   * part of the directory, whatever the outcome.
+   *
+   * @param epoch  ACCEPTED: the directory epoch of the join; otherwise the epoch the refusal was
+   *               judged at
+   * @param reason the directory's reason for a refusal (ALREADY_MEMBER and REFUSED); empty when
+   *               accepted
+   * @param voters the directory's Raft voters, each with its Raft address
+   */
+  record JoinResponse(JoinOutcome outcome, long epoch, String reason, int partitionCount,
+                      int replicationFactor, List<Member> voters) implements ClientMessage {}
+
+  enum JoinOutcome {
+    /** The node is a member now, in state JOINING. */
+    ACCEPTED,
+    /** The node was already a member at the same address (a restart): it may start as one. */
+    ALREADY_MEMBER,
+    /** The directory refused the join; the reason says why. */
+    REFUSED
+  }
+
+  /** Ask the directory to drain a node and remove it once it holds no partition. */
+  record LeaveRequest(String nodeId) implements ClientMessage {}
+
+  /**
    * A learner's request for the committed keys of {@code partitions} after {@code after} (empty:
    * from the first), at most {@code maxEntries}, from a replica whose view has the move that
    * started at epoch {@code since}.

@@ -52,7 +52,8 @@ public final class MessageCodec {
    * Decodes the body of a request to a client procedure: GET gives a GetRequest, the four write
    * procedures a WriteRequest with the matching mutation, PARTITION_MAP a PartitionMapRequest,
    * STATUS a StatusRequest, CLUSTER_STATUS a ClusterStatusRequest, CREATE_NAMESPACE a
-   * CreateNamespaceRequest, DROP_NAMESPACE a DropNamespaceRequest, COPY_PARTITION a CopyRequest.
+   * CreateNamespaceRequest, DROP_NAMESPACE a DropNamespaceRequest, JOIN a JoinRequest, LEAVE a
+   * LeaveRequest, COPY_PARTITION a CopyRequest.
    *
    * @throws MalformedMessageException for bad bytes, or with code UNKNOWN_PROCEDURE when
    *     {@code p} is a peer procedure
@@ -67,6 +68,8 @@ public final class MessageCodec {
       case CLUSTER_STATUS -> new ClientMessage.ClusterStatusRequest();
       case CREATE_NAMESPACE -> ClientBodies.readCreateNamespaceRequest(r);
       case DROP_NAMESPACE -> new ClientMessage.DropNamespaceRequest(r.string("name"));
+      case JOIN -> ClientBodies.readJoinRequest(r);
+      case LEAVE -> new ClientMessage.LeaveRequest(r.string("nodeId"));
       case COPY_PARTITION -> CopyBodies.readRequest(r);
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
     };
@@ -77,8 +80,9 @@ public final class MessageCodec {
   /**
    * Decodes the body of a successful response to a client procedure: GET gives a GetResponse,
    * writes a WriteResponse, PARTITION_MAP a PartitionMapResponse, STATUS a StatusResponse,
-   * CLUSTER_STATUS a ClusterStatusResponse, CREATE_NAMESPACE and DROP_NAMESPACE a
-   * DirectoryChangeResponse, COPY_PARTITION a CopyResponse. Error bodies go to {@link #decodeError}.
+   * CLUSTER_STATUS a ClusterStatusResponse, CREATE_NAMESPACE, DROP_NAMESPACE and LEAVE a
+   * DirectoryChangeResponse, JOIN a JoinResponse, COPY_PARTITION a CopyResponse. Error bodies go
+   * to {@link #decodeError}.
    */
   public static ClientMessage decodeResponse(Procedure p, byte[] body) {
     BodyReader r = new BodyReader(body, p + " response");
@@ -88,7 +92,8 @@ public final class MessageCodec {
       case PARTITION_MAP -> ClientBodies.readPartitionMapResponse(r);
       case STATUS -> ClientBodies.readStatusResponse(r);
       case CLUSTER_STATUS -> ClientBodies.readClusterStatusResponse(r);
-      case CREATE_NAMESPACE, DROP_NAMESPACE -> new ClientMessage.DirectoryChangeResponse(r.i64("epoch"));
+      case CREATE_NAMESPACE, DROP_NAMESPACE, LEAVE -> new ClientMessage.DirectoryChangeResponse(r.i64("epoch"));
+      case JOIN -> ClientBodies.readJoinResponse(r);
       case COPY_PARTITION -> CopyBodies.readResponse(r);
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
     };
@@ -167,8 +172,8 @@ public final class MessageCodec {
 
   private static MalformedMessageException notClient(Procedure p) {
     return new MalformedMessageException(ErrorCode.UNKNOWN_PROCEDURE, "procedure " + p + " (id "
-        + p.id() + ") is a one-way peer message, not a client request; client procedures are"
-        + " 1..31");
+        + p.id() + ") is a one-way peer message, not a client request; client procedures have"
+        + " ids 1..31");
   }
 
   /** The longest prefix of {@code s} whose UTF-8 fits in a u16-prefixed string. */

@@ -22,6 +22,10 @@ public enum Procedure {
   /** Directory changes; not idempotent, so a retry must reuse the request id. */
   CREATE_NAMESPACE(9, false),
   DROP_NAMESPACE(10, false),
+  /** A new node asks to join the cluster; answered with the voters, Q and RF it needs to start. */
+  JOIN(11, false),
+  /** Starts removing a node: it drains (LEAVING) and is removed once it holds no partition. */
+  LEAVE(12, false),
   PREPARE(32, true),
   VOTE(33, true),
   DECISION(34, true),

@@ -1,5 +1,6 @@
 package io.dkv.protocol;
 
+import io.dkv.protocol.ClientMessage.JoinOutcome;
 import io.dkv.protocol.ClientMessage.MemberState;
 import io.dkv.protocol.ClientMessage.NamespaceMode;
 import io.dkv.protocol.ClientMessage.WriteStatus;
@@ -70,6 +71,24 @@ final class WireEnums {
       case 1 -> NamespaceMode.STRONG;
       case 2 -> NamespaceMode.EVENTUAL;
       default -> throw unknown(r, field, c, "1 (STRONG), 2 (EVENTUAL)");
+    };
+  }
+
+  static int code(JoinOutcome o) {
+    return switch (o) {
+      case ACCEPTED -> 1;
+      case ALREADY_MEMBER -> 2;
+      case REFUSED -> 3;
+    };
+  }
+
+  static JoinOutcome joinOutcome(BodyReader r, String field) {
+    int c = r.u8(field);
+    return switch (c) {
+      case 1 -> JoinOutcome.ACCEPTED;
+      case 2 -> JoinOutcome.ALREADY_MEMBER;
+      case 3 -> JoinOutcome.REFUSED;
+      default -> throw unknown(r, field, c, "1 (ACCEPTED), 2 (ALREADY_MEMBER), 3 (REFUSED)");
     };
   }
 

@@ -12,6 +12,10 @@ import io.dkv.protocol.ClientMessage.CopyResponse;
 import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
 import io.dkv.protocol.ClientMessage.ErrorResponse;
 import io.dkv.protocol.ClientMessage.GetRequest;
+import io.dkv.protocol.ClientMessage.JoinOutcome;
+import io.dkv.protocol.ClientMessage.JoinRequest;
+import io.dkv.protocol.ClientMessage.JoinResponse;
+import io.dkv.protocol.ClientMessage.LeaveRequest;
 import io.dkv.protocol.ClientMessage.Member;
 import io.dkv.protocol.ClientMessage.MemberState;
 import io.dkv.protocol.ClientMessage.MemberStatus;
@@ -145,6 +149,41 @@ class MessageCodecGoldenTest {
     var m = new DirectoryChangeResponse(42);
     check(hex, m, MessageCodec.decodeResponse(Procedure.CREATE_NAMESPACE, HEX.parseHex(hex)));
     check(hex, m, MessageCodec.decodeResponse(Procedure.DROP_NAMESPACE, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void joinRequest() {
+    var m = new JoinRequest("n4", "h:4");
+    String hex = "0002" + "6e34"             // nodeId "n4"
+        + "0003" + "683a34";                 // address "h:4"
+    check(hex, m, MessageCodec.decodeRequest(Procedure.JOIN, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void joinResponseCarriesTheVotersWhateverTheOutcome() {
+    var accepted = new JoinResponse(JoinOutcome.ACCEPTED, 5, "", 16, 3,
+        List.of(new Member("n1", "h", 7501)));
+    String hex = "01"                        // ACCEPTED
+        + "0000000000000005"                 // epoch
+        + "0000"                             // reason ""
+        + "00000010" + "00000003"            // partitionCount, replicationFactor
+        + "00000001" + "0002" + "6e31" + "0001" + "68" + "1d4d"; // voter n1 at h:7501
+    check(hex, accepted, MessageCodec.decodeResponse(Procedure.JOIN, HEX.parseHex(hex)));
+    var refused = new JoinResponse(JoinOutcome.REFUSED, 6, "no", 16, 3, List.of());
+    String refusedHex = "03" + "0000000000000006" + "0002" + "6e6f" + "00000010" + "00000003"
+        + "00000000";
+    check(refusedHex, refused, MessageCodec.decodeResponse(Procedure.JOIN, HEX.parseHex(refusedHex)));
+    var already = new JoinResponse(JoinOutcome.ALREADY_MEMBER, 0, "", 1, 1, List.of());
+    assertThat(HEX.formatHex(MessageCodec.encode(already))).startsWith("02");
+  }
+
+  @Test
+  void leaveRequestAndItsAnswer() {
+    String hex = "0002" + "6e34";
+    check(hex, new LeaveRequest("n4"), MessageCodec.decodeRequest(Procedure.LEAVE, HEX.parseHex(hex)));
+    String epoch = "0000000000000009";
+    check(epoch, new DirectoryChangeResponse(9),
+        MessageCodec.decodeResponse(Procedure.LEAVE, HEX.parseHex(epoch)));
   }
 
   @Test

@@ -112,6 +112,41 @@ class MessageCodecMalformedTest {
   }
 
   @Test
+  void unknownJoinOutcomeIsRejectedWithTheAllowedCodes() {
+    for (String code : List.of("00", "04", "ff")) {
+      String hex = code + "0000000000000001" + "0000" + "00000001" + "00000001" + "00000000";
+      assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.JOIN, HEX.parseHex(hex)))
+          .isInstanceOf(MalformedMessageException.class)
+          .hasMessageContaining("field 'outcome' at offset 0")
+          .hasMessageContaining("unknown code " + Integer.parseInt(code, 16)
+              + "; allowed: 1 (ACCEPTED), 2 (ALREADY_MEMBER), 3 (REFUSED)");
+    }
+  }
+
+  @Test
+  void joinVotersAreBoundedByTheBytesLeftAndNamedInErrors() {
+    String prefix = "01" + "0000000000000001" + "0000" + "00000001" + "00000001";
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.JOIN,
+        HEX.parseHex(prefix + "7fffffff")))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'voters'")
+        .hasMessageContaining("list count 2147483647");
+    // One voter whose port is cut short.
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.JOIN,
+        HEX.parseHex(prefix + "00000001" + "0001" + "61" + "0001" + "68" + "1d")))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'voters[0].port'");
+  }
+
+  @Test
+  void joinAndLeaveRequestsAreExactlyTheirStrings() {
+    assertMalformed(Procedure.JOIN, "0002" + "6e34").hasMessageContaining("field 'address'");
+    assertMalformed(Procedure.LEAVE, "0002" + "6e34" + "00")
+        .hasMessageContaining("1 unexpected trailing bytes");
+    assertMalformed(Procedure.LEAVE, "").hasMessageContaining("field 'nodeId'");
+  }
+
+  @Test
   void invalidUtf8IsRejected() {
     assertMalformed(Procedure.GET, "0002" + "c328" + "00000000" + "00" + "0000000000000000")
         .hasMessageContaining("field 'namespace'")

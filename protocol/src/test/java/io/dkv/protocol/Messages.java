@@ -1,5 +1,6 @@
 package io.dkv.protocol;
 
+import io.dkv.protocol.ClientMessage.JoinOutcome;
 import io.dkv.protocol.ClientMessage.Member;
 import io.dkv.protocol.ClientMessage.MemberState;
 import io.dkv.protocol.ClientMessage.MemberStatus;
@@ -69,7 +70,9 @@ final class Messages {
         Combinators.combine(Arbitraries.longs().greaterOrEqual(0),
                 Arbitraries.integers().greaterOrEqual(0).list().ofMaxSize(5), bytes(),
                 Arbitraries.integers().between(1, 65_536))
-            .as(ClientMessage.CopyRequest::new));
+            .as(ClientMessage.CopyRequest::new),
+        Combinators.combine(strings(), strings()).as(ClientMessage.JoinRequest::new),
+        strings().map(ClientMessage.LeaveRequest::new));
   }
 
   static Arbitrary<ClientMessage> responses() {
@@ -90,7 +93,10 @@ final class Messages {
         Arbitraries.longs().map(ClientMessage.DirectoryChangeResponse::new),
         Combinators.combine(Arbitraries.of(true, false), bytes(),
                 Combinators.combine(bytes(), bytes()).as(ClientMessage.CopiedKey::new).list().ofMaxSize(4))
-            .as(ClientMessage.CopyResponse::new));
+            .as(ClientMessage.CopyResponse::new),
+        Combinators.combine(Arbitraries.of(JoinOutcome.class), Arbitraries.longs(), strings(),
+                Arbitraries.integers(), Arbitraries.integers(), members().list().ofMaxSize(5))
+            .as(ClientMessage.JoinResponse::new));
   }
 
   static Arbitrary<ClientMessage> partitionMaps() {
@@ -142,10 +148,13 @@ final class Messages {
       case ClientMessage.ClusterStatusResponse c -> Procedure.CLUSTER_STATUS;
       case ClientMessage.CreateNamespaceRequest c -> Procedure.CREATE_NAMESPACE;
       case ClientMessage.DropNamespaceRequest d -> Procedure.DROP_NAMESPACE;
-      // Both directory changes answer with it; DROP_NAMESPACE decodes it the same way.
+      // The directory changes answer with it; DROP_NAMESPACE and LEAVE decode it the same way.
       case ClientMessage.DirectoryChangeResponse d -> Procedure.CREATE_NAMESPACE;
       case ClientMessage.CopyRequest c -> Procedure.COPY_PARTITION;
       case ClientMessage.CopyResponse c -> Procedure.COPY_PARTITION;
+      case ClientMessage.JoinRequest j -> Procedure.JOIN;
+      case ClientMessage.JoinResponse j -> Procedure.JOIN;
+      case ClientMessage.LeaveRequest l -> Procedure.LEAVE;
       case ClientMessage.ErrorResponse e -> throw new IllegalArgumentException("error body");
     };
   }

@@ -18,6 +18,7 @@ class ProcedureTest {
         Map.entry(Procedure.COMPARE_AND_SET, 5), Map.entry(Procedure.PARTITION_MAP, 6),
         Map.entry(Procedure.STATUS, 7), Map.entry(Procedure.CLUSTER_STATUS, 8),
         Map.entry(Procedure.CREATE_NAMESPACE, 9), Map.entry(Procedure.DROP_NAMESPACE, 10),
+        Map.entry(Procedure.JOIN, 11), Map.entry(Procedure.LEAVE, 12),
         Map.entry(Procedure.PREPARE, 32),
         Map.entry(Procedure.VOTE, 33), Map.entry(Procedure.DECISION, 34),
         Map.entry(Procedure.ACK, 35), Map.entry(Procedure.STATUS_QUERY, 36),
@@ -31,7 +32,7 @@ class ProcedureTest {
       assertThat(Procedure.of(p.id())).contains(p);
     }
     assertThat(Procedure.of(0)).isEmpty();
-    assertThat(Procedure.of(11)).isEmpty();
+    assertThat(Procedure.of(30)).isEmpty();
     assertThat(Procedure.of(31)).isEmpty();
     assertThat(Procedure.of(-1)).isEmpty();
     assertThat(Procedure.of(65_535)).isEmpty();
@@ -56,5 +57,7 @@ class ProcedureTest {
     assertThat(Procedure.GET.isWrite()).isFalse();
     assertThat(Procedure.CREATE_NAMESPACE.isWrite()).as("not a key write").isFalse();
     assertThat(Procedure.CLUSTER_STATUS.isPeer()).isFalse();
+    assertThat(Procedure.JOIN.isPeer()).isFalse();
+    assertThat(Procedure.LEAVE.isWrite()).as("not a key write").isFalse();
   }
 }

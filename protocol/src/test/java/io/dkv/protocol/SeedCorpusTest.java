@@ -73,6 +73,7 @@ class SeedCorpusTest {
     assertBodySeed("body_prepare", Procedure.PREPARE, MessageCodec::decodePeer);
     assertBodySeed("body_cluster_status_response", Procedure.CLUSTER_STATUS, MessageCodec::decodeResponse);
     assertBodySeed("body_create_namespace_request", Procedure.CREATE_NAMESPACE, MessageCodec::decodeRequest);
+    assertBodySeed("body_join_response", Procedure.JOIN, MessageCodec::decodeResponse);
   }
 
   private static void assertBodySeed(String name, Procedure expected,

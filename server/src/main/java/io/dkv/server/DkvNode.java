@@ -50,7 +50,9 @@ public final class DkvNode implements AutoCloseable {
     this.storage = storage;
     try {
       claimDataDir();
-      this.directory = NodeDirectory.start(config, storage);
+      this.directory = NodeDirectory.start(config, config.join() == null
+          ? NodeDirectory.founding(config)
+          : ClusterJoin.join(config, ClusterJoin.JOIN_TIMEOUT_MILLIS), storage);
       this.reclaimer = new NamespaceReclaimer(config.nodeId(), storage);
       reclaimer.resumePending();
       directory.onChange(reclaimer::onView);
@@ -62,7 +64,7 @@ public final class DkvNode implements AutoCloseable {
       core.readLeaseFrom(() -> directory.lease().isValid(System.nanoTime()));
       core.start().get();
       ClientService clients = new ClientService(config, directory, core, peers, directory.lease());
-      DirectoryService directoryCalls = new DirectoryService(config, directory);
+      DirectoryService directoryCalls = new DirectoryService(directory);
       PartitionCopyService copies = new PartitionCopyService(config.nodeId(), directory, core);
       RpcServer.Builder b = RpcServer.builder()
           .listen(config.listen().host(), config.listen().port())
@@ -74,7 +76,9 @@ public final class DkvNode implements AutoCloseable {
           .handle(Procedure.CLUSTER_STATUS.id(), directoryCalls::status)
           .handle(Procedure.COPY_PARTITION.id(), copies::copy)
           .handleDeduplicated(Procedure.CREATE_NAMESPACE.id(), directoryCalls::createNamespace)
-          .handleDeduplicated(Procedure.DROP_NAMESPACE.id(), directoryCalls::dropNamespace);
+          .handleDeduplicated(Procedure.DROP_NAMESPACE.id(), directoryCalls::dropNamespace)
+          .handleDeduplicated(Procedure.JOIN.id(), directoryCalls::join)
+          .handleDeduplicated(Procedure.LEAVE.id(), directoryCalls::leave);
       for (Procedure p : new Procedure[] {Procedure.PUT, Procedure.PUT_IF_ABSENT, Procedure.DELETE,
           Procedure.COMPARE_AND_SET}) {
         b.handleDeduplicated(p.id(), (ctx, body) -> clients.write(p, ctx, body));

@@ -16,16 +16,24 @@ import java.util.regex.Pattern;
  * is validated here so that a bad configuration fails at start-up with a message that names the
  * setting, the bad value and what is allowed.
  *
+ * <p>A node either founds a new cluster ({@code members} and {@code voters}) or joins an existing
+ * one through a member ({@code join}), never both.
+ *
  * @param members            every node of a new cluster, this one included: the directory's
  *                           first members (see {@code docs/directory.md}); after that the
- *                           directory owns membership
+ *                           directory owns membership. Empty for a joining node
  * @param voters             the directory's Raft voters (1, 3 or 5 of the members), each with
- *                           its Raft address, which is not its dkv address; the same on every node
- * @param partitionCount     Q, the number of partitions of the hash ring; must be equal on all nodes
- * @param replicationFactor  N, replicas per partition (capped at the number of members)
+ *                           its Raft address, which is not its dkv address; the same on every node.
+ *                           Empty for a joining node, which gets them from the member it joins through
+ * @param partitionCount     Q of a new cluster, the number of partitions of the hash ring; must be
+ *                           equal on all its nodes (a joining node takes the cluster's)
+ * @param replicationFactor  RF of a new cluster, replicas per partition (capped at the number of
+ *                           members; a joining node takes the cluster's)
  * @param requestTimeoutMillis deadline of a client request when the client sets none
  * @param failureDetection   heartbeat period, read lease, down-after time and the fewest replicas
  *                           a partition keeps when a node is evicted ({@code docs/directory.md} §8)
+ * @param join               the dkv address of a member of the cluster this node joins, or null
+ *                           for a node of a new cluster
  */
 public record NodeConfig(
     String nodeId,
@@ -38,7 +46,8 @@ public record NodeConfig(
     int maxKeyBytes,
     int maxValueBytes,
     long requestTimeoutMillis,
-    FailureDetection failureDetection) {
+    FailureDetection failureDetection,
+    MemberAddress.HostPort join) {
 
   public static final int DEFAULT_PARTITIONS = 256;
   public static final int DEFAULT_REPLICATION = 3;
@@ -56,17 +65,20 @@ public record NodeConfig(
   private static final Range LEASE_MS = new Range("lease-ms", 20, 600_000);
   private static final Range DOWN_AFTER_MS = new Range("down-after-ms", 30, 3_600_000);
   private static final Range MIN_REPLICAS = new Range("min-replicas", 1, 15);
-  private static final Set<String> KEYS = Set.of("node-id", "listen", "data", "members", "voters", "partitions",
-      "replication", "max-key-bytes", "max-value-bytes", "request-timeout-ms", "heartbeat-ms",
-      "lease-ms", "down-after-ms", "min-replicas");
+  private static final Set<String> KEYS = Set.of("node-id", "listen", "data", "members", "voters", "join",
+      "partitions", "replication", "max-key-bytes", "max-value-bytes", "request-timeout-ms",
+      "heartbeat-ms", "lease-ms", "down-after-ms", "min-replicas");
+  /** The addresses that listen on every interface: no other node can reach a node there. */
+  private static final Set<String> WILDCARD_HOSTS = Set.of("0.0.0.0", "::", "[::]", "*");
 
   public NodeConfig {
     requireNodeId(nodeId);
-    if (members.stream().noneMatch(m -> m.nodeId().equals(nodeId))) {
-      throw new ConfigException("node id '" + nodeId + "' is not in the member list " + members
-          + "; every node must list itself");
+    if (join == null) {
+      requireMembers(nodeId, members);
+      requireVoters(voters, members);
+    } else {
+      requireJoinAlone(join, listen, members, voters);
     }
-    requireVoters(voters, members);
     PARTITIONS.check(partitionCount);
     REPLICATION.check(replicationFactor);
     MAX_KEY_BYTES.check(maxKeyBytes);
@@ -77,6 +89,15 @@ public record NodeConfig(
     voters = List.copyOf(voters);
   }
 
+  /** A node of a new cluster (no {@code join}). */
+  public NodeConfig(String nodeId, MemberAddress.HostPort listen, Path dataDir,
+                    List<MemberAddress> members, List<MemberAddress> voters, int partitionCount,
+                    int replicationFactor, int maxKeyBytes, int maxValueBytes,
+                    long requestTimeoutMillis, FailureDetection failureDetection) {
+    this(nodeId, listen, dataDir, members, voters, partitionCount, replicationFactor, maxKeyBytes,
+        maxValueBytes, requestTimeoutMillis, failureDetection, null);
+  }
+
   /** A config with defaults for everything but identity, address, data, members and voters. */
   public static NodeConfig of(String nodeId, MemberAddress.HostPort listen, Path dataDir,
                               List<MemberAddress> members, List<MemberAddress> voters) {
@@ -85,16 +106,24 @@ public record NodeConfig(
         FailureDetection.DEFAULTS);
   }
 
-  public MemberAddress self() {
-    return members.stream().filter(m -> m.nodeId().equals(nodeId)).findFirst().orElseThrow();
+  /**
+   * A joining node with defaults for everything but identity, address, data and the member it
+   * joins through.
+   */
+  public static NodeConfig joining(String nodeId, MemberAddress.HostPort listen, Path dataDir,
+                                   MemberAddress.HostPort join) {
+    return new NodeConfig(nodeId, listen, dataDir, List.of(), List.of(), DEFAULT_PARTITIONS,
+        DEFAULT_REPLICATION, DEFAULT_MAX_KEY_BYTES, DEFAULT_MAX_VALUE_BYTES,
+        DEFAULT_REQUEST_TIMEOUT_MILLIS, FailureDetection.DEFAULTS, join);
   }
 
   /**
-   * Reads a properties file: {@code node-id}, {@code listen}, {@code data}, {@code members} are
-   * required; {@code partitions}, {@code replication}, {@code max-key-bytes},
-   * {@code max-value-bytes}, {@code request-timeout-ms}, {@code heartbeat-ms}, {@code lease-ms},
-   * {@code down-after-ms}, {@code min-replicas} are optional. Unknown keys are an error,
-   * so a typo never silently falls back to a default.
+   * Reads a properties file: {@code node-id}, {@code listen}, {@code data}, and either
+   * {@code members} and {@code voters} (a new cluster) or {@code join} (an existing one) are
+   * required; {@code partitions} and {@code replication} (a new cluster only),
+   * {@code max-key-bytes}, {@code max-value-bytes}, {@code request-timeout-ms},
+   * {@code heartbeat-ms}, {@code lease-ms}, {@code down-after-ms}, {@code min-replicas} are
+   * optional. Unknown keys are an error, so a typo never silently falls back to a default.
    */
   public static NodeConfig load(Path file) {
     Properties p = new Properties();
@@ -110,12 +139,20 @@ public record NodeConfig(
           + "; allowed: " + KEYS);
     }
     String data = required(p, file, "data");
+    String join = p.getProperty("join");
+    if (join != null) {
+      for (String key : List.of("partitions", "replication")) {
+        if (p.getProperty(key) != null) {
+          throw newClusterOnly("config file " + file + ": '" + key + "'");
+        }
+      }
+    }
     return new NodeConfig(
         required(p, file, "node-id"),
         MemberAddress.parseHostPort("listen", required(p, file, "listen")),
         file.toAbsolutePath().getParent().resolve(data),
-        MemberAddress.parseList(required(p, file, "members")),
-        MemberAddress.parseList("voter list", required(p, file, "voters")),
+        memberList(p, file, "members", "member list", join != null),
+        memberList(p, file, "voters", "voter list", join != null),
         // Each read checks its range before the narrowing cast, which could otherwise wrap a
         // value above Integer.MAX_VALUE into the range.
         (int) PARTITIONS.read(p, DEFAULT_PARTITIONS),
@@ -126,7 +163,26 @@ public record NodeConfig(
         failureDetection(HEARTBEAT_MS.read(p, FailureDetection.DEFAULTS.heartbeatMillis()),
             LEASE_MS.read(p, FailureDetection.DEFAULTS.leaseMillis()),
             DOWN_AFTER_MS.read(p, FailureDetection.DEFAULTS.downAfterMillis()),
-            MIN_REPLICAS.read(p, FailureDetection.DEFAULTS.minReplicas())));
+            MIN_REPLICAS.read(p, FailureDetection.DEFAULTS.minReplicas())),
+        join == null ? null : MemberAddress.parseHostPort("join", join.trim()));
+  }
+
+  /** A list setting, required unless the node joins (then absent is empty; given is refused later). */
+  private static List<MemberAddress> memberList(Properties p, Path file, String key, String what,
+                                                boolean joining) {
+    if (joining && p.getProperty(key) == null) {
+      return List.of();
+    }
+    return MemberAddress.parseList(what, required(p, file, key));
+  }
+
+  /**
+   * The error for a setting of a new cluster's placement ({@code setting} names it as the user gave
+   * it) on a node that joins: it would be ignored, so it is refused.
+   */
+  public static ConfigException newClusterOnly(String setting) {
+    return new ConfigException(setting + " sets a new cluster's partitions or replication; a node"
+        + " that joins takes the cluster's, so leave it out with join");
   }
 
   /**
@@ -152,6 +208,41 @@ public record NodeConfig(
       throw new ConfigException("failure detection settings are missing");
     }
     failureDetection(f.heartbeatMillis(), f.leaseMillis(), f.downAfterMillis(), f.minReplicas());
+  }
+
+  private static void requireMembers(String nodeId, List<MemberAddress> members) {
+    if (members.isEmpty()) {
+      throw new ConfigException("node " + nodeId + " needs either members and voters (--members,"
+          + " --voters: the nodes of a new cluster and its directory voters) or join (--join"
+          + " HOST:PORT: a member of an existing cluster)");
+    }
+    if (members.stream().noneMatch(m -> m.nodeId().equals(nodeId))) {
+      throw new ConfigException("node id '" + nodeId + "' is not in the member list " + members
+          + "; every node must list itself");
+    }
+  }
+
+  /**
+   * A joining node names no members or voters (the member it joins through gives the voters, the
+   * directory the members), and its listen address is the one it gives the cluster, so the
+   * other nodes must be able to reach it there.
+   */
+  private static void requireJoinAlone(MemberAddress.HostPort join, MemberAddress.HostPort listen,
+                                       List<MemberAddress> members, List<MemberAddress> voters) {
+    if (join.port() == 0) {
+      throw new ConfigException("join " + join + ": port 0 is no member's address; give the HOST:PORT"
+          + " a member of the cluster serves on (its --listen)");
+    }
+    if (!members.isEmpty() || !voters.isEmpty()) {
+      throw new ConfigException("join (--join) and members/voters (--members, --voters) are"
+          + " mutually exclusive: give members and voters to found a new cluster, or join alone to"
+          + " enter an existing one (the member it names gives the voters)");
+    }
+    if (listen.port() == 0 || WILDCARD_HOSTS.contains(listen.host())) {
+      throw new ConfigException("listen " + listen + ": a joining node gives its listen address to"
+          + " the cluster, so it must be an address and port the other nodes reach it at, not a"
+          + " wildcard address or port 0");
+    }
   }
 
   /** The directory needs 1, 3 or 5 voters, each a member, each once (parseList checks "once"). */

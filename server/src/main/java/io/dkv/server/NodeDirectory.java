@@ -53,6 +53,8 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   static final long MIN_REFRESH_INTERVAL_MILLIS = 200;
 
   private final NodeConfig config;
+  /** The voters, Q and RF: configured on a founding node, from the JOIN answer on a joined one. */
+  private final DirectoryConfig settings;
   private final Storage storage;
   private final Directory directory;
   private final CompletableFuture<Void> firstState = new CompletableFuture<>();
@@ -75,8 +77,10 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   /** Guarded by {@code this}: whether an older directory than the cached copy was reported. */
   private boolean warnedDirectoryBehind;
 
-  private NodeDirectory(NodeConfig config, Storage storage, Directory directory) {
+  private NodeDirectory(NodeConfig config, DirectoryConfig settings, Storage storage,
+                        Directory directory) {
     this.config = config;
+    this.settings = settings;
     this.storage = storage;
     this.directory = directory;
     this.lease = new ReadLease(config.failureDetection().leaseMillis());
@@ -85,22 +89,41 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   }
 
   /**
-   * Starts this node's part of the directory and returns once there is a state to serve from:
-   * the cached one, or the directory's first (initializing a new cluster if needed).
+   * Starts this node's part of the directory with {@code settings} (see {@link #founding} and
+   * {@link ClusterJoin}) and returns once there is a state to serve from: the cached one, or the
+   * directory's first (a founding node initializes a new cluster if needed; a joining node only
+   * waits for it).
    *
    * @throws ConfigException if this node is not a member of the cluster, or no state arrives
    *     within {@link #FIRST_STATE_TIMEOUT_MILLIS}
    */
-  static NodeDirectory start(NodeConfig config, Storage storage) throws IOException, InterruptedException {
-    return start(config, storage, RatisDirectory.start(DirectoryConfig.of(config.nodeId(),
-        config.voters(), config.dataDir().resolve("directory"), config.partitionCount(),
-        config.replicationFactor(), config.failureDetection())));
+  static NodeDirectory start(NodeConfig config, DirectoryConfig settings, Storage storage)
+      throws IOException, InterruptedException {
+    return start(config, settings, storage, RatisDirectory.start(settings));
   }
 
-  /** {@link #start(NodeConfig, Storage)} on a directory already running, which it now owns. */
+  /** The directory settings of a node that founds a cluster: its configured voters, Q and RF. */
+  static DirectoryConfig founding(NodeConfig config) {
+    return settings(config, config.voters(), config.partitionCount(), config.replicationFactor());
+  }
+
+  /** This node's directory settings with these voters, Q and RF. */
+  static DirectoryConfig settings(NodeConfig config, List<MemberAddress> voters, int partitionCount,
+                                  int replicationFactor) {
+    return DirectoryConfig.of(config.nodeId(), voters, config.dataDir().resolve("directory"),
+        partitionCount, replicationFactor, config.failureDetection());
+  }
+
+  /** {@link #start(NodeConfig, DirectoryConfig, Storage)} of a founding node on a directory already running. */
   static NodeDirectory start(NodeConfig config, Storage storage, Directory directory)
       throws IOException, InterruptedException {
-    NodeDirectory node = new NodeDirectory(config, storage, directory);
+    return start(config, founding(config), storage, directory);
+  }
+
+  /** {@link #start(NodeConfig, DirectoryConfig, Storage)} on a directory already running, which it now owns. */
+  static NodeDirectory start(NodeConfig config, DirectoryConfig settings, Storage storage,
+                             Directory directory) throws IOException, InterruptedException {
+    NodeDirectory node = new NodeDirectory(config, settings, storage, directory);
     try {
       node.awaitFirstState();
       node.requireSameCluster(node.cluster.state());
@@ -116,24 +139,29 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
 
   private void awaitFirstState() throws InterruptedException {
     byte[] cached = storage.get(ColumnFamily.META, STATE_KEY);
-    if (cached != null) {
-      DirectoryState state = StateCodec.decode(cached);
+    DirectoryState state = cached == null ? null : StateCodec.decode(cached);
+    if (state != null && config.join() != null && !isMember(state)) {
+      // Removed, then joined again: the copy is from before the join, which has just been applied.
+      log.info("node {}: its cached directory state at epoch {} is from before it joined again;"
+          + " waiting for the directory's", config.nodeId(), state.epoch());
+    } else if (state != null) {
       cluster = new Cluster(state);
       firstState.complete(null);
       log.info("node {}: serving from the cached directory state at epoch {}", config.nodeId(), state.epoch());
     }
     directory.addListener(this::onState);
     onState(directory.current()); // a state that arrived before the listener
-    DirectoryCommand.Initialize init = initialCommand();
+    // A joining node never initializes: the cluster it joined exists, and its Join is applied.
+    DirectoryCommand.Initialize init = config.join() == null ? initialCommand() : null;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FIRST_STATE_TIMEOUT_MILLIS);
     while (!firstState.isDone()) {
-      if (directory.current().members().isEmpty()) {
+      if (init != null && directory.current().members().isEmpty()) {
         initialize(init);
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         throw new ConfigException("node " + config.nodeId() + " got no directory state within "
-            + FIRST_STATE_TIMEOUT_MILLIS / 1000 + " s: no majority of the voters " + config.voters()
+            + FIRST_STATE_TIMEOUT_MILLIS / 1000 + " s: no majority of the voters " + settings.voters()
             + " answered; start them, and check that their Raft addresses are right");
       }
       try {
@@ -227,19 +255,25 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
 
   /** This node belongs to the cluster the directory describes, with the same Q and RF. */
   private void requireSameCluster(DirectoryState state) {
-    if (state.map().partitionCount() != config.partitionCount()
-        || state.map().replicationFactor() != config.replicationFactor()) {
+    if (state.map().partitionCount() != settings.partitionCount()
+        || state.map().replicationFactor() != settings.replicationFactor()) {
       throw new ConfigException("node " + config.nodeId() + " is configured with --partitions "
-          + config.partitionCount() + " --replication " + config.replicationFactor() + ", but the"
+          + settings.partitionCount() + " --replication " + settings.replicationFactor() + ", but the"
           + " cluster was created with " + state.map().partitionCount() + " and "
           + state.map().replicationFactor() + "; start it with the cluster's values");
     }
-    Optional<Member> self = state.member(config.nodeId());
-    if (self.isEmpty() || self.get().state() == NodeState.REMOVED) {
+    if (!isMember(state)) {
       throw new ConfigException("node " + config.nodeId() + " is not a member of this cluster"
-          + " (directory epoch " + state.epoch() + ", members " + state.replicaHolders() + "); the"
-          + " cluster was initialized with another member list");
+          + " (directory epoch " + state.epoch() + ", members " + state.replicaHolders() + "); "
+          + (config.join() == null ? "the cluster was initialized with another member list"
+              : "it was removed after it joined; start it again to join anew"));
     }
+  }
+
+  /** Whether this node is a member of {@code state} that has not been removed. */
+  private boolean isMember(DirectoryState state) {
+    Optional<Member> self = state.member(config.nodeId());
+    return self.isPresent() && self.get().state() != NodeState.REMOVED;
   }
 
   /** The current view; never null once {@link #start} has returned. */
@@ -293,6 +327,11 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
 
   Directory directory() {
     return directory;
+  }
+
+  /** The directory's Raft voters, each with its Raft address. */
+  List<MemberAddress> voters() {
+    return settings.voters();
   }
 
   /** Whether this node may serve strong reads (see {@link ReadLease}). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dkv.server.directory.FailureDetection;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +99,64 @@ class NodeConfigTest {
     Files.writeString(file, "node-id=n1\nlisten=127.0.0.1:1\ndata=d\nmembers=n1@127.0.0.1:1\n"
         + voters + extraLine + "\n");
     return NodeConfig.load(file);
+  }
+
+  @Test
+  void aJoiningNodeNeedsOnlyTheMemberItJoinsThrough() throws Exception {
+    Path file = dir.resolve("n4.properties");
+    Files.writeString(file, "node-id = n4\nlisten = 127.0.0.1:7404\ndata = n4\njoin = 127.0.0.1:7401\n");
+    NodeConfig c = NodeConfig.load(file);
+    assertThat(c.join()).isEqualTo(new MemberAddress.HostPort("127.0.0.1", 7401));
+    assertThat(c.members()).isEmpty();
+    assertThat(c.voters()).isEmpty();
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("n4"));
+  }
+
+  @Test
+  void joinAndAMemberOrVoterListAreMutuallyExclusive() throws Exception {
+    String both = "join (--join) and members/voters (--members, --voters) are mutually exclusive";
+    assertThatThrownBy(() -> loadWith("join = 127.0.0.1:7401"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(both);
+    var listen = MemberAddress.parseHostPort("--listen", "127.0.0.1:7404");
+    var join = MemberAddress.parseHostPort("--join", "127.0.0.1:7401");
+    assertThatThrownBy(() -> new NodeConfig("n4", listen, dir, List.of(),
+        MemberAddress.parseList("voter list", "n1@127.0.0.1:7501"), 256, 3, 256, 1, 1000,
+        FailureDetection.DEFAULTS, join))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(both);
+    assertThatThrownBy(() -> NodeConfig.of("n4", listen, dir, List.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("needs either members and voters (--members, --voters")
+        .hasMessageContaining("or join (--join HOST:PORT");
+  }
+
+  @Test
+  void aJoiningNodeTakesTheClustersPartitionsAndReplicationSoItMayNotSetThem() throws Exception {
+    for (String key : List.of("partitions", "replication")) {
+      Path file = dir.resolve(key + ".properties");
+      Files.writeString(file, "node-id=n4\nlisten=127.0.0.1:7404\ndata=d\njoin=127.0.0.1:7401\n"
+          + key + "=16\n");
+      assertThatThrownBy(() -> NodeConfig.load(file))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("'" + key + "' sets a new cluster's partitions or replication")
+          .hasMessageContaining("a node that joins takes the cluster's");
+    }
+  }
+
+  @Test
+  void aJoiningNodeListensWhereOthersCanReachItAndJoinsARealPort() {
+    var join = MemberAddress.parseHostPort("--join", "127.0.0.1:7401");
+    for (String listen : List.of("0.0.0.0:7404", "127.0.0.1:0", "[::]:7404")) {
+      assertThatThrownBy(() -> NodeConfig.joining("n4", MemberAddress.parseHostPort("--listen", listen),
+          dir, join))
+          .as(listen).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("listen " + listen + ": a joining node gives its listen address");
+    }
+    assertThatThrownBy(() -> NodeConfig.joining("n4", MemberAddress.parseHostPort("--listen",
+        "127.0.0.1:7404"), dir, MemberAddress.parseHostPort("--join", "127.0.0.1:0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("join 127.0.0.1:0: port 0");
+    assertThatThrownBy(() -> NodeConfig.joining("bad id!", MemberAddress.parseHostPort("--listen",
+        "127.0.0.1:7404"), dir, join))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("node id 'bad id!' is invalid");
   }
 
   @Test

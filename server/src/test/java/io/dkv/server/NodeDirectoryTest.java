@@ -10,6 +10,7 @@ import io.dkv.core.directory.CommandResult;
 import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.DirectoryState;
 import io.dkv.core.directory.NamespaceMode;
+import io.dkv.core.directory.NodeState;
 import io.dkv.core.directory.StateCodec;
 import io.dkv.core.storage.ColumnFamily;
 import io.dkv.core.storage.InMemoryStorage;
@@ -192,6 +193,45 @@ class NodeDirectoryTest {
     };
     try (NodeDirectory node = NodeDirectory.start(config("n1@127.0.0.1:1", 8, 1), storage, unreachable)) {
       assertThat(node.current().state()).isEqualTo(cached);
+    }
+  }
+
+  @Test
+  void aNodeThatJoinedAgainAfterItsRemovalWaitsForTheDirectoryInsteadOfServingItsOldCopy()
+      throws Exception {
+    DirectoryState removed = DirectoryState.initial(8, 1);
+    for (DirectoryCommand c : List.of(
+        new DirectoryCommand.Initialize(List.of(new DirectoryCommand.Join("n1", "127.0.0.1:1")), 8, 1),
+        new DirectoryCommand.Join("n2", "127.0.0.1:2"), new DirectoryCommand.Leave("n2"),
+        new DirectoryCommand.Remove("n2"))) {
+      removed = removed.apply(c).state();
+    }
+    // n2 cached its removal before it stopped; its JOIN at the restart is applied, but this
+    // node's part of the directory (a non-voter) has not fetched a state yet.
+    DirectoryState rejoined = removed.apply(new DirectoryCommand.Join("n2", "127.0.0.1:2")).state();
+    InMemoryStorage storage = new InMemoryStorage();
+    storage.write(new WriteBatch().put(ColumnFamily.META, NodeDirectory.STATE_KEY, StateCodec.encode(removed)));
+    NodeConfig n2 = NodeConfig.joining("n2", MemberAddress.parseHostPort("listen", "127.0.0.1:2"), dir,
+        MemberAddress.parseHostPort("join", "127.0.0.1:1"));
+    var settings = NodeDirectory.settings(n2, List.of(new MemberAddress("n1", "127.0.0.1", 3)), 8, 1);
+    FakeDirectory fake = new FakeDirectory();
+    CompletableFuture<NodeDirectory> starting = new CompletableFuture<>();
+    Thread starter = Thread.ofPlatform().start(() -> {
+      try {
+        starting.complete(NodeDirectory.start(n2, settings, storage, fake));
+      } catch (Exception | Error e) {
+        starting.completeExceptionally(e);
+      }
+    });
+    // The directory's first state comes only once the start waits for it (serving the old copy,
+    // it would have failed by then: n2 is removed in it).
+    awaitTrue("the start waits for the directory",
+        () -> starting.isDone() || starter.getState() == Thread.State.TIMED_WAITING);
+    fake.publish(rejoined);
+    try (NodeDirectory node = starting.get(10, SECONDS)) {
+      assertThat(node.current().state()).isEqualTo(rejoined);
+      assertThat(node.current().state().member("n2").orElseThrow().state()).isEqualTo(NodeState.JOINING);
+      assertThat(node.voters()).containsExactly(new MemberAddress("n1", "127.0.0.1", 3));
     }
   }
 

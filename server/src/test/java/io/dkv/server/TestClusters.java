@@ -28,6 +28,17 @@ final class TestClusters {
         MemberAddress.parseList("n1@127.0.0.1:1"), List.of(new MemberAddress("n1", "127.0.0.1", freePort())));
   }
 
+  /**
+   * A one-node cluster whose member list has n1's real address, so that other nodes (a joining
+   * one) reach it: n1 on a free port, the directory's only voter on another.
+   */
+  static NodeConfig reachableSingleNode(Path dir) {
+    int port = freePort();
+    return NodeConfig.of("n1", new MemberAddress.HostPort("127.0.0.1", port), dir,
+        List.of(new MemberAddress("n1", "127.0.0.1", port)),
+        List.of(new MemberAddress("n1", "127.0.0.1", freePort())));
+  }
+
   /** The view a node has of a new cluster of {@code members}, as the directory initializes it. */
   static Cluster cluster(List<MemberAddress> members, int partitions, int replication) {
     DirectoryState.Transition t = DirectoryState.initial(partitions, replication)

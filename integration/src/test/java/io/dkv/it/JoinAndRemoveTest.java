@@ -1,0 +1,113 @@
+package io.dkv.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dkv.client.ClusterMember;
+import io.dkv.client.DkvClient;
+import io.dkv.client.Routing;
+import io.dkv.it.WriteLoad.Attempt;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node enters a running cluster with {@code dkv server --join} and leaves it with {@code dkv
+ * cluster remove}, all real processes, while clients write: the directory moves exactly the
+ * newcomer's share of the partitions to it, and every partition of the leaver off it, and no
+ * acknowledged write is lost.
+ */
+class JoinAndRemoveTest {
+  private static final int N4 = 3;
+  /** The default Q, and the replica slots of RF 3: a fourth node's share is a quarter of them. */
+  private static final int PARTITIONS = 256;
+  private static final int SLOTS = PARTITIONS * 3;
+
+  @TempDir
+  Path dir;
+
+  private static DkvClient through(String endpoint) {
+    return DkvClient.builder().endpoints(endpoint).routing(Routing.RECURSIVE).namespace("default")
+        .requestTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  private static Optional<ClusterMember> member(DkvClient dkv, String nodeId) {
+    return dkv.clusterStatus().members().stream().filter(m -> m.nodeId().equals(nodeId)).findFirst();
+  }
+
+  private static boolean is(DkvClient dkv, String nodeId, ClusterMember.State state, int partitions) {
+    return member(dkv, nodeId).filter(m -> m.state() == state && m.partitions() == partitions)
+        .isPresent();
+  }
+
+  @Test
+  void partitionsMoveToAJoinedNodeAndOffARemovedOneWhileWritesGoOn() throws Exception {
+    try (ProcessCluster cluster = new ProcessCluster(dir, 3, 1).startAll();
+         WriteLoad load = WriteLoad.start(cluster, 4, 20, 0, 1, 2);
+         DkvClient viaN2 = through(cluster.endpoint(1))) {
+      load.awaitAcks(50);
+      long joinedAt = System.nanoTime();
+      cluster.start(N4); // --join through n1
+      Await.until("n4 is up with its share of the partitions", 120,
+          () -> is(viaN2, "n4", ClusterMember.State.UP, SLOTS / 4),
+          () -> String.valueOf(member(viaN2, "n4")));
+      System.out.printf("join: n4 up with %d partitions %d ms after it started%n", SLOTS / 4,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - joinedAt));
+      ClusterMember n4 = member(viaN2, "n4").orElseThrow();
+      assertThat(n4.address()).isEqualTo(cluster.endpoint(N4));
+      assertThat(n4.voter()).isFalse();
+      // Exactly the ideal quarter moved: every founder gave up a quarter of its replicas, no more.
+      for (String founder : List.of("n1", "n2", "n3")) {
+        assertThat(member(viaN2, founder).orElseThrow().partitions()).as(founder)
+            .isEqualTo(SLOTS / 4);
+      }
+      load.awaitAcks(load.acked() + 50);
+
+      try (DkvClient viaN4 = through(cluster.endpoint(N4))) {
+        viaN4.put("joined", "through n4");
+        assertThat(value(viaN4, "joined")).isEqualTo("through n4");
+        assertThat(value(viaN2, "joined")).isEqualTo("through n4");
+      }
+      cluster.kill9(N4);
+      cluster.start(N4); // the same command line: already a member at this address
+      Await.until("n4 is up again after its restart", 60,
+          () -> is(viaN2, "n4", ClusterMember.State.UP, SLOTS / 4));
+
+      Cli.Result voter = Cli.run("cluster", "remove", "n1", "--cluster", cluster.endpoint(1));
+      assertThat(voter.exitCode()).as(voter.stderr()).isEqualTo(1);
+      assertThat(voter.stderr()).contains("cannot remove node 'n1': it is a directory voter");
+
+      long removedAt = System.nanoTime();
+      Cli.Result removed = Cli.run("cluster", "remove", "n4", "--cluster", cluster.endpoint(1));
+      assertThat(removed.exitCode()).as(removed.stderr()).isZero();
+      assertThat(removed.stdout()).startsWith("node n4 is leaving (directory epoch ")
+          .contains("Watch the progress with: dkv cluster status");
+      Await.until("n4 is drained and removed", 120,
+          () -> is(viaN2, "n4", ClusterMember.State.REMOVED, 0),
+          () -> String.valueOf(member(viaN2, "n4")));
+      System.out.printf("remove: n4 drained and removed %d ms after dkv cluster remove%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - removedAt));
+      for (String founder : List.of("n1", "n2", "n3")) {
+        assertThat(member(viaN2, founder).orElseThrow().partitions()).as(founder).isEqualTo(PARTITIONS);
+      }
+      Cli.Result again = Cli.run("cluster", "remove", "n4", "--cluster", cluster.endpoint(0));
+      assertThat(again.exitCode()).as(again.stderr()).isEqualTo(1);
+      assertThat(again.stderr()).contains("cannot remove node 'n4'");
+
+      load.awaitAcks(load.acked() + 50);
+      Map<String, List<Attempt>> history = load.stopAndCollect();
+      FinalState.awaitNoLocks(cluster);
+      FinalState.verify(cluster, history);
+      assertThat(value(viaN2, "joined")).isEqualTo("through n4");
+    }
+  }
+
+  private static String value(DkvClient dkv, String key) {
+    return new String(dkv.get(key).orElseThrow().value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,151 @@
+package io.dkv.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dkv.protocol.Bytes;
+import io.dkv.protocol.ClientMessage;
+import io.dkv.protocol.ClientMessage.ClusterStatusRequest;
+import io.dkv.protocol.ClientMessage.ClusterStatusResponse;
+import io.dkv.protocol.ClientMessage.DirectoryChangeResponse;
+import io.dkv.protocol.ClientMessage.GetRequest;
+import io.dkv.protocol.ClientMessage.GetResponse;
+import io.dkv.protocol.ClientMessage.JoinOutcome;
+import io.dkv.protocol.ClientMessage.JoinRequest;
+import io.dkv.protocol.ClientMessage.JoinResponse;
+import io.dkv.protocol.ClientMessage.LeaveRequest;
+import io.dkv.protocol.ClientMessage.Member;
+import io.dkv.protocol.ClientMessage.MemberState;
+import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.WriteRequest;
+import io.dkv.protocol.ErrorCode;
+import io.dkv.protocol.MessageCodec;
+import io.dkv.protocol.Mutation;
+import io.dkv.protocol.Procedure;
+import io.dkv.rpc.RpcClient;
+import io.dkv.rpc.RpcException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JOIN and LEAVE at the server: a one-node cluster (n1, the directory's only voter, real Ratis and
+ * RocksDB) answers them over RPC, and a second node started with {@code join} enters through it.
+ */
+class MembershipTest {
+  @TempDir
+  Path dir;
+
+  private final RpcClient rpc = RpcClient.builder().build();
+
+  @AfterEach
+  void close() {
+    rpc.close();
+  }
+
+  private ClientMessage call(InetSocketAddress node, Procedure p, ClientMessage request) throws Exception {
+    return callRaw(node, p, MessageCodec.encode(request));
+  }
+
+  private ClientMessage callRaw(InetSocketAddress node, Procedure p, byte[] body) throws Exception {
+    try {
+      return MessageCodec.decodeResponse(p, rpc.call(node, p.id(), body, Duration.ofSeconds(30))
+          .get(60, TimeUnit.SECONDS));
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  private MemberStatus member(InetSocketAddress via, String nodeId) throws Exception {
+    var status = (ClusterStatusResponse) call(via, Procedure.CLUSTER_STATUS, new ClusterStatusRequest());
+    return status.members().stream().filter(m -> m.nodeId().equals(nodeId)).findFirst().orElseThrow();
+  }
+
+  private static void assertRefused(ThrowingCall call, ErrorCode code, String message) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(RpcException.class,
+        e -> assertThat(e.code()).isEqualTo(code)).hasMessageContaining(message);
+  }
+
+  private interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  @Test
+  void joinAndLeaveAreAnsweredWithTheDirectorysDecision() throws Exception {
+    NodeConfig config = TestClusters.singleNode(dir.resolve("n1"));
+    try (DkvNode n1 = DkvNode.start(config)) {
+      InetSocketAddress a = n1.address();
+      var voters = config.voters().stream().map(v -> new Member(v.nodeId(), v.host(), v.port())).toList();
+
+      var joined = (JoinResponse) call(a, Procedure.JOIN, new JoinRequest("n2", "127.0.0.1:7402"));
+      assertThat(joined).isEqualTo(new JoinResponse(JoinOutcome.ACCEPTED, 2, "", 256, 3, voters));
+      assertThat(member(a, "n2")).isEqualTo(new MemberStatus("n2", "127.0.0.1:7402", MemberState.JOINING, 0, false));
+
+      // Asked again (a new request id, as a restarted node asks): it is a member already.
+      var again = (JoinResponse) call(a, Procedure.JOIN, new JoinRequest("n2", "127.0.0.1:7402"));
+      assertThat(again.outcome()).isEqualTo(JoinOutcome.ALREADY_MEMBER);
+      assertThat(again.reason()).contains("node 'n2' already joined");
+      assertThat(again.voters()).isEqualTo(voters);
+
+      var moved = (JoinResponse) call(a, Procedure.JOIN, new JoinRequest("n2", "127.0.0.1:7999"));
+      assertThat(moved.outcome()).isEqualTo(JoinOutcome.REFUSED);
+      assertThat(moved.reason()).isEqualTo("node 'n2' already joined with address 127.0.0.1:7402;"
+          + " it cannot join again at 127.0.0.1:7999 (state joining); a node joins once, or again"
+          + " after it is removed");
+      var badId = (JoinResponse) call(a, Procedure.JOIN, new JoinRequest("bad id!", "127.0.0.1:7403"));
+      assertThat(badId.outcome()).isEqualTo(JoinOutcome.REFUSED);
+      assertThat(badId.reason()).contains("node id 'bad id!' is invalid; use 1-64 characters");
+      var badAddress = (JoinResponse) call(a, Procedure.JOIN, new JoinRequest("n3", "nohost"));
+      assertThat(badAddress.reason()).contains("address 'nohost' is not HOST:PORT");
+      assertRefused(() -> callRaw(a, Procedure.JOIN, new byte[] {0, 2, 'n'}),
+          ErrorCode.MALFORMED_FRAME, "field 'nodeId'");
+
+      assertRefused(() -> call(a, Procedure.LEAVE, new LeaveRequest("n1")), ErrorCode.INVALID_ARGUMENT,
+          "cannot remove node 'n1': it is a directory voter");
+      assertRefused(() -> call(a, Procedure.LEAVE, new LeaveRequest("ghost")), ErrorCode.INVALID_ARGUMENT,
+          "cannot remove node 'ghost': ");
+      var left = (DirectoryChangeResponse) call(a, Procedure.LEAVE, new LeaveRequest("n2"));
+      assertThat(left.epoch()).isEqualTo(3);
+      assertThat(member(a, "n2").state()).isEqualTo(MemberState.LEAVING);
+      assertRefused(() -> call(a, Procedure.LEAVE, new LeaveRequest("n2")), ErrorCode.INVALID_ARGUMENT,
+          "cannot remove node 'n2': ");
+      assertRefused(() -> callRaw(a, Procedure.LEAVE, new byte[] {0}), ErrorCode.MALFORMED_FRAME, "nodeId");
+
+      // None of that bad input took the node down.
+      call(a, Procedure.PUT, new WriteRequest("default", Bytes.utf8("k"), new Mutation.Put(Bytes.utf8("v")), 0));
+    }
+  }
+
+  @Test
+  void aNodeStartedWithJoinServesAndRestartsWithTheSameConfigButNotAtAnotherAddress() throws Exception {
+    try (DkvNode n1 = DkvNode.start(TestClusters.reachableSingleNode(dir.resolve("n1")))) {
+      var via = new MemberAddress.HostPort("127.0.0.1", n1.address().getPort());
+      var listen = new MemberAddress.HostPort("127.0.0.1", TestClusters.freePort());
+      NodeConfig n2Config = NodeConfig.joining("n2", listen, dir.resolve("n2"), via);
+      try (DkvNode n2 = DkvNode.start(n2Config)) {
+        assertThat(member(n1.address(), "n2").state()).isEqualTo(MemberState.JOINING);
+        assertThat(member(n2.address(), "n1").voter()).isTrue();
+        assertThat(member(n2.address(), "n2").voter()).isFalse();
+        // n2 holds no partition: it coordinates the write and forwards the read to n1.
+        call(n2.address(), Procedure.PUT, new WriteRequest("default", Bytes.utf8("k"),
+            new Mutation.Put(Bytes.utf8("via n2")), 0));
+        var read = (GetResponse) call(n2.address(), Procedure.GET,
+            new GetRequest("default", Bytes.utf8("k"), false, 0));
+        assertThat(read.value()).isEqualTo(Bytes.utf8("via n2"));
+      }
+      try (DkvNode restarted = DkvNode.start(n2Config)) {
+        assertThat(member(restarted.address(), "n2").state()).isEqualTo(MemberState.JOINING);
+      }
+      var elsewhere = new MemberAddress.HostPort("127.0.0.1", TestClusters.freePort());
+      assertThatThrownBy(() -> DkvNode.start(NodeConfig.joining("n2", elsewhere, dir.resolve("n2"), via)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("node n2 cannot join through " + via + ": node 'n2' already joined"
+              + " with address " + listen + "; it cannot join again at " + elsewhere);
+    }
+  }
+}
