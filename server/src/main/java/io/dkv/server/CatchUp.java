@@ -17,7 +17,6 @@ import io.dkv.protocol.Procedure;
 import io.dkv.rpc.RpcClient;
 import io.dkv.rpc.RpcException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * The learner's end of moving partitions (docs/directory.md §9): for every partition this node is
  * the learner of, copies the committed keys from a live replica, page by page, installs them
  * through the core, and once a copy is complete and durable asks the directory to promote it.
- * Partitions that share a move epoch and a source are copied in one stream, so the source walks
- * its keys once for all of them. Nothing of a copy is kept across a restart: installing is
+ * Partitions with the same source are copied in one stream, so the source walks its keys once for
+ * all of them. Nothing of a copy is kept across a restart: installing is
  * idempotent (the newer version wins), so a restarted learner copies again from the start.
  *
  * <p>One thread of its own; it sleeps between attempts only while waiting for something else (a
@@ -43,14 +43,27 @@ import org.slf4j.LoggerFactory;
 final class CatchUp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
   /** Partitions copied in one stream at most. */
-  static final int MAX_BATCH = 32;
+  static final int MAX_BATCH = 128;
   static final int PAGE_ENTRIES = 512;
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
   private static final long RETRY_MILLIS = 100;
+  /** A held key is released within a transaction's few milliseconds, unless it is in doubt. */
+  private static final long HELD_KEY_RETRY_MILLIS = 5;
   private static final long IDLE_WAIT_MILLIS = 1_000;
 
-  /** Partitions sharing a move epoch and a source: one copy stream. */
-  private record Batch(long since, String source, List<Integer> partitions) {}
+  /**
+   * Partitions copied from one source in one stream, each with the epoch its move started at.
+   * The copy is asked for the newest of those epochs: the source must know every one of the moves.
+   */
+  private record Batch(String source, Map<Integer, Long> moves) {
+    long since() {
+      return moves.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+    }
+
+    List<Integer> partitions() {
+      return List.copyOf(moves.keySet());
+    }
+  }
 
   private final String self;
   private final NodeDirectory directory;
@@ -105,28 +118,30 @@ final class CatchUp implements AutoCloseable {
         return;
       } catch (RuntimeException | ExecutionException e) {
         log.warn("node {}: copying partitions failed, trying again: {}", self, e.toString());
-        pause();
+        pause(RETRY_MILLIS);
       }
     }
   }
 
-  /** The first partitions this node learns, with the same move epoch and source; null if none. */
+  /**
+   * The partitions this node learns that the source of the first one also has, up to {@link
+   * #MAX_BATCH}; null if it learns none. One stream per source: each walks the source's keys once.
+   */
   private Batch nextBatch(Cluster view) {
     PartitionMap map = view.map();
-    Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
+    Map<String, Map<Integer, Long>> bySource = new LinkedHashMap<>();
     for (int p : map.moving()) {
       PartitionMove move = map.set(p).move();
       String source = move.to().equals(self) ? sourceOf(view, p) : null;
       if (source != null) {
-        List<Integer> group = groups.computeIfAbsent(List.of(move.since(), source), k -> new ArrayList<>());
-        if (group.size() < MAX_BATCH) {
-          group.add(p);
+        Map<Integer, Long> moves = bySource.computeIfAbsent(source, k -> new LinkedHashMap<>());
+        if (moves.size() < MAX_BATCH) {
+          moves.put(p, move.since());
         }
       }
     }
-    return groups.entrySet().stream().findFirst()
-        .map(e -> new Batch((Long) e.getKey().get(0), (String) e.getKey().get(1), e.getValue()))
-        .orElse(null);
+    return bySource.entrySet().stream().findFirst()
+        .map(e -> new Batch(e.getKey(), e.getValue())).orElse(null);
   }
 
   /** A replica of {@code p} that is up, preferring the first; null when none is. */
@@ -144,8 +159,8 @@ final class CatchUp implements AutoCloseable {
    * again from the newest view) when the moves change under it or the source stops answering.
    */
   private void copy(Batch batch) throws InterruptedException, ExecutionException {
-    log.info("node {}: copying {} partitions from {} (moves since epoch {}): {}", self,
-        batch.partitions().size(), batch.source(), batch.since(), batch.partitions());
+    log.info("node {}: copying {} partitions from {} (moves started by epoch {}): {}", self,
+        batch.moves().size(), batch.source(), batch.since(), batch.partitions());
     Bytes after = Bytes.EMPTY;
     long keys = 0;
     while (running) {
@@ -157,10 +172,12 @@ final class CatchUp implements AutoCloseable {
         page = fetch(batch, after);
       } catch (RpcException e) {
         if (e.code() == ErrorCode.NOT_REPLICA || e.code() == ErrorCode.INVALID_ARGUMENT) {
+          // This node's view is behind the source's: plan again from a newer one.
           log.info("node {}: {} cannot be copied from any more: {}", self, batch.source(), e.getMessage());
+          awaitNewerView();
           return;
         }
-        pause(); // the source's view is behind, or it is busy or unreachable: ask again
+        pause(RETRY_MILLIS); // the source's view is behind, or it is busy or unreachable
         continue;
       }
       if (!page.entries().isEmpty() && !install(batch, page)) {
@@ -172,7 +189,7 @@ final class CatchUp implements AutoCloseable {
         return;
       }
       if (page.entries().isEmpty()) {
-        pause(); // a transaction holds the next key at the source
+        pause(HELD_KEY_RETRY_MILLIS); // a transaction holds the next key at the source
       }
       after = page.next();
     }
@@ -180,9 +197,9 @@ final class CatchUp implements AutoCloseable {
 
   private boolean stillLearning(Batch batch) {
     PartitionMap map = directory.current().map();
-    return batch.partitions().stream().allMatch(p -> {
-      PartitionMove move = map.set(p).move();
-      return move != null && move.to().equals(self) && move.since() == batch.since();
+    return batch.moves().entrySet().stream().allMatch(e -> {
+      PartitionMove move = map.set(e.getKey()).move();
+      return move != null && move.to().equals(self) && move.since() == e.getValue();
     });
   }
 
@@ -214,35 +231,63 @@ final class CatchUp implements AutoCloseable {
         log.info("node {}: copy from {} stopped: {}", self, batch.source(), failed.message());
         return false;
       }
-      pause(); // a transaction from before the move holds a key here, or the core is busy
+      pause(RETRY_MILLIS); // a transaction from before the move holds a key here, or the core is busy
     }
     return false;
   }
 
+  /**
+   * Asks for each partition's promotion, then waits until this node's view has the last one: with
+   * an older view the batch would look unfinished and be copied again.
+   */
   private void promote(Batch batch, long keys) throws InterruptedException {
     log.info("node {}: copied {} keys of partitions {} from {}; asking for their promotion", self,
         keys, batch.partitions(), batch.source());
-    for (int p : batch.partitions()) {
-      DirectoryCommand promote = new DirectoryCommand.Promote(p, self, batch.since());
+    long newest = 0;
+    for (Map.Entry<Integer, Long> move : batch.moves().entrySet()) {
+      int p = move.getKey();
+      DirectoryCommand promote = new DirectoryCommand.Promote(p, self, move.getValue());
       try {
         CommandResult result = directory.submit(promote).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        newest = Math.max(newest, result.epoch());
         if (result instanceof CommandResult.Accepted) {
           partitionsPromoted.incrementAndGet();
         } else {
           log.info("node {}: promotion in partition {} refused: {}", self, p, result);
         }
-      } catch (ExecutionException | java.util.concurrent.TimeoutException | CompletionException e) {
+      } catch (ExecutionException | TimeoutException | CompletionException e) {
         log.info("node {}: promotion in partition {} not confirmed, copying again: {}", self, p,
             Objects.toString(e.getCause(), e.toString()));
-        return;
+        break;
       }
+    }
+    awaitView(newest);
+  }
+
+  /** Waits (bounded) until this node's view has reached {@code epoch}. */
+  private void awaitView(long epoch) throws InterruptedException {
+    try {
+      directory.awaitEpoch(epoch).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.debug("node {}: view did not reach epoch {} yet: {}", self, epoch, e.toString());
     }
   }
 
-  private void pause() {
+  /** Asks the directory for anything newer than this node's view, and waits for it (bounded). */
+  private void awaitNewerView() throws InterruptedException {
+    try {
+      directory.refresh().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.debug("node {}: refreshing the view failed: {}", self, e.toString());
+    }
+    pause(RETRY_MILLIS); // a refresh asked for too soon after the last answers at once
+  }
+
+  /** Waits {@code millis}, or less if the view changes. */
+  private void pause(long millis) {
     synchronized (wakeup) {
       try {
-        wakeup.wait(RETRY_MILLIS);
+        wakeup.wait(millis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         running = false;

@@ -86,8 +86,8 @@ final class Cluster {
       }
 
       @Override
-      public long partitionEpoch(int partition) {
-        return partition >= 0 && partition < map.partitionCount() ? map.partitionEpoch(partition) : 0;
+      public long viewEpoch() {
+        return state.epoch();
       }
     };
   }

@@ -33,8 +33,8 @@ public sealed interface ClientCommand {
   /**
    * A learner asks this replica for the committed keys of {@code partitions}, in key order after
    * {@code after} (empty: from the start), at most {@code maxEntries} and about 4 MiB. Refused
-   * while this node's view of any of them is older than {@code since}, the epoch the learner's
-   * move started at:
+   * while this node's view is older than {@code since}, the epoch the newest of the learner's
+   * moves started at:
    * before it, a write routed without the learner could still commit here behind the copy. The
    * page ends before a key that a transaction holds here, so no copied value is overtaken by a
    * commit the learner does not take part in.
@@ -47,10 +47,11 @@ public sealed interface ClientCommand {
   }
 
   /**
-   * Entries copied from a replica, to install in partitions this node is the learner of since
-   * {@code since}: each goes in unless this node already has the key at the same or a newer version
-   * (a write it took part in since). All or nothing: refused if any key belongs elsewhere, or is
-   * held by a transaction of an epoch before {@code since}, whose outcome could land below it.
+   * Entries copied from a replica, to install in partitions this node is the learner of by moves
+   * that started at {@code since} or before (the newest of the copy's moves): each goes in unless
+   * this node already has the key at the same or a newer version (a write it took part in since).
+   * All or nothing: refused if any key belongs elsewhere or to a newer attempt, or is held by a
+   * transaction of an epoch before its partition's move, whose outcome could land below it.
    */
   record Install(long handle, long since, List<CopiedEntry> entries) implements ClientCommand {
     public Install {

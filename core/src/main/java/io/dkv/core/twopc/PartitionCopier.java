@@ -37,13 +37,12 @@ final class PartitionCopier {
 
   void copy(ClientCommand.Copy c, Output out) {
     PartitionEpochs epochs = participant.epochs();
-    for (int p : c.partitions()) {
-      if (epochs.partitionEpoch(p) < c.since()) {
-        out.reply(new ClientResult.Failed(c.handle(), ErrorCode.STALE_EPOCH, "this node's view of"
-            + " partition " + p + " is at epoch " + epochs.partitionEpoch(p) + ", before the move"
-            + " that started at " + c.since() + "; ask again once its view has caught up"));
-        return;
-      }
+    if (epochs.viewEpoch() < c.since()) {
+      // Epochs only grow: a view at c.since() or later has every move the copy is for.
+      out.reply(new ClientResult.Failed(c.handle(), ErrorCode.STALE_EPOCH, "this node's view is at"
+          + " epoch " + epochs.viewEpoch() + ", before the moves of the copy (up to epoch "
+          + c.since() + "); ask again once its view has caught up"));
+      return;
     }
     List<CopiedEntry> entries = new ArrayList<>();
     byte[] last = c.after().unsafeArray();
@@ -114,19 +113,23 @@ final class PartitionCopier {
     out.requireSync().reply(new ClientResult.Installed(c.handle(), installed));
   }
 
-  /** Why {@code key} may not be installed now, or null. */
+  /**
+   * Why {@code key} may not be installed now, or null. The copy was asked for moves that started
+   * at {@code since} or before: a move of the key's partition that started later is another
+   * attempt (the node was dropped and added again since), whose copy must start over.
+   */
   private String refusal(PartitionEpochs epochs, DataKey key, long since) {
     long learning = epochs.learnerSince(key.namespace(), key.key());
-    if (learning != since) {
-      return "this node is not the learner of " + key + "'s partition since epoch " + since
-          + (learning == PartitionEpochs.NOT_LEARNING ? " (it learns none)" : " (since " + learning + ")")
-          + "; the move ended or started over";
+    if (learning == PartitionEpochs.NOT_LEARNING || learning > since) {
+      return "this node is not the learner of " + key + "'s partition by a move that started by"
+          + " epoch " + since + (learning == PartitionEpochs.NOT_LEARNING ? " (it learns none)"
+              : " (its move started at " + learning + ")") + "; the move ended or started over";
     }
     TxnId holder = locks.holder(key);
     WorkerRecord rec = holder == null ? null : participant.record(holder);
-    if (rec != null && rec.body().epoch() < since) {
+    if (rec != null && rec.body().epoch() < learning) {
       return "key " + key + " is held by transaction " + holder + " of epoch " + rec.body().epoch()
-          + ", before the move (" + since + "); its outcome could land below the copy, so ask"
+          + ", before the move (" + learning + "); its outcome could land below the copy, so ask"
           + " again once it is decided";
     }
     return null;

@@ -44,8 +44,8 @@ public interface PartitionEpochs {
     return -1;
   }
 
-  /** The configuration epoch of {@code partition} (0 when this view knows none). */
-  default long partitionEpoch(int partition) {
+  /** The directory epoch of this view: every change up to it is in it (0 when it has none). */
+  default long viewEpoch() {
     return 0;
   }
 }

@@ -46,7 +46,7 @@ class PartitionCopyTest {
     }
 
     @Override
-    public long partitionEpoch(int partition) {
+    public long viewEpoch() {
       return epoch;
     }
   }
@@ -130,8 +130,8 @@ class PartitionCopyTest {
     ClientResult r = ask(replica, new ClientCommand.Copy(1, Set.of(1), 6, Bytes.EMPTY, 10));
     assertThat(r).isInstanceOf(ClientResult.Failed.class);
     assertThat(((ClientResult.Failed) r).code()).isEqualTo(ErrorCode.STALE_EPOCH);
-    assertThat(((ClientResult.Failed) r).message()).contains("partition 1 is at epoch 5, before"
-        + " the move that started at 6");
+    assertThat(((ClientResult.Failed) r).message()).contains("view is at epoch 5, before the"
+        + " moves of the copy (up to epoch 6)");
   }
 
   @Test
@@ -161,8 +161,12 @@ class PartitionCopyTest {
     ClientResult r = ask(learner, new ClientCommand.Install(2, 5, both));
     assertThat(((ClientResult.Failed) r).code()).isEqualTo(ErrorCode.STALE_EPOCH);
     assertThat(learner.data("a1").version()).as("nothing installed").isZero();
+    // A copy asked for moves up to epoch 4 is for an older attempt than the move since 5.
     ClientResult otherAttempt = ask(learner, new ClientCommand.Install(2, 4, both.subList(0, 1)));
-    assertThat(((ClientResult.Failed) otherAttempt).message()).contains("(since 5)");
+    assertThat(((ClientResult.Failed) otherAttempt).message()).contains("(its move started at 5)");
+    // One asked for moves up to a later epoch covers the move since 5 (copies group moves).
+    assertThat(ask(learner, new ClientCommand.Install(3, 9, both.subList(0, 1))))
+        .isEqualTo(new ClientResult.Installed(3, 1));
 
     // Prepared while the learner's view was at epoch 4, before the move; still in doubt.
     TxnId old = txn("c", 1, 50);

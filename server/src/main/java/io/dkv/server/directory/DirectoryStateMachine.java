@@ -134,6 +134,9 @@ final class DirectoryStateMachine extends BaseStateMachine {
         if (changed && decoded instanceof DirectoryCommand.Evict e) {
           evictedAt.put(e.nodeId(), state.epoch());
         }
+        if (changed && decoded instanceof DirectoryCommand.Join j) {
+          liveness.joined(j.nodeId(), System.nanoTime());
+        }
       }
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     }

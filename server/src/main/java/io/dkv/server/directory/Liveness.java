@@ -33,6 +33,15 @@ final class Liveness {
     });
   }
 
+  /**
+   * {@code nodeId} joined now: its silence is counted from here, not from this voter's start, so a
+   * new node is not marked down before its first heartbeat had time to arrive. Grants nothing.
+   */
+  void joined(String nodeId, long nowNanos) {
+    heard.compute(nodeId, (id, before) -> new Heard(nowNanos,
+        before == null ? startNanos : before.lastGrantedNanos(), before == null ? 0 : before.viewEpoch()));
+  }
+
   /** The heartbeats of {@code nodeId}, as if heard at this voter's start if none was applied. */
   Heard of(String nodeId) {
     return heard.getOrDefault(nodeId, new Heard(startNanos, startNanos, 0));

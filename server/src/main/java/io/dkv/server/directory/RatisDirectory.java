@@ -115,13 +115,26 @@ public final class RatisDirectory implements Directory {
       FailoverDriver driver = new FailoverDriver(new FailureDetector(config.failureDetection()),
           liveness, stateMachine::state, this::leading, this::submitAsLeader,
           config.maxMovesPerNode());
-      failover.scheduleWithFixedDelay(() -> driver.tick(System.nanoTime()),
+      failover.scheduleWithFixedDelay(() -> tickSafely(driver),
           config.failureDetection().heartbeatMillis(), config.failureDetection().heartbeatMillis(),
           TimeUnit.MILLISECONDS);
     } else {
       this.server = null;
       this.failover = null;
       this.poller = daemonScheduler("dkv-directory-fetch-" + config.nodeId());
+    }
+  }
+
+  /**
+   * One tick of the failover driver. A scheduled task that throws is never run again, silently:
+   * failover and moves would stop for good, so an unexpected error is logged and the next tick
+   * tries again.
+   */
+  private static void tickSafely(FailoverDriver driver) {
+    try {
+      driver.tick(System.nanoTime());
+    } catch (RuntimeException e) {
+      log.error("the failover driver's tick failed; trying again at the next one", e);
     }
   }
 

@@ -41,6 +41,19 @@ class FailureDetectorTest {
         .containsExactly(new MarkDown("n3"));
   }
 
+  /** A node that joins late is given down-after from its join, not from the voter's start. */
+  @Test
+  void aJoinedNodeIsGivenTheFullDownAfterTimeFromItsJoin() {
+    DirectoryState joined = cluster(new io.dkv.core.directory.DirectoryCommand.Join("n4", "h:4"));
+    Liveness liveness = new Liveness(0);
+    for (String n : List.of("n1", "n2", "n3")) {
+      liveness.heard(n, 2, true, 60_000 * MS);
+    }
+    liveness.joined("n4", 58_000 * MS);
+    assertThat(detector.actions(joined, liveness, 0, 63_000 * MS)).isEmpty();
+    assertThat(detector.actions(joined, liveness, 0, 63_001 * MS)).containsExactly(new MarkDown("n4"));
+  }
+
   @Test
   void aNewLeaderGivesEveryNodeTheFullDownAfterTime() {
     Liveness liveness = new Liveness(0);
