@@ -16,7 +16,10 @@ import io.dkv.protocol.ClientMessage.JoinResponse;
 import io.dkv.protocol.ClientMessage.LeaveRequest;
 import io.dkv.protocol.ClientMessage.Member;
 import io.dkv.protocol.ClientMessage.MemberState;
+import io.dkv.protocol.ClientMessage.MemberMoves;
 import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.MoveStatusRequest;
+import io.dkv.protocol.ClientMessage.MoveStatusResponse;
 import io.dkv.protocol.ClientMessage.WriteRequest;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.MessageCodec;
@@ -112,6 +115,13 @@ class MembershipTest {
       var left = (DirectoryChangeResponse) call(a, Procedure.LEAVE, new LeaveRequest("n2"));
       assertThat(left.epoch()).isEqualTo(3);
       assertThat(member(a, "n2").state()).isEqualTo(MemberState.LEAVING);
+      // The moves as n1 sees them: n2, not running, copies nothing and has nothing to hold.
+      var moves = (MoveStatusResponse) call(a, Procedure.MOVE_STATUS, new MoveStatusRequest());
+      assertThat(moves.node()).isEqualTo("n1");
+      assertThat(moves.epoch()).isGreaterThanOrEqualTo(3);
+      assertThat(moves.members()).extracting(MemberMoves::nodeId).containsExactly("n1", "n2");
+      assertThat(moves.members().get(1)).extracting(MemberMoves::state, MemberMoves::partitions,
+          MemberMoves::target).containsExactly(MemberState.LEAVING, 0, 0);
       assertRefused(() -> call(a, Procedure.LEAVE, new LeaveRequest("n2")), ErrorCode.INVALID_ARGUMENT,
           "cannot remove node 'n2': ");
       assertRefused(() -> callRaw(a, Procedure.LEAVE, new byte[] {0}), ErrorCode.MALFORMED_FRAME, "nodeId");
