@@ -33,6 +33,11 @@ abstract class DirectoryCommand implements Callable<Integer> {
   /** Runs against the cluster; fails with a DkvException or, for bad arguments, IllegalArgumentException. */
   abstract Result run(DkvClient dkv);
 
+  /** Where live progress goes: standard error, or nowhere with --json, which prints only the result. */
+  LiveDisplay liveDisplay() {
+    return client.json ? LiveDisplay.silent() : LiveDisplay.on(spec.commandLine().getErr());
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();

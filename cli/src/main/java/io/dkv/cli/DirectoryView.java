@@ -15,14 +15,15 @@ import java.util.Map;
 final class DirectoryView {
   private DirectoryView() {}
 
-  static String statusText(ClusterStatus s) {
+  /** The status with {@code moves}, the moves section ({@link MovesView}), below the members. */
+  static String statusText(ClusterStatus s, String moves) {
     TextTable members = new TextTable("NODE", "ADDRESS", "STATE", "PARTITIONS", "VOTER");
     for (ClusterMember m : s.members()) {
       members.row(m.nodeId(), m.address(), lower(m.state()), m.partitions(), m.voter() ? "yes" : "no");
     }
     return "directory epoch " + s.epoch() + ", leader " + s.leader().orElse("unknown") + ", "
         + s.partitionCount() + " partitions (Q), replication factor " + s.replicationFactor() + " (RF)\n"
-        + members + "\n\n" + namespacesText(s.namespaces());
+        + members + "\n\n" + moves + "\n\n" + namespacesText(s.namespaces());
   }
 
   /** The leader is null when unknown, so scripts need not know a sentinel. */

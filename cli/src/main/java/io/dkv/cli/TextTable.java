@@ -5,15 +5,27 @@ import java.util.List;
 
 /** Left-aligned columns as wide as their widest cell, two spaces apart, for human output. */
 final class TextTable {
+  private final int columns;
   private final List<List<String>> rows = new ArrayList<>();
 
+  /** A table whose first row is {@code headers}. */
   TextTable(String... headers) {
+    this.columns = headers.length;
     rows.add(List.of(headers));
   }
 
+  private TextTable(int columns) {
+    this.columns = columns;
+  }
+
+  /** A table of {@code columns} columns with no header row. */
+  static TextTable withoutHeader(int columns) {
+    return new TextTable(columns);
+  }
+
   TextTable row(Object... cells) {
-    if (cells.length != rows.get(0).size()) {
-      throw new IllegalArgumentException(cells.length + " cells for " + rows.get(0).size() + " columns");
+    if (cells.length != columns) {
+      throw new IllegalArgumentException(cells.length + " cells for " + columns + " columns");
     }
     List<String> row = new ArrayList<>();
     for (Object c : cells) {
@@ -25,7 +37,6 @@ final class TextTable {
 
   @Override
   public String toString() {
-    int columns = rows.get(0).size();
     int[] widths = new int[columns];
     for (List<String> row : rows) {
       for (int c = 0; c < columns; c++) {

@@ -20,13 +20,15 @@ class DirectoryViewTest {
           new NamespaceSettings("orders", NamespaceSettings.Mode.STRONG, 2, 2, 1)));
 
   @Test
-  void theTextShowsTheHeaderAMemberTableAndANamespaceTableInAlignedColumns() {
-    assertThat(DirectoryView.statusText(STATUS)).isEqualTo("""
+  void theTextShowsTheHeaderAMemberTableTheMovesAndANamespaceTableInAlignedColumns() {
+    assertThat(DirectoryView.statusText(STATUS, "(moves)")).isEqualTo("""
         directory epoch 12, leader n2, 16 partitions (Q), replication factor 3 (RF)
         NODE      ADDRESS         STATE    PARTITIONS  VOTER
         n1        10.0.0.1:7401   up       16          yes
         node-two  10.0.0.2:7401   leaving  0           yes
         n4        10.0.0.4:17401  removed  0           no
+
+        (moves)
 
         NAMESPACE  MODE    N  W  R
         default    strong  3  3  1
@@ -36,7 +38,7 @@ class DirectoryViewTest {
   @Test
   void anUnknownLeaderIsSaidInTextAndNullInJson() {
     ClusterStatus noLeader = new ClusterStatus(1, Optional.empty(), 8, 1, List.of(), List.of());
-    assertThat(DirectoryView.statusText(noLeader)).startsWith("directory epoch 1, leader unknown, 8 partitions");
+    assertThat(DirectoryView.statusText(noLeader, "")).startsWith("directory epoch 1, leader unknown, 8 partitions");
     assertThat(Json.of(DirectoryView.statusFields(noLeader))).isEqualTo(
         "{\"epoch\":1,\"leader\":null,\"partitionCount\":8,\"replicationFactor\":1,\"members\":[],\"namespaces\":[]}");
   }

@@ -181,7 +181,7 @@ class NamespaceCommandTest {
     assertThat(run.exitCode()).isEqualTo(Main.OK);
     assertThat(run.out().strip()).isEqualTo("node n4 is leaving (directory epoch 7): its partitions"
         + " move to other nodes, and it is removed once it holds none. Watch the progress with:"
-        + " dkv cluster status");
+        + " dkv cluster status --watch");
     Run json = Run.of("cluster", "remove", "n4", "--json", "--cluster", cluster);
     assertThat(json.exitCode()).isEqualTo(Main.OK);
     JsonNode r = new ObjectMapper().readTree(json.out());

@@ -12,6 +12,8 @@ import io.dkv.protocol.ClientMessage.DirectoryChangeResponse;
 import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
 import io.dkv.protocol.ClientMessage.LeaveRequest;
 import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.MoveStatusRequest;
+import io.dkv.protocol.ClientMessage.MoveStatusResponse;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.MessageCodec;
 import io.dkv.protocol.Procedure;
@@ -24,7 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The directory procedures: any node answers them, so they go round-robin over the endpoints
+ * The directory procedures (status, moves, changes): any node answers them, so they go round-robin over the endpoints
  * whatever the client's routing, with the retries and failover of {@link RetryingCaller}. Also
  * translates between the wire messages and the public value types, so that those never expose
  * protocol classes.
@@ -49,6 +51,12 @@ final class DirectoryCalls {
     byte[] body = MessageCodec.encode(new ClusterStatusRequest());
     return call(Procedure.CLUSTER_STATUS, body, false)
         .thenApply(b -> toStatus((ClusterStatusResponse) MessageCodec.decodeResponse(Procedure.CLUSTER_STATUS, b)));
+  }
+
+  CompletableFuture<MoveStatus> moveStatus() {
+    byte[] body = MessageCodec.encode(new MoveStatusRequest());
+    return call(Procedure.MOVE_STATUS, body, false)
+        .thenApply(b -> toMoves((MoveStatusResponse) MessageCodec.decodeResponse(Procedure.MOVE_STATUS, b)));
   }
 
   CompletableFuture<Long> createNamespace(NamespaceSettings settings) {
@@ -100,14 +108,24 @@ final class DirectoryCalls {
   }
 
   private static ClusterMember toMember(MemberStatus m) {
-    ClusterMember.State state = switch (m.state()) {
+    return new ClusterMember(m.nodeId(), m.address(), toState(m.state()), m.partitions(), m.voter());
+  }
+
+  private static MoveStatus toMoves(MoveStatusResponse r) {
+    List<MoveStatus.MemberMoves> members = r.members().stream().map(m -> new MoveStatus.MemberMoves(
+        m.nodeId(), toState(m.state()), m.partitions(), m.target(), m.learning(), m.leaving())).toList();
+    return new MoveStatus(r.epoch(), r.movesInProgress(), members, r.node(), r.keysCopied(),
+        r.partitionsPromoted());
+  }
+
+  private static ClusterMember.State toState(ClientMessage.MemberState state) {
+    return switch (state) {
       case JOINING -> ClusterMember.State.JOINING;
       case UP -> ClusterMember.State.UP;
       case LEAVING -> ClusterMember.State.LEAVING;
       case DOWN -> ClusterMember.State.DOWN;
       case REMOVED -> ClusterMember.State.REMOVED;
     };
-    return new ClusterMember(m.nodeId(), m.address(), state, m.partitions(), m.voter());
   }
 
   private static NamespaceSettings.Mode toMode(ClientMessage.NamespaceMode mode) {

@@ -133,6 +133,15 @@ public final class DkvClient implements AutoCloseable {
   }
 
   /**
+   * Where the partition moves stand (a join or a drain in progress), as one node knows the
+   * directory. Sent like {@link #clusterStatusAsync}. A node older than this call fails it with a
+   * {@link DkvException} whose message says the procedure is unknown there.
+   */
+  public CompletableFuture<MoveStatus> moveStatusAsync() {
+    return directory.moveStatus();
+  }
+
+  /**
    * Creates a namespace; returns the directory epoch at which it was created. Goes to any
    * endpoint. It is not idempotent, so it is retried like a write: every retry carries the first
    * attempt's request id, and if the attempts end without an answer the failure says the
@@ -239,6 +248,10 @@ public final class DkvClient implements AutoCloseable {
 
   public ClusterStatus clusterStatus() {
     return await(clusterStatusAsync());
+  }
+
+  public MoveStatus moveStatus() {
+    return await(moveStatusAsync());
   }
 
   public long createNamespace(NamespaceSettings settings) {

@@ -9,7 +9,9 @@ import io.dkv.protocol.ClientMessage.CreateNamespaceRequest;
 import io.dkv.protocol.ClientMessage.DirectoryChangeResponse;
 import io.dkv.protocol.ClientMessage.DropNamespaceRequest;
 import io.dkv.protocol.ClientMessage.MemberState;
+import io.dkv.protocol.ClientMessage.MemberMoves;
 import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.MoveStatusResponse;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.ClientMessage.NamespaceMode;
 import io.dkv.protocol.ErrorCode;
@@ -30,7 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Cluster status and namespace changes against scripted servers: they reach any endpoint whatever
+ * Cluster status, moves and namespace changes against scripted servers: they reach any endpoint whatever
  * the routing, carry the settings over the wire, retry changes under one request id, and surface
  * the directory's refusals with its reason.
  */
@@ -79,6 +81,38 @@ class DirectoryCallsTest {
           new NamespaceSettings("later", NamespaceSettings.Mode.EVENTUAL, 3, 2, 2));
       assertThat(status.namespace("later")).map(NamespaceSettings::w).contains(2);
       assertThat(status.namespace("absent")).isEmpty();
+    }
+  }
+
+  @Test
+  void moveStatusFailsOverAndCarriesEveryMembersPartInTheMoves() throws Exception {
+    var moves = new MoveStatusResponse(40, 2,
+        List.of(new MemberMoves("n1", MemberState.UP, 10, 8, 0, 2),
+            new MemberMoves("n4", MemberState.JOINING, 6, 8, 2, 0),
+            new MemberMoves("n5", MemberState.REMOVED, 0, 0, 0, 0)),
+        "n4", 1234, 6);
+    RpcServer s = servers.serve(RpcServer.builder().handle(Procedure.MOVE_STATUS.id(),
+        (ctx, body) -> CompletableFuture.completedFuture(MessageCodec.encode(moves))));
+    try (DkvClient dkv = client(ScriptedServers.closedPort() + "," + endpoint(s), Routing.ITERATIVE)) {
+      MoveStatus status = dkv.moveStatus();
+      assertThat(status).isEqualTo(new MoveStatus(40, 2, List.of(
+          new MoveStatus.MemberMoves("n1", ClusterMember.State.UP, 10, 8, 0, 2),
+          new MoveStatus.MemberMoves("n4", ClusterMember.State.JOINING, 6, 8, 2, 0),
+          new MoveStatus.MemberMoves("n5", ClusterMember.State.REMOVED, 0, 0, 0, 0)), "n4", 1234, 6));
+      assertThat(status.atTarget()).isFalse();
+      assertThat(status.member("n5")).map(MoveStatus.MemberMoves::atTarget).contains(true);
+      assertThat(status.member("n1")).map(MoveStatus.MemberMoves::atTarget).contains(false);
+      assertThat(status.member("n9")).isEmpty();
+    }
+  }
+
+  @Test
+  void aNodeThatDoesNotKnowMoveStatusSaysSo() throws Exception {
+    RpcServer s = servers.serve(RpcServer.builder().handle(Procedure.CLUSTER_STATUS.id(),
+        (ctx, body) -> CompletableFuture.completedFuture(MessageCodec.encode(STATUS))));
+    try (DkvClient dkv = client(endpoint(s), Routing.RECURSIVE)) {
+      assertThatThrownBy(dkv::moveStatus).isInstanceOf(DkvException.class)
+          .hasMessageContaining("UNKNOWN_PROCEDURE");
     }
   }
 

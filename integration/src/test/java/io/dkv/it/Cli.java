@@ -18,10 +18,15 @@ final class Cli {
 
   /** Runs {@code dkv args...} to completion (see {@link #runToCompletion}). */
   static Result run(String... args) throws IOException, InterruptedException {
+    return runFor(TIMEOUT_SECONDS, args);
+  }
+
+  /** {@link #run} for a command that may take up to {@code timeoutSeconds} (it waits for the cluster). */
+  static Result runFor(long timeoutSeconds, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-jar", ProcessCluster.jar().toString()));
     cmd.addAll(List.of(args));
-    return runToCompletion(cmd);
+    return runToCompletion(cmd, timeoutSeconds);
   }
 
   /** The java launcher of the JVM that runs the tests. */
@@ -35,14 +40,19 @@ final class Cli {
    * and a child that hangs would hold us in a read past the timeout.
    */
   static Result runToCompletion(List<String> cmd) throws IOException, InterruptedException {
+    return runToCompletion(cmd, TIMEOUT_SECONDS);
+  }
+
+  private static Result runToCompletion(List<String> cmd, long timeoutSeconds)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("dkv-cli-", ".out");
     Path err = Files.createTempFile("dkv-cli-", ".err");
     try {
       Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       p.getOutputStream().close();
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        throw new IllegalStateException(String.join(" ", cmd) + " did not finish in " + TIMEOUT_SECONDS
+        throw new IllegalStateException(String.join(" ", cmd) + " did not finish in " + timeoutSeconds
             + " s; its stderr: " + read(err));
       }
       return new Result(p.exitValue(), read(out), read(err));

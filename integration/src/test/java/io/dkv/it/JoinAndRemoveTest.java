@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node enters a running cluster with {@code dkv server --join} and leaves it with {@code dkv
- * cluster remove}, all real processes, while clients write: the directory moves exactly the
+ * cluster remove --wait}, all real processes, while clients write: the directory moves exactly the
  * newcomer's share of the partitions to it, and every partition of the leaver off it, and no
  * acknowledged write is lost.
  */
@@ -66,6 +66,10 @@ class JoinAndRemoveTest {
         assertThat(member(viaN2, founder).orElseThrow().partitions()).as(founder)
             .isEqualTo(SLOTS / 4);
       }
+      // Once the founders are released from the partitions they gave up, nothing moves any more.
+      Cli.Result settled = Cli.run("cluster", "status", "--watch", "--cluster", cluster.endpoint(1));
+      assertThat(settled.exitCode()).as(settled.stderr()).isZero();
+      assertThat(settled.stdout()).contains("partition map at its target (directory epoch ");
       load.awaitAcks(load.acked() + 50);
 
       try (DkvClient viaN4 = through(cluster.endpoint(N4))) {
@@ -83,15 +87,16 @@ class JoinAndRemoveTest {
       assertThat(voter.stderr()).contains("cannot remove node 'n1': it is a directory voter");
 
       long removedAt = System.nanoTime();
-      Cli.Result removed = Cli.run("cluster", "remove", "n4", "--cluster", cluster.endpoint(1));
+      Cli.Result removed = Cli.runFor(130, "cluster", "remove", "n4", "--wait", "--wait-timeout",
+          "120", "--cluster", cluster.endpoint(1));
       assertThat(removed.exitCode()).as(removed.stderr()).isZero();
-      assertThat(removed.stdout()).startsWith("node n4 is leaving (directory epoch ")
-          .contains("Watch the progress with: dkv cluster status");
-      Await.until("n4 is drained and removed", 120,
-          () -> is(viaN2, "n4", ClusterMember.State.REMOVED, 0),
-          () -> String.valueOf(member(viaN2, "n4")));
-      System.out.printf("remove: n4 drained and removed %d ms after dkv cluster remove%n",
+      assertThat(removed.stdout()).startsWith("node n4 is removed (directory epoch ");
+      assertThat(removed.stderr()).as("the drain's progress").contains("n4 leaving [");
+      System.out.printf("remove: n4 drained and removed %d ms after dkv cluster remove --wait%n",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - removedAt));
+      // n2 sees it within a poll of its directory.
+      Await.until("n2 sees n4 removed", 10, () -> is(viaN2, "n4", ClusterMember.State.REMOVED, 0),
+          () -> String.valueOf(member(viaN2, "n4")));
       for (String founder : List.of("n1", "n2", "n3")) {
         assertThat(member(viaN2, founder).orElseThrow().partitions()).as(founder).isEqualTo(PARTITIONS);
       }

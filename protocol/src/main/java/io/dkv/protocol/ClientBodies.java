@@ -15,6 +15,8 @@ import io.dkv.protocol.ClientMessage.JoinResponse;
 import io.dkv.protocol.ClientMessage.LeaveRequest;
 import io.dkv.protocol.ClientMessage.Member;
 import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.MoveStatusRequest;
+import io.dkv.protocol.ClientMessage.MoveStatusResponse;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.ClientMessage.PartitionMapRequest;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
@@ -82,6 +84,8 @@ final class ClientBodies {
         writeMembers(w, j.voters());
       }
       case LeaveRequest l -> w.string(l.nodeId());
+      case MoveStatusRequest r -> { }
+      case MoveStatusResponse s -> MoveBodies.write(w, s);
       case ErrorResponse e -> w.u16(e.code().code()).string(e.message());
     }
   }
@@ -120,8 +124,8 @@ final class ClientBodies {
       case DELETE -> new Mutation.Delete();
       case COMPARE_AND_SET -> new Mutation.CompareAndSet(r.i64("expectedVersion"), r.bytes("value"));
       case GET, PARTITION_MAP, STATUS, CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, JOIN, LEAVE,
-           COPY_PARTITION, PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET,
-           PEER_BATCH -> throw new IllegalArgumentException(kind + " is not a write procedure");
+           COPY_PARTITION, MOVE_STATUS, PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY,
+           FORGET, PEER_BATCH -> throw new IllegalArgumentException(kind + " is not a write procedure");
     };
   }
 

@@ -164,6 +164,38 @@ public sealed interface ClientMessage {
   /** One copied key: its storage key and record, opaque to the protocol (docs/protocol.md). */
   record CopiedKey(Bytes key, Bytes record) {}
 
+  /** Ask any node where the partition moves stand, as it knows the directory. */
+  record MoveStatusRequest() implements ClientMessage {}
+
+  /**
+   * The partition moves as the answering node knows the directory, and that node's own copy
+   * counters as a learner.
+   *
+   * @param epoch              the directory epoch of this view
+   * @param movesInProgress    partitions with a learner copying them
+   * @param members            every member, removed ones included, in node-id order
+   * @param node               the answering node's id
+   * @param keysCopied         keys the answering node installed from copies since it started
+   * @param partitionsPromoted partitions the answering node was promoted in since it started
+   */
+  record MoveStatusResponse(long epoch, int movesInProgress, List<MemberMoves> members, String node,
+                            long keysCopied, long partitionsPromoted) implements ClientMessage {
+    public MoveStatusResponse {
+      members = List.copyOf(members);
+    }
+  }
+
+  /**
+   * One member's part in the moves; every count is 0 or more.
+   *
+   * @param partitions how many partitions it replicates now
+   * @param target     how many it will replicate once the map reaches the claim function's target
+   * @param learning   partitions it is copying as their learner
+   * @param leaving    partitions it no longer replicates but still takes writes of until released
+   */
+  record MemberMoves(String nodeId, MemberState state, int partitions, int target, int learning,
+                     int leaving) {}
+
   /** Sent instead of a response when a request failed. */
   record ErrorResponse(ErrorCode code, String message) implements ClientMessage {}
 }

@@ -53,7 +53,7 @@ public final class MessageCodec {
    * procedures a WriteRequest with the matching mutation, PARTITION_MAP a PartitionMapRequest,
    * STATUS a StatusRequest, CLUSTER_STATUS a ClusterStatusRequest, CREATE_NAMESPACE a
    * CreateNamespaceRequest, DROP_NAMESPACE a DropNamespaceRequest, JOIN a JoinRequest, LEAVE a
-   * LeaveRequest, COPY_PARTITION a CopyRequest.
+   * LeaveRequest, COPY_PARTITION a CopyRequest, MOVE_STATUS a MoveStatusRequest.
    *
    * @throws MalformedMessageException for bad bytes, or with code UNKNOWN_PROCEDURE when
    *     {@code p} is a peer procedure
@@ -71,6 +71,7 @@ public final class MessageCodec {
       case JOIN -> ClientBodies.readJoinRequest(r);
       case LEAVE -> new ClientMessage.LeaveRequest(r.string("nodeId"));
       case COPY_PARTITION -> CopyBodies.readRequest(r);
+      case MOVE_STATUS -> new ClientMessage.MoveStatusRequest();
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
     };
     r.end();
@@ -81,8 +82,8 @@ public final class MessageCodec {
    * Decodes the body of a successful response to a client procedure: GET gives a GetResponse,
    * writes a WriteResponse, PARTITION_MAP a PartitionMapResponse, STATUS a StatusResponse,
    * CLUSTER_STATUS a ClusterStatusResponse, CREATE_NAMESPACE, DROP_NAMESPACE and LEAVE a
-   * DirectoryChangeResponse, JOIN a JoinResponse, COPY_PARTITION a CopyResponse. Error bodies go
-   * to {@link #decodeError}.
+   * DirectoryChangeResponse, JOIN a JoinResponse, COPY_PARTITION a CopyResponse, MOVE_STATUS a
+   * MoveStatusResponse. Error bodies go to {@link #decodeError}.
    */
   public static ClientMessage decodeResponse(Procedure p, byte[] body) {
     BodyReader r = new BodyReader(body, p + " response");
@@ -95,6 +96,7 @@ public final class MessageCodec {
       case CREATE_NAMESPACE, DROP_NAMESPACE, LEAVE -> new ClientMessage.DirectoryChangeResponse(r.i64("epoch"));
       case JOIN -> ClientBodies.readJoinResponse(r);
       case COPY_PARTITION -> CopyBodies.readResponse(r);
+      case MOVE_STATUS -> MoveBodies.readResponse(r);
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
     };
     r.end();

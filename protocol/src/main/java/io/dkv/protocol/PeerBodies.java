@@ -55,7 +55,7 @@ final class PeerBodies {
           r.i64("version"));
       case FORGET -> new Forget(from, txn);
       case GET, PEER_BATCH, PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET, PARTITION_MAP, STATUS,
-           CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, JOIN, LEAVE, COPY_PARTITION ->
+           CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, JOIN, LEAVE, COPY_PARTITION, MOVE_STATUS ->
           throw new IllegalArgumentException(p + " is not a peer procedure");
     };
   }

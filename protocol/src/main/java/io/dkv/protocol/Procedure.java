@@ -41,7 +41,12 @@ public enum Procedure {
    * A learner asks a replica for a page of a partition's committed keys (docs/directory.md §9);
    * read-only, so a retry is harmless.
    */
-  COPY_PARTITION(13, false);
+  COPY_PARTITION(13, false),
+  /**
+   * Where the partition moves stand in the directory as the answering node knows it: per member
+   * its partitions now and its target, learning and leaving (docs/directory.md §9).
+   */
+  MOVE_STATUS(14, false);
 
   private static final Procedure[] BY_ID = new Procedure[64];
 

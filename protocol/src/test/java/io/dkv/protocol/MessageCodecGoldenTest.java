@@ -18,7 +18,10 @@ import io.dkv.protocol.ClientMessage.JoinResponse;
 import io.dkv.protocol.ClientMessage.LeaveRequest;
 import io.dkv.protocol.ClientMessage.Member;
 import io.dkv.protocol.ClientMessage.MemberState;
+import io.dkv.protocol.ClientMessage.MemberMoves;
 import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.MoveStatusRequest;
+import io.dkv.protocol.ClientMessage.MoveStatusResponse;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.ClientMessage.NamespaceMode;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
@@ -184,6 +187,24 @@ class MessageCodecGoldenTest {
     String epoch = "0000000000000009";
     check(epoch, new DirectoryChangeResponse(9),
         MessageCodec.decodeResponse(Procedure.LEAVE, HEX.parseHex(epoch)));
+  }
+
+  @Test
+  void moveStatusRequestIsEmptyAndItsAnswerHasTheDocumentedBytes() {
+    check("", new MoveStatusRequest(), MessageCodec.decodeRequest(Procedure.MOVE_STATUS, new byte[0]));
+    var m = new MoveStatusResponse(40, 2,
+        List.of(new MemberMoves("n3", MemberState.LEAVING, 1, 0, 0, 1),
+            new MemberMoves("n4", MemberState.JOINING, 3, 4, 2, 0)),
+        "n4", 300, 3);
+    String hex = "0000000000000028"        // epoch 40
+        + "00000002"                       // two moves in progress
+        + "00000002"                       // two members
+        + "0002" + "6e33" + "03" + "00000001" + "00000000" + "00000000" + "00000001" // n3 LEAVING
+        + "0002" + "6e34" + "01" + "00000003" + "00000004" + "00000002" + "00000000" // n4 JOINING
+        + "0002" + "6e34"                  // answered by n4
+        + "000000000000012c"               // 300 keys copied
+        + "0000000000000003";              // 3 partitions promoted
+    check(hex, m, MessageCodec.decodeResponse(Procedure.MOVE_STATUS, HEX.parseHex(hex)));
   }
 
   @Test

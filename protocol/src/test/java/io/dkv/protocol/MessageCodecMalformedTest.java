@@ -147,6 +147,47 @@ class MessageCodecMalformedTest {
   }
 
   @Test
+  void aNegativeMoveCountIsRejectedNamingTheField() {
+    String member = "0002" + "6e34" + "01" + "00000003" + "00000004" + "ffffffff" + "00000000";
+    String tail = "0002" + "6e34" + "0000000000000000" + "0000000000000000";
+    String hex = "0000000000000001" + "00000000" + "00000001" + member + tail;
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.MOVE_STATUS, HEX.parseHex(hex)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'members[0].learning' at offset 29")
+        .hasMessageContaining("-1 is negative; a count is 0 or more");
+    String moves = "0000000000000001" + "80000000" + "00000000" + tail;
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.MOVE_STATUS, HEX.parseHex(moves)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'movesInProgress' at offset 8");
+    String keys = "0000000000000001" + "00000000" + "00000000" + "0000" + "ffffffffffffffff"
+        + "0000000000000000";
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.MOVE_STATUS, HEX.parseHex(keys)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'keysCopied' at offset 18");
+  }
+
+  @Test
+  void moveStatusMembersAreBoundedByTheBytesLeftAndTheirStatesChecked() {
+    String prefix = "0000000000000001" + "00000000";
+    // 19 bytes is the smallest member: a count of 2 with 37 bytes after it cannot be true.
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.MOVE_STATUS,
+        HEX.parseHex(prefix + "00000002" + "00".repeat(37))))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'members'")
+        .hasMessageContaining("list count 2 needs at least 38 bytes but only 37 remain");
+    String badState = prefix + "00000001" + "0000" + "09" + "00".repeat(16) + "0000" + "00".repeat(16);
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.MOVE_STATUS, HEX.parseHex(badState)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'members[0].state' at offset 18")
+        .hasMessageContaining("unknown code 9");
+    String truncated = prefix + "00000000" + "0000" + "0000000000000000";
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.MOVE_STATUS, HEX.parseHex(truncated)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'partitionsPromoted'");
+    assertMalformed(Procedure.MOVE_STATUS, "00").hasMessageContaining("1 unexpected trailing bytes");
+  }
+
+  @Test
   void invalidUtf8IsRejected() {
     assertMalformed(Procedure.GET, "0002" + "c328" + "00000000" + "00" + "0000000000000000")
         .hasMessageContaining("field 'namespace'")

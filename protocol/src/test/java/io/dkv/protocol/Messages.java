@@ -3,6 +3,7 @@ package io.dkv.protocol;
 import io.dkv.protocol.ClientMessage.JoinOutcome;
 import io.dkv.protocol.ClientMessage.Member;
 import io.dkv.protocol.ClientMessage.MemberState;
+import io.dkv.protocol.ClientMessage.MemberMoves;
 import io.dkv.protocol.ClientMessage.MemberStatus;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.ClientMessage.NamespaceMode;
@@ -49,6 +50,13 @@ final class Messages {
         .as(MemberStatus::new);
   }
 
+  /** Counts of 0 or more: the codec refuses negative ones. */
+  static Arbitrary<MemberMoves> memberMoves() {
+    Arbitrary<Integer> count = Arbitraries.integers().greaterOrEqual(0);
+    return Combinators.combine(strings(), Arbitraries.of(MemberState.class), count, count, count, count)
+        .as(MemberMoves::new);
+  }
+
   /** Any counts, negative ones too: the codec carries them and the server judges them. */
   static Arbitrary<NamespaceInfo> namespaces() {
     return Combinators.combine(strings(), Arbitraries.of(NamespaceMode.class), Arbitraries.integers(),
@@ -72,7 +80,8 @@ final class Messages {
                 Arbitraries.integers().between(1, 65_536))
             .as(ClientMessage.CopyRequest::new),
         Combinators.combine(strings(), strings()).as(ClientMessage.JoinRequest::new),
-        strings().map(ClientMessage.LeaveRequest::new));
+        strings().map(ClientMessage.LeaveRequest::new),
+        Arbitraries.just(new ClientMessage.MoveStatusRequest()));
   }
 
   static Arbitrary<ClientMessage> responses() {
@@ -96,7 +105,11 @@ final class Messages {
             .as(ClientMessage.CopyResponse::new),
         Combinators.combine(Arbitraries.of(JoinOutcome.class), Arbitraries.longs(), strings(),
                 Arbitraries.integers(), Arbitraries.integers(), members().list().ofMaxSize(5))
-            .as(ClientMessage.JoinResponse::new));
+            .as(ClientMessage.JoinResponse::new),
+        Combinators.combine(Arbitraries.longs(), Arbitraries.integers().greaterOrEqual(0),
+                memberMoves().list().ofMaxSize(4), strings(), Arbitraries.longs().greaterOrEqual(0),
+                Arbitraries.longs().greaterOrEqual(0))
+            .as(ClientMessage.MoveStatusResponse::new));
   }
 
   static Arbitrary<ClientMessage> partitionMaps() {
@@ -155,6 +168,8 @@ final class Messages {
       case ClientMessage.JoinRequest j -> Procedure.JOIN;
       case ClientMessage.JoinResponse j -> Procedure.JOIN;
       case ClientMessage.LeaveRequest l -> Procedure.LEAVE;
+      case ClientMessage.MoveStatusRequest r -> Procedure.MOVE_STATUS;
+      case ClientMessage.MoveStatusResponse r -> Procedure.MOVE_STATUS;
       case ClientMessage.ErrorResponse e -> throw new IllegalArgumentException("error body");
     };
   }

@@ -23,7 +23,8 @@ class ProcedureTest {
         Map.entry(Procedure.VOTE, 33), Map.entry(Procedure.DECISION, 34),
         Map.entry(Procedure.ACK, 35), Map.entry(Procedure.STATUS_QUERY, 36),
         Map.entry(Procedure.STATUS_REPLY, 37), Map.entry(Procedure.FORGET, 38),
-        Map.entry(Procedure.PEER_BATCH, 39), Map.entry(Procedure.COPY_PARTITION, 13));
+        Map.entry(Procedure.PEER_BATCH, 39), Map.entry(Procedure.COPY_PARTITION, 13),
+        Map.entry(Procedure.MOVE_STATUS, 14));
   }
 
   @Test
@@ -59,5 +60,6 @@ class ProcedureTest {
     assertThat(Procedure.CLUSTER_STATUS.isPeer()).isFalse();
     assertThat(Procedure.JOIN.isPeer()).isFalse();
     assertThat(Procedure.LEAVE.isWrite()).as("not a key write").isFalse();
+    assertThat(Procedure.MOVE_STATUS.isPeer()).isFalse();
   }
 }

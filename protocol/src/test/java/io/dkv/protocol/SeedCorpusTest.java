@@ -74,6 +74,7 @@ class SeedCorpusTest {
     assertBodySeed("body_cluster_status_response", Procedure.CLUSTER_STATUS, MessageCodec::decodeResponse);
     assertBodySeed("body_create_namespace_request", Procedure.CREATE_NAMESPACE, MessageCodec::decodeRequest);
     assertBodySeed("body_join_response", Procedure.JOIN, MessageCodec::decodeResponse);
+    assertBodySeed("body_move_status_response", Procedure.MOVE_STATUS, MessageCodec::decodeResponse);
   }
 
   private static void assertBodySeed(String name, Procedure expected,

@@ -88,13 +88,11 @@ final class CatchUp implements AutoCloseable {
     thread.start();
   }
 
-  /** Keys installed from copies since this node started (for status and logs). */
-  long keysCopied() {
-    return keysCopied.get();
-  }
+  /** What this node has done as a learner since it started: for MOVE_STATUS. */
+  record Counters(long keysCopied, long partitionsPromoted) {}
 
-  long partitionsPromoted() {
-    return partitionsPromoted.get();
+  Counters counters() {
+    return new Counters(keysCopied.get(), partitionsPromoted.get());
   }
 
   private void wake() {

@@ -3,7 +3,7 @@ package io.dkv.server;
 import io.dkv.core.directory.CommandResult;
 import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.DirectoryState;
-import io.dkv.core.directory.Member;
+import io.dkv.core.directory.MoveProgress;
 import io.dkv.core.directory.Namespace;
 import io.dkv.core.directory.NamespaceMode;
 import io.dkv.core.directory.NodeState;
@@ -16,8 +16,10 @@ import io.dkv.protocol.ClientMessage.JoinOutcome;
 import io.dkv.protocol.ClientMessage.JoinRequest;
 import io.dkv.protocol.ClientMessage.JoinResponse;
 import io.dkv.protocol.ClientMessage.LeaveRequest;
+import io.dkv.protocol.ClientMessage.MemberMoves;
 import io.dkv.protocol.ClientMessage.MemberState;
 import io.dkv.protocol.ClientMessage.MemberStatus;
+import io.dkv.protocol.ClientMessage.MoveStatusResponse;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.MessageCodec;
@@ -26,32 +28,53 @@ import io.dkv.rpc.RequestContext;
 import io.dkv.rpc.RpcException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
- * Serves the directory's client procedures: the cluster's status as this node knows it, and
- * changes (namespaces, nodes joining and leaving), which go to the directory's replicated log.
- * Called on RPC event-loop threads; never blocks.
+ * Serves the directory's client procedures: the cluster's status and its partition moves as this
+ * node knows them, and changes (namespaces, nodes joining and leaving), which go to the
+ * directory's replicated log. Called on RPC event-loop threads; never blocks.
  */
 final class DirectoryService {
   private static final String NAMESPACES_HINT = "dkv ns list";
   private static final String MEMBERS_HINT = "dkv cluster status";
 
   private final NodeDirectory directory;
+  private final String self;
+  private final Supplier<CatchUp.Counters> learner;
 
-  DirectoryService(NodeDirectory directory) {
+  /**
+   * @param self    this node's id, named in the moves' answer
+   * @param learner this node's copy counters as a learner
+   */
+  DirectoryService(NodeDirectory directory, String self, Supplier<CatchUp.Counters> learner) {
     this.directory = directory;
+    this.self = self;
+    this.learner = learner;
   }
 
   CompletableFuture<byte[]> status(RequestContext ctx, byte[] body) {
     MessageCodec.decodeRequest(Procedure.CLUSTER_STATUS, body);
     DirectoryState s = directory.current().state();
     var members = s.members().stream().map(m -> new MemberStatus(m.nodeId(), m.address(),
-        wireState(m), s.map().partitionsOf(m.nodeId()).size(), isVoter(m.nodeId()))).toList();
+        wireState(m.state()), s.map().partitionsOf(m.nodeId()).size(), isVoter(m.nodeId()))).toList();
     var namespaces = s.namespaces().stream()
         .map(ns -> new NamespaceInfo(ns.name(), wireMode(ns), ns.n(), ns.w(), ns.r())).toList();
     return CompletableFuture.completedFuture(MessageCodec.encode(new ClusterStatusResponse(
         s.epoch(), directory.directory().leader().orElse(""), s.map().partitionCount(),
         s.map().replicationFactor(), members, namespaces)));
+  }
+
+  /** Where the partition moves stand in this node's view, and this node's copy counters. */
+  CompletableFuture<byte[]> moveStatus(RequestContext ctx, byte[] body) {
+    MessageCodec.decodeRequest(Procedure.MOVE_STATUS, body);
+    MoveProgress progress = MoveProgress.of(directory.current().state());
+    var members = progress.members().stream().map(m -> new MemberMoves(m.nodeId(),
+        wireState(m.state()), m.partitions(), m.target(), m.learning(), m.leaving())).toList();
+    CatchUp.Counters counters = learner.get();
+    return CompletableFuture.completedFuture(MessageCodec.encode(new MoveStatusResponse(
+        progress.epoch(), progress.movesInProgress(), members, self, counters.keysCopied(),
+        counters.partitionsPromoted())));
   }
 
   CompletableFuture<byte[]> createNamespace(RequestContext ctx, byte[] body) {
@@ -152,8 +175,8 @@ final class DirectoryService {
     return t.toString();
   }
 
-  private static MemberState wireState(Member m) {
-    return switch (m.state()) {
+  private static MemberState wireState(NodeState state) {
+    return switch (state) {
       case JOINING -> MemberState.JOINING;
       case UP -> MemberState.UP;
       case LEAVING -> MemberState.LEAVING;

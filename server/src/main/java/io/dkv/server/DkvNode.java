@@ -64,7 +64,8 @@ public final class DkvNode implements AutoCloseable {
       core.readLeaseFrom(() -> directory.lease().isValid(System.nanoTime()));
       core.start().get();
       ClientService clients = new ClientService(config, directory, core, peers, directory.lease());
-      DirectoryService directoryCalls = new DirectoryService(directory);
+      this.catchUp = new CatchUp(config.nodeId(), directory, core, peers);
+      DirectoryService directoryCalls = new DirectoryService(directory, config.nodeId(), catchUp::counters);
       PartitionCopyService copies = new PartitionCopyService(config.nodeId(), directory, core);
       RpcServer.Builder b = RpcServer.builder()
           .listen(config.listen().host(), config.listen().port())
@@ -75,6 +76,7 @@ public final class DkvNode implements AutoCloseable {
               MessageCodec.encode(status(directory.current()))))
           .handle(Procedure.CLUSTER_STATUS.id(), directoryCalls::status)
           .handle(Procedure.COPY_PARTITION.id(), copies::copy)
+          .handle(Procedure.MOVE_STATUS.id(), directoryCalls::moveStatus)
           .handleDeduplicated(Procedure.CREATE_NAMESPACE.id(), directoryCalls::createNamespace)
           .handleDeduplicated(Procedure.DROP_NAMESPACE.id(), directoryCalls::dropNamespace)
           .handleDeduplicated(Procedure.JOIN.id(), directoryCalls::join)
@@ -89,7 +91,6 @@ public final class DkvNode implements AutoCloseable {
       }
       b.handleOneWay(Procedure.PEER_BATCH.id(), (ctx, body) -> deliverFromPeer(MessageCodec.decodeBatch(body)));
       this.server = b.build().start();
-      this.catchUp = new CatchUp(config.nodeId(), directory, core, peers);
       catchUp.start();
     } catch (Exception | Error e) {
       closeQuietly();
