@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hand-written scenarios of moving a key's partition to a learner, each one a bug the simulation
- * found (the seed that found it is named), driven message by message.
+ * found, driven message by message. Each names the seed that found it and seeds of today's
+ * simulation that fail without the fix (replay with {@code -Ddkv.sim.seed=N}).
  */
 class MoveScenarioTest {
   private static final TwoPhaseConfig CONFIG = new TwoPhaseConfig(50, 50, 200, 5_000, 60_000);
@@ -92,7 +93,7 @@ class MoveScenarioTest {
     return ((ClientResult.Written) r).version();
   }
 
-  /** Seed 407: a first write of a key has no value to stop a page at, only a lock. */
+  /** Seed 407 (today 1002, 1018): a first write of a key has no value to stop a page at, only a lock. */
   @Test
   void aCopyPageStopsBeforeAKeyHeldByAFirstWriteFromBeforeTheMove() {
     ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
@@ -114,7 +115,7 @@ class MoveScenarioTest {
     assertThat(c.data("n3", "k").value()).isEqualTo(Bytes.utf8("a"));
   }
 
-  /** Seed 268: the copy already holds the learner's own prepared write, which then commits. */
+  /** Seed 268 (today 1, 1070): the copy already holds the learner's own prepared write, which then commits. */
   @Test
   void anInstallWaitsUntilAWriteTheLearnerTakesPartInIsDecidedThere() {
     ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2");
@@ -137,7 +138,7 @@ class MoveScenarioTest {
     assertThat(c.data("n2", "k").version()).isEqualTo(1);
   }
 
-  /** Seeds 110 and 335: a retried request reaches replicas that never saw its first attempt. */
+  /** Seeds 110 and 335 (today 1037, 1332): a retried request reaches replicas that never saw its first attempt. */
   @Test
   void aReplicaThatCopiedAKeyRecognisesARetryOfARequestThatCommittedBeforeItsMove() {
     ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2");
@@ -160,7 +161,7 @@ class MoveScenarioTest {
     assertThat(c.data("n2", "k").version()).isEqualTo(first);
   }
 
-  /** Seed 2072: promoted to the key's only replica, the learner had not seen its promotion yet. */
+  /** Seed 2072 (today 566, 791): promoted to the key's only replica, the learner had not seen its promotion yet. */
   @Test
   void aLearnerBehindTheRouteOfAWriteJudgesItsConditionForItMayBeItsOnlyReplica() {
     ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2");
@@ -183,8 +184,8 @@ class MoveScenarioTest {
   }
 
   /**
-   * Seed 36786 (and six more of seeds 10 001-50 000): released, n2 has not seen its release yet, so
-   * it still holds its lease and its old data, and takes a PREPARE routed with its own view.
+   * Seed 36786 and six more of 40 000 (today 202, 1973): released, n2 has not seen its release yet,
+   * so it still holds its lease and its old data, and takes a PREPARE routed with its own view.
    */
   @Test
   void aReleasedNodeThatHasNotSeenItsReleaseReportsNoFailedConditionFromItsOldData() {
