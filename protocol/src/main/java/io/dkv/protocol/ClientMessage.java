@@ -154,10 +154,16 @@ public sealed interface ClientMessage {
     }
   }
 
-  /** A page of copied keys: ask again after {@code next} unless {@code done}. */
-  record CopyResponse(boolean done, Bytes next, List<CopiedKey> entries) implements ClientMessage {
+  /**
+   * A page of copied keys: ask again after {@code next} unless {@code done}. The last page also
+   * carries the partitions' request-id records ({@code requests}), so that the new replica knows a
+   * client's retry of a request that committed before it took part.
+   */
+  record CopyResponse(boolean done, Bytes next, List<CopiedKey> entries, List<CopiedKey> requests)
+      implements ClientMessage {
     public CopyResponse {
       entries = List.copyOf(entries);
+      requests = List.copyOf(requests);
     }
   }
 

@@ -22,8 +22,14 @@ final class CopyBodies {
   }
 
   static void write(BodyWriter w, CopyResponse c) {
-    w.bool(c.done()).bytes(c.next()).u32(c.entries().size());
-    c.entries().forEach(e -> w.bytes(e.key()).bytes(e.record()));
+    w.bool(c.done()).bytes(c.next());
+    writeKeys(w, c.entries());
+    writeKeys(w, c.requests());
+  }
+
+  private static void writeKeys(BodyWriter w, List<CopiedKey> keys) {
+    w.u32(keys.size());
+    keys.forEach(e -> w.bytes(e.key()).bytes(e.record()));
   }
 
   static CopyRequest readRequest(BodyReader r) {
@@ -54,11 +60,16 @@ final class CopyBodies {
   static CopyResponse readResponse(BodyReader r) {
     boolean done = r.bool("done");
     Bytes next = r.bytes("next");
-    int count = r.count("entries", MIN_ENTRY_BYTES);
-    List<CopiedKey> entries = new ArrayList<>(count);
+    List<CopiedKey> entries = readKeys(r, "entries");
+    return new CopyResponse(done, next, entries, readKeys(r, "requests"));
+  }
+
+  private static List<CopiedKey> readKeys(BodyReader r, String field) {
+    int count = r.count(field, MIN_ENTRY_BYTES);
+    List<CopiedKey> keys = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      entries.add(new CopiedKey(r.bytes("entries[" + i + "].key"), r.bytes("entries[" + i + "].record")));
+      keys.add(new CopiedKey(r.bytes(field + "[" + i + "].key"), r.bytes(field + "[" + i + "].record")));
     }
-    return new CopyResponse(done, next, entries);
+    return keys;
   }
 }

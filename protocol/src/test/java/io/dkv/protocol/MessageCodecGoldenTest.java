@@ -140,9 +140,11 @@ class MessageCodecGoldenTest {
         + "00000100"; // docs/protocol.md
     check(hex, new CopyRequest(7, List.of(1, 5), Bytes.utf8("a"), 256),
         MessageCodec.decodeRequest(Procedure.COPY_PARTITION, HEX.parseHex(hex)));
-    String page = "00" + "00000001" + "62" + "00000001" + "00000001" + "62" + "00000002" + "0001";
+    String page = "00" + "00000001" + "62" + "00000001" + "00000001" + "62" + "00000002" + "0001"
+        + "00000001" + "00000001" + "52" + "00000001" + "07";
     check(page, new CopyResponse(false, Bytes.utf8("b"),
-            List.of(new CopiedKey(Bytes.utf8("b"), Bytes.wrap(new byte[] {0, 1})))),
+            List.of(new CopiedKey(Bytes.utf8("b"), Bytes.wrap(new byte[] {0, 1}))),
+            List.of(new CopiedKey(Bytes.utf8("R"), Bytes.wrap(new byte[] {7})))),
         MessageCodec.decodeResponse(Procedure.COPY_PARTITION, HEX.parseHex(page)));
   }
 

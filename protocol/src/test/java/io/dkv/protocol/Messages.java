@@ -101,7 +101,8 @@ final class Messages {
             .as(ClientMessage.ClusterStatusResponse::new),
         Arbitraries.longs().map(ClientMessage.DirectoryChangeResponse::new),
         Combinators.combine(Arbitraries.of(true, false), bytes(),
-                Combinators.combine(bytes(), bytes()).as(ClientMessage.CopiedKey::new).list().ofMaxSize(4))
+                Combinators.combine(bytes(), bytes()).as(ClientMessage.CopiedKey::new).list().ofMaxSize(4),
+                Combinators.combine(bytes(), bytes()).as(ClientMessage.CopiedKey::new).list().ofMaxSize(2))
             .as(ClientMessage.CopyResponse::new),
         Combinators.combine(Arbitraries.of(JoinOutcome.class), Arbitraries.longs(), strings(),
                 Arbitraries.integers(), Arbitraries.integers(), members().list().ofMaxSize(5))

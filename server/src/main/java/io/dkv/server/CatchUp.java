@@ -178,7 +178,7 @@ final class CatchUp implements AutoCloseable {
         pause(RETRY_MILLIS); // the source's view is behind, or it is busy or unreachable
         continue;
       }
-      if (!page.entries().isEmpty() && !install(batch, page)) {
+      if ((!page.entries().isEmpty() || !page.requests().isEmpty()) && !install(batch, page)) {
         return;
       }
       keys += page.entries().size();
@@ -218,8 +218,11 @@ final class CatchUp implements AutoCloseable {
   private boolean install(Batch batch, CopyResponse page) throws InterruptedException, ExecutionException {
     List<CopiedEntry> entries = page.entries().stream()
         .map(e -> new CopiedEntry(e.key(), e.record())).toList();
+    List<CopiedEntry> requests = page.requests().stream()
+        .map(e -> new CopiedEntry(e.key(), e.record())).toList();
     while (running) {
-      ClientResult result = core.submit(h -> new ClientCommand.Install(h, batch.since(), entries)).get();
+      ClientResult result = core.submit(h -> new ClientCommand.Install(h, batch.since(), entries,
+          requests)).get();
       if (result instanceof ClientResult.Installed installed) {
         keysCopied.addAndGet(installed.installed());
         return true;

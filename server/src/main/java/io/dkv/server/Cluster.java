@@ -86,6 +86,12 @@ final class Cluster {
       }
 
       @Override
+      public boolean isReplica(String storageName, Bytes key) {
+        int p = partitionOf(storageName, key);
+        return p >= 0 && map.replicas(p).contains(self);
+      }
+
+      @Override
       public long viewEpoch() {
         return state.epoch();
       }

@@ -3,6 +3,7 @@ package io.dkv.server;
 import io.dkv.core.placement.PartitionMap;
 import io.dkv.core.twopc.ClientCommand;
 import io.dkv.core.twopc.ClientResult;
+import io.dkv.core.twopc.CopiedEntry;
 import io.dkv.protocol.ClientMessage.CopiedKey;
 import io.dkv.protocol.ClientMessage.CopyRequest;
 import io.dkv.protocol.ClientMessage.CopyResponse;
@@ -12,6 +13,7 @@ import io.dkv.protocol.Procedure;
 import io.dkv.rpc.RequestContext;
 import io.dkv.rpc.RpcException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -52,10 +54,14 @@ final class PartitionCopyService {
         .thenApply(PartitionCopyService::encode);
   }
 
+  private static List<CopiedKey> wire(List<CopiedEntry> entries) {
+    return entries.stream().map(e -> new CopiedKey(e.key(), e.record())).toList();
+  }
+
   private static byte[] encode(ClientResult r) {
     return switch (r) {
       case ClientResult.Copied c -> MessageCodec.encode(new CopyResponse(c.done(), c.next(),
-          c.entries().stream().map(e -> new CopiedKey(e.key(), e.record())).toList()));
+          wire(c.entries()), wire(c.requests())));
       case ClientResult.Failed f -> throw new RpcException(f.code(), f.message());
       default -> throw new IllegalStateException("a copy was answered with " + r);
     };

@@ -36,8 +36,8 @@ public sealed interface ClientCommand {
    * while this node's view is older than {@code since}, the epoch the newest of the learner's
    * moves started at:
    * before it, a write routed without the learner could still commit here behind the copy. The
-   * page ends before a key that a transaction holds here, so no copied value is overtaken by a
-   * commit the learner does not take part in.
+   * page ends before a key that a transaction holds here, whether the key has a committed value
+   * yet or not, so no copied value is overtaken by a commit the learner does not take part in.
    */
   record Copy(long handle, Set<Integer> partitions, long since, Bytes after, int maxEntries)
       implements ClientCommand {
@@ -51,11 +51,15 @@ public sealed interface ClientCommand {
    * that started at {@code since} or before (the newest of the copy's moves): each goes in unless
    * this node already has the key at the same or a newer version (a write it took part in since).
    * All or nothing: refused if any key belongs elsewhere or to a newer attempt, or is held by a
-   * transaction of an epoch before its partition's move, whose outcome could land below it.
+   * transaction: one of an epoch before its partition's move could commit below the copy, and one
+   * since may be the very write the copy holds, which would then be applied twice. The request-id
+   * records of the last page ({@code requests}) go in too, those this node lacks.
    */
-  record Install(long handle, long since, List<CopiedEntry> entries) implements ClientCommand {
+  record Install(long handle, long since, List<CopiedEntry> entries, List<CopiedEntry> requests)
+      implements ClientCommand {
     public Install {
       entries = List.copyOf(entries);
+      requests = List.copyOf(requests);
     }
   }
 }

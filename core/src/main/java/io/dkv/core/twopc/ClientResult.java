@@ -15,12 +15,17 @@ public sealed interface ClientResult {
 
   /**
    * A page of a {@link ClientCommand.Copy}: ask again after {@code next} unless {@code done}. A page
-   * may be empty and not done, when a key that a transaction holds stopped it.
+   * may be empty and not done, when a key that a transaction holds stopped it. The last page also
+   * carries the partitions' request-id records ({@code requests}; empty on every other page), so
+   * that the learner, once a replica, recognises a retry of a request that committed before it
+   * took part: without them it would judge the retry's condition against the request's own write,
+   * or apply it a second time once every replica that saw it had left.
    */
-  record Copied(long handle, List<CopiedEntry> entries, Bytes next, boolean done)
-      implements ClientResult {
+  record Copied(long handle, List<CopiedEntry> entries, List<CopiedEntry> requests, Bytes next,
+                boolean done) implements ClientResult {
     public Copied {
       entries = List.copyOf(entries);
+      requests = List.copyOf(requests);
     }
   }
 

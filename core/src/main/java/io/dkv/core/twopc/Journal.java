@@ -10,6 +10,7 @@ import io.dkv.protocol.TxnId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * This core's view of the {@link Storage} port: the key layout of the three column families and
@@ -114,6 +115,32 @@ final class Journal {
     List<byte[]> out = new ArrayList<>();
     storage.scan(ColumnFamily.JOURNAL, new byte[] {DEDUP}, (k, v) -> out.add(k));
     return out;
+  }
+
+  boolean hasDedup(byte[] journalKey) {
+    return storage.get(ColumnFamily.JOURNAL, journalKey) != null;
+  }
+
+  /** A request-id record copied from another node, byte for byte. */
+  static void putDedupBytes(WriteBatch batch, byte[] journalKey, byte[] record) {
+    batch.put(ColumnFamily.JOURNAL, journalKey, record);
+  }
+
+  /** Visits every request-id record: its JOURNAL key and value, in key order. */
+  void scanDedup(BiConsumer<byte[], byte[]> visitor) {
+    storage.scan(ColumnFamily.JOURNAL, new byte[] {DEDUP}, visitor);
+  }
+
+  /** The key a request-id record's JOURNAL key names; {@link CorruptRecordException} if none. */
+  static DataKey dedupDataKey(byte[] journalKey) {
+    RecordReader r = new RecordReader(journalKey, "request-id key", CorruptRecordException::new);
+    if (r.u8("kind") != DEDUP) {
+      throw r.fail("kind", 0, "not a request-id key");
+    }
+    r.u64("requestId");
+    DataKey key = DataKey.readFrom(r);
+    r.end();
+    return key;
   }
 
   static byte[] dedupKey(long requestId, DataKey key) {

@@ -1,8 +1,10 @@
 package io.dkv.core.twopc;
 
 import io.dkv.protocol.TxnId;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Per-key try-locks held by prepared transactions, and the highest version proposed or committed
@@ -22,6 +24,11 @@ final class LockTable {
 
   boolean isLocked(DataKey key) {
     return holders.containsKey(key);
+  }
+
+  /** Every key a transaction holds now (a view, not a copy). */
+  Set<DataKey> heldKeys() {
+    return Collections.unmodifiableSet(holders.keySet());
   }
 
   /** The transaction that holds {@code key}'s lock, or null. */

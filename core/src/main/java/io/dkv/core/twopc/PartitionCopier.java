@@ -7,6 +7,7 @@ import io.dkv.protocol.TxnId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Both ends of copying a partition to its learner (docs/directory.md §9): a replica reads pages of
@@ -28,11 +29,14 @@ final class PartitionCopier {
   private final Journal journal;
   private final LockTable locks;
   private final ParticipantState participant;
+  private final DedupWindow dedup;
 
-  PartitionCopier(Journal journal, LockTable locks, ParticipantState participant) {
+  PartitionCopier(Journal journal, LockTable locks, ParticipantState participant,
+                  DedupWindow dedup) {
     this.journal = journal;
     this.locks = locks;
     this.participant = participant;
+    this.dedup = dedup;
   }
 
   void copy(ClientCommand.Copy c, Output out) {
@@ -46,21 +50,28 @@ final class PartitionCopier {
     }
     List<CopiedEntry> entries = new ArrayList<>();
     byte[] last = c.after().unsafeArray();
+    // The page ends before the first held key, whether or not it has a committed value yet: a
+    // first write of a key, prepared here before this node's view had the move, is invisible
+    // among the data keys, and skipping past it would lose its commit at the learner.
+    byte[] held = firstHeldAfter(last, c.partitions(), epochs);
     int examined = 0;
     long bytes = 0;
     while (entries.size() < c.maxEntries() && examined < MAX_EXAMINED && bytes < MAX_PAGE_BYTES) {
       List<byte[]> keys = journal.dataKeys(successor(last), KEYS_PER_READ);
       if (keys.isEmpty()) {
-        out.reply(new ClientResult.Copied(c.handle(), entries, Bytes.wrap(last), true));
+        out.reply(held == null
+            ? new ClientResult.Copied(c.handle(), entries, requestRecords(c.partitions(), epochs),
+                Bytes.wrap(last), true)
+            : new ClientResult.Copied(c.handle(), entries, List.of(), Bytes.wrap(last), false));
         return;
       }
       for (byte[] key : keys) {
+        if (held != null && Arrays.compareUnsigned(key, held) >= 0) {
+          break; // the page ends before it: its value may be about to change without the learner
+        }
         examined++;
         DataKey dk = DataKey.decode(key);
         if (c.partitions().contains(epochs.partitionOf(dk.namespace(), dk.key()))) {
-          if (locks.isLocked(dk)) {
-            break; // the page ends before it: its value may be about to change without the learner
-          }
           byte[] record = journal.readDataBytes(key);
           entries.add(new CopiedEntry(Bytes.wrap(key), Bytes.wrap(record)));
           bytes += key.length + record.length;
@@ -74,10 +85,39 @@ final class PartitionCopier {
         break; // stopped inside this read: by a held key or a limit
       }
     }
-    out.reply(new ClientResult.Copied(c.handle(), entries, Bytes.wrap(last), false));
+    out.reply(new ClientResult.Copied(c.handle(), entries, List.of(), Bytes.wrap(last), false));
   }
 
-  void install(ClientCommand.Install c, Output out) {
+  /**
+   * The request-id records of {@code partitions}' keys, for the last page: every request they
+   * hold committed before the page, since a commit writes its record with its data.
+   */
+  private List<CopiedEntry> requestRecords(Set<Integer> partitions, PartitionEpochs epochs) {
+    List<CopiedEntry> requests = new ArrayList<>();
+    journal.scanDedup((key, record) -> {
+      DataKey dk = Journal.dedupDataKey(key);
+      if (partitions.contains(epochs.partitionOf(dk.namespace(), dk.key()))) {
+        requests.add(new CopiedEntry(Bytes.wrap(key), Bytes.wrap(record)));
+      }
+    });
+    return requests;
+  }
+
+  /** The smallest encoded key after {@code after} of {@code partitions} that is held, or null. */
+  private byte[] firstHeldAfter(byte[] after, Set<Integer> partitions, PartitionEpochs epochs) {
+    byte[] first = null;
+    for (DataKey key : locks.heldKeys()) {
+      byte[] encoded = key.encode();
+      if (partitions.contains(epochs.partitionOf(key.namespace(), key.key()))
+          && Arrays.compareUnsigned(encoded, after) > 0
+          && (first == null || Arrays.compareUnsigned(encoded, first) < 0)) {
+        first = encoded;
+      }
+    }
+    return first;
+  }
+
+  void install(ClientCommand.Install c, long nowMillis, Output out) {
     PartitionEpochs epochs = participant.epochs();
     List<DataKey> keys = new ArrayList<>(c.entries().size());
     List<DataRecord> records = new ArrayList<>(c.entries().size());
@@ -101,6 +141,11 @@ final class PartitionCopier {
       keys.add(key);
       records.add(record);
     }
+    ClientResult.Failed badRequest = checkRequests(c, epochs);
+    if (badRequest != null) {
+      out.reply(badRequest);
+      return;
+    }
     WriteBatch batch = new WriteBatch();
     int installed = 0;
     for (int i = 0; i < keys.size(); i++) {
@@ -109,30 +154,69 @@ final class PartitionCopier {
         installed++;
       }
     }
+    for (CopiedEntry e : c.requests()) {
+      byte[] key = e.key().unsafeArray();
+      if (!journal.hasDedup(key)) {
+        Journal.putDedupBytes(batch, key, e.record().unsafeArray());
+        dedup.track(key, nowMillis);
+      }
+    }
     journal.write(batch);
     out.requireSync().reply(new ClientResult.Installed(c.handle(), installed));
   }
 
+  /** Why {@code c}'s request-id records may not be installed, or null. */
+  private static ClientResult.Failed checkRequests(ClientCommand.Install c, PartitionEpochs epochs) {
+    for (CopiedEntry e : c.requests()) {
+      DataKey key;
+      try {
+        key = Journal.dedupDataKey(e.key().unsafeArray());
+        DedupRecord.decode(e.record().unsafeArray());
+      } catch (CorruptRecordException bad) {
+        return new ClientResult.Failed(c.handle(), ErrorCode.INVALID_ARGUMENT,
+            "a copied request is not a request-id key and record: " + bad.getMessage());
+      }
+      String refusal = notLearning(epochs, key, c.since());
+      if (refusal != null) {
+        return new ClientResult.Failed(c.handle(), ErrorCode.STALE_EPOCH, refusal);
+      }
+    }
+    return null;
+  }
+
   /**
-   * Why {@code key} may not be installed now, or null. The copy was asked for moves that started
-   * at {@code since} or before: a move of the key's partition that started later is another
+   * Why this node may not install {@code key} for a copy asked for moves that started at {@code
+   * since} or before, or null: a move of the key's partition that started later is another
    * attempt (the node was dropped and added again since), whose copy must start over.
    */
-  private String refusal(PartitionEpochs epochs, DataKey key, long since) {
+  private static String notLearning(PartitionEpochs epochs, DataKey key, long since) {
     long learning = epochs.learnerSince(key.namespace(), key.key());
-    if (learning == PartitionEpochs.NOT_LEARNING || learning > since) {
-      return "this node is not the learner of " + key + "'s partition by a move that started by"
-          + " epoch " + since + (learning == PartitionEpochs.NOT_LEARNING ? " (it learns none)"
-              : " (its move started at " + learning + ")") + "; the move ended or started over";
+    return learning != PartitionEpochs.NOT_LEARNING && learning <= since ? null
+        : "this node is not the learner of " + key + "'s partition by a move that started by"
+            + " epoch " + since + (learning == PartitionEpochs.NOT_LEARNING ? " (it learns none)"
+                : " (its move started at " + learning + ")") + "; the move ended or started over";
+  }
+
+  /** Why {@code key} may not be installed now, or null. */
+  private String refusal(PartitionEpochs epochs, DataKey key, long since) {
+    String notLearning = notLearning(epochs, key, since);
+    if (notLearning != null) {
+      return notLearning;
     }
     TxnId holder = locks.holder(key);
     WorkerRecord rec = holder == null ? null : participant.record(holder);
-    if (rec != null && rec.body().epoch() < learning) {
-      return "key " + key + " is held by transaction " + holder + " of epoch " + rec.body().epoch()
-          + ", before the move (" + learning + "); its outcome could land below the copy, so ask"
-          + " again once it is decided";
+    if (rec == null) {
+      return null;
     }
-    return null;
+    long epoch = rec.body().epoch();
+    // Either way the holder's outcome could contradict the copy: from before the move it may
+    // commit below the copied version; since the move it may be the very write the copy holds,
+    // and applying it after the copy would write the key again at the same version.
+    return "key " + key + " is held by transaction " + holder + " of epoch " + epoch
+        + (epoch < since
+            ? ", before the move (" + since + "); its outcome could land below the copy"
+            : ", which the copy may already hold")
+        + ", so ask again once it is decided";
   }
 
   /** The smallest key after {@code key}: the same bytes and a zero. */

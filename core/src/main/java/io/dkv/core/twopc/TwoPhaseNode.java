@@ -64,7 +64,7 @@ public final class TwoPhaseNode {
     this.coordinator = new CoordinatorState(nodeId, config, journal);
     this.participant = new ParticipantState(nodeId, config, journal, locks, tombstones, reads, dedup);
     this.timers = new ParticipantTimers(nodeId, config, participant, coordinator::isActive);
-    this.copier = new PartitionCopier(journal, locks, participant);
+    this.copier = new PartitionCopier(journal, locks, participant, dedup);
   }
 
   /**
@@ -118,7 +118,7 @@ public final class TwoPhaseNode {
       case ClientCommand.Write w -> coordinator.onWrite(w, nowMillis, out);
       case ClientCommand.Read r -> reads.onRead(r, nowMillis, out);
       case ClientCommand.Copy copy -> copier.copy(copy, out);
-      case ClientCommand.Install install -> copier.install(install, out);
+      case ClientCommand.Install install -> copier.install(install, nowMillis, out);
     }
     return publish(out);
   }

@@ -20,10 +20,11 @@ import java.util.List;
 /**
  * Liveness and convergence after healing: with every fault gone and every node restarted, the
  * cluster must become quiet (no transaction coordinated, prepared, in doubt or unforgotten, no lock
- * held, no read parked, at any node, evicted or not), every current replica of a key must hold the
- * same record, at least the newest acknowledged write, and each key's history, closed by a final
- * read at every current replica, must be linearizable. A replica evicted from a key is stale by
- * design and is not compared.
+ * held, no read parked, at any node, evicted or not), every current replica of a key (promoted
+ * learners included) must hold the same record, at least the newest acknowledged write, and each
+ * key's history, closed by a final read at every current replica, must be linearizable. A node
+ * evicted or released from a key is stale by design and is not compared, nor is a learner whose
+ * copy the end of the faults cut short (moves stop with them).
  */
 final class FinalChecks {
   private static final long QUIET_LIMIT_MILLIS = 60_000;

@@ -25,16 +25,18 @@ import java.util.Map;
  *       request-id record in the same atomic batch as its data);
  *   <li>versions only grow: every durable write of a key at a node has a larger version than the
  *       node's previous durable version of it;
- *   <li>one configuration per epoch: every committed transaction was routed with its key's replica
- *       list at the configuration epoch it carried, so two commits routed with the same (key,
- *       epoch) have the same participants (checked once per transaction, at its first durable
- *       commit, from the PREPAREs sent);
- *   <li>acknowledged writes are durable at every replica of the configuration they committed in:
- *       when a client gets OK at version v, every participant of the transaction that committed
- *       its request has durably applied version >= v, or holds a durable PREPARED record of a
- *       transaction that is durably decided COMMIT at version >= v (a request answered from its
- *       dedup record while its commit is still being applied elsewhere). Lists only shrink, so
- *       that covers the key's current replicas.
+ *   <li>one configuration per epoch: every committed transaction was routed with its key's
+ *       participants (replicas, learner, leaving nodes) at a configuration epoch of the key, the
+ *       one it carried, so two commits routed with the same (key, epoch) have the same
+ *       participants (checked once per transaction, at its first durable commit, from the
+ *       PREPAREs sent);
+ *   <li>acknowledged writes are durable at every participant of the configuration they committed
+ *       in: when a client gets OK at version v, every participant of the transaction that
+ *       committed its request has durably applied version >= v, or holds a durable PREPARED
+ *       record of a transaction that is durably decided COMMIT at version >= v (a request answered
+ *       from its dedup record while its commit is still being applied elsewhere);
+ *   <li>a promoted learner holds every write acknowledged before its promotion, in the same sense:
+ *       with the previous check, every replica a key ever gets holds all its acknowledged writes.
  * </ul>
  */
 final class InvariantChecker {
@@ -54,6 +56,8 @@ final class InvariantChecker {
   final Map<Long, Long> committedRequests = new HashMap<>();
   /** Request id → the transaction that committed it. */
   private final Map<Long, TxnId> committingTxns = new HashMap<>();
+  /** Key → the version of its newest acknowledged write. */
+  private final Map<String, Long> newestAcknowledged = new HashMap<>();
   long syncsChecked;
   long commitsSeen;
   long abortsSeen;
@@ -71,7 +75,7 @@ final class InvariantChecker {
     }
   }
 
-  /** Counts the STALE_EPOCH votes that evictions caused (evidence, not an invariant). */
+  /** Counts the STALE_EPOCH votes that evictions and releases caused (evidence, not an invariant). */
   void onVoteSent(PeerMessage.Vote v) {
     Route route = routes.get(v.txn());
     if (v.reason() != AbortReason.STALE_EPOCH || route == null) {
@@ -80,7 +84,7 @@ final class InvariantChecker {
     if (v.version() <= route.epoch()) {
       // The route was current at the voter: it refused a failed condition for want of a lease.
       sim.stats.conditionsRefusedWithoutLease++;
-    } else if (sim.directory.currentReplicas(route.key()).size() < route.participants().size()) {
+    } else if (!sim.directory.currentSet(route.key()).participants().containsAll(route.participants())) {
       sim.stats.staleVotesAfterEviction++;
     }
   }
@@ -125,16 +129,34 @@ final class InvariantChecker {
     if (txn == null) {
       throw new AssertionError("acknowledged write " + op + " has no durable request-id record anywhere");
     }
+    newestAcknowledged.merge(op.key, op.version, Math::max);
     for (String id : routes.get(txn).participants()) {
       SimNode r = sim.node(id);
-      byte[] data = r.storage.durableGet(ColumnFamily.DATA, JournalInspector.dataKey(namespace, Bytes.utf8(op.key)));
-      long version = data == null ? 0 : JournalInspector.data(JournalInspector.dataKey(namespace, Bytes.utf8(op.key)), data).version();
-      if (version >= op.version || preparedToCommit(r, op.key, op.version)) {
-        continue;
+      long version = durableVersion(r, op.key);
+      if (version < op.version && !preparedToCommit(r, op.key, op.version)) {
+        throw new AssertionError("acknowledged write not durable: " + op + " but replica " + r.id
+            + " has durable version " + version + " of " + op.key + " and no prepared commit of it");
       }
-      throw new AssertionError("acknowledged write not durable: " + op + " but replica " + r.id
-          + " has durable version " + version + " of " + op.key + " and no prepared commit of it");
     }
+  }
+
+  /**
+   * A learner is promoted: what it copied and what it took part in since the move started must
+   * hold every write acknowledged so far, durably, before it serves a read or judges a condition.
+   */
+  void onPromoted(String key, SimNode learner) {
+    long newest = newestAcknowledged.getOrDefault(key, 0L);
+    long version = durableVersion(learner, key);
+    if (version < newest && !preparedToCommit(learner, key, newest)) {
+      throw new AssertionError(learner.id + " was promoted to a replica of " + key + " with durable version "
+          + version + ", but version " + newest + " was acknowledged");
+    }
+  }
+
+  private long durableVersion(SimNode r, String key) {
+    byte[] dataKey = JournalInspector.dataKey(namespace, Bytes.utf8(key));
+    byte[] data = r.storage.durableGet(ColumnFamily.DATA, dataKey);
+    return data == null ? 0 : JournalInspector.data(dataKey, data).version();
   }
 
   private boolean preparedToCommit(SimNode r, String key, long version) {
@@ -172,10 +194,14 @@ final class InvariantChecker {
     if (route == null) {
       throw new AssertionError(txn + " committed, but no PREPARE of it was ever sent");
     }
-    List<String> configured = sim.directory.replicas(route.key(), route.epoch()).stream().map(n -> n.id).toList();
+    if (sim.directory.keyEpoch(route.key(), route.epoch()) != route.epoch()) {
+      throw new AssertionError(txn + " committed " + route.key() + " under epoch " + route.epoch()
+          + ", which is not an epoch of the key's configuration");
+    }
+    List<String> configured = sim.directory.participants(route.key(), route.epoch());
     if (!configured.equals(route.participants())) {
       throw new AssertionError(txn + " committed " + route.key() + " with participants " + route.participants()
-          + " under epoch " + route.epoch() + ", but the key's replicas at that epoch are " + configured);
+          + " under epoch " + route.epoch() + ", but the key's participants at that epoch are " + configured);
     }
     // Implied by the check above while the directory model keeps its history; this one holds
     // without trusting it.
@@ -185,8 +211,11 @@ final class InvariantChecker {
       throw new AssertionError("two configurations of " + route.key() + " committed under epoch " + route.epoch()
           + ": " + first + " and, by " + txn + ", " + route.participants());
     }
-    if (route.participants().size() < sim.directory.initialReplicas(route.key()).size()) {
+    if (!route.participants().containsAll(sim.directory.initialReplicas(route.key()))) {
       sim.stats.commitsAfterEviction++;
+    }
+    if (sim.directory.mapAt(route.epoch()).set(sim.directory.partition(route.key())).move() != null) {
+      sim.stats.commitsWithLearner++;
     }
   }
 

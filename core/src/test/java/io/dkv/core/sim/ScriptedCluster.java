@@ -9,6 +9,7 @@ import io.dkv.core.twopc.JournalInspector;
 import io.dkv.core.twopc.JournalInspector.DataView;
 import io.dkv.core.twopc.JournalInspector.WorkerView;
 import io.dkv.core.twopc.Output;
+import io.dkv.core.twopc.PartitionEpochs;
 import io.dkv.core.twopc.TwoPhaseConfig;
 import io.dkv.core.twopc.TwoPhaseNode;
 import io.dkv.protocol.Bytes;
@@ -45,8 +46,8 @@ final class ScriptedCluster {
     final String id;
     final InMemoryStorage storage = new InMemoryStorage();
     TwoPhaseNode core;
-    /** What the node's directory view says: every partition at this epoch (a restart keeps it). */
-    long partitionEpoch;
+    /** The node's directory view (a restart keeps it): every partition at epoch 0 until told. */
+    PartitionEpochs view = PartitionEpochs.NONE;
 
     Node(String id) {
       this.id = id;
@@ -85,11 +86,21 @@ final class ScriptedCluster {
 
   /** The directory moved on: node {@code id} now knows every partition at {@code epoch}. */
   void configure(String id, long epoch) {
+    configure(id, (namespace, key) -> epoch);
+  }
+
+  /** The directory moved on: node {@code id}'s view is now {@code view}. */
+  void configure(String id, PartitionEpochs view) {
     Node n = nodes.get(id);
-    n.partitionEpoch = epoch;
+    n.view = view;
     if (n.core != null) {
-      n.core.configure((namespace, key) -> epoch);
+      n.core.configure(view);
     }
+  }
+
+  /** Any other command of a client, or of a learner copying a partition. */
+  void client(String id, ClientCommand command) {
+    step(id, n -> n.core.onClient(command, now));
   }
 
   void read(String at, long handle, String key, long deadlineMillis) {
@@ -166,8 +177,7 @@ final class ScriptedCluster {
   void restart(String id) {
     Node n = nodes.get(id);
     n.core = new TwoPhaseNode(id, n.storage, config);
-    long epoch = n.partitionEpoch;
-    n.core.configure((namespace, key) -> epoch);
+    n.core.configure(n.view);
     Output out = n.core.start(now);
     finish(n, out);
   }

@@ -1,9 +1,22 @@
 package io.dkv.core.sim;
 
+import io.dkv.core.directory.CommandResult;
+import io.dkv.core.directory.DirectoryCommand;
+import io.dkv.core.directory.DirectoryCommand.Evict;
+import io.dkv.core.directory.DirectoryCommand.MarkDown;
+import io.dkv.core.directory.DirectoryCommand.MarkUp;
+import io.dkv.core.directory.DirectoryState;
+import io.dkv.core.directory.Member;
+import io.dkv.core.directory.NodeState;
+import io.dkv.core.placement.PartitionMap;
+import io.dkv.core.placement.ReplicaSet;
+import io.dkv.core.twopc.PartitionEpochs;
+import io.dkv.protocol.Bytes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -11,90 +24,133 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The simulated directory (docs/directory.md §8): configuration epochs, each key's replica list
- * over time, and read leases. Two kinds of change happen while the run is faulty, each drawn from
- * a random stream of its own so that the other faults of a seed stay where they were:
+ * The simulated directory (docs/directory.md §8, §9): the real {@link DirectoryState} and its
+ * rules, one partition per key, its history of partition maps, read leases, and what each node's
+ * view of it is. Changes come from random streams of their own, so that the other faults of a seed
+ * stay where they were:
  * <ul>
  *   <li>every 50-550 ms an epoch change moves every key to a new configuration epoch with the same
- *       replica list;
- *   <li>now and then an eviction: a node R loses its read lease (in the real system it has been
- *       silent for longer than its lease, or marked down), then, under a new epoch, leaves the list
- *       of every key that keeps at least {@link #MIN_REPLICAS} replicas without it; a key at the
- *       floor keeps R. Half the time R is cut off from the directory: it learns no epoch until it
- *       is marked up, so it goes on believing it replicates what it was evicted from. Later R may be
- *       marked up: it gets its lease back, but lists never grow.
+ *       nodes (the real directory does that per partition, at each change of its nodes);
+ *   <li>now and then an eviction: a node R loses its read lease ({@code MarkDown}: in the real
+ *       system it has been silent for longer than its lease), then {@code Evict}, under a new epoch:
+ *       R leaves the list of every key that keeps at least {@link #MIN_REPLICAS} replicas without
+ *       it, and every move to it and every leaving list. Half the time R is cut off from the
+ *       directory: it learns no epoch until it is marked up. Later R may be marked up: it gets its
+ *       lease and the newest view back;
+ *   <li>moves ({@link SimMoves}): learners that copy a key, are promoted, and replicas that leave
+ *       and are released.
  * </ul>
- * Each node learns a new epoch after a delay of its own (up to four message delays) and keeps it
- * across crashes, as a node keeps its cached directory view. Its core is configured with each key's
- * configuration epoch as of the directory epoch it knows: per key, as the real partition map does,
- * so an eviction fences off only the writes routed with a list it changed. With lists that only
- * shrink, a write routed with an older list still reaches every current replica; the fence is what
- * keeps a replica that was evicted and then marked up from judging such a write's condition from
- * its stale data (it refuses it as stale, check 5 of docs/two-phase-commit.md §4).
+ * Each node learns a new epoch after a delay of its own (up to four message delays, one time in
+ * eight up to 500 ms more) and keeps it across crashes, as a node keeps its cached directory view. Its core is configured with each key's
+ * partition epoch as of the directory epoch it knows, so a change fences off only the writes routed
+ * with the list it changed, and with whether it is the key's learner.
  */
 final class SimDirectory {
   /** The eviction floor: {@code --min-replicas}' default. */
   static final int MIN_REPLICAS = 2;
+  /** How much later than the others a slow node may learn an epoch. */
+  private static final int SLOW_VIEW_MILLIS = 500;
+  /** A key whose list is shorter has a free place that a move may fill. */
+  static final int REPLICATION_FACTOR = 3;
 
   private final Simulation sim;
   private final Random epochRnd;
   private final Random evictionRnd;
+  private final List<String> keys = new ArrayList<>();
+  private final Map<String, Integer> partitions = new HashMap<>();
+  private DirectoryState state;
   /**
-   * Key → configuration epoch → replica list; the first entry (epoch 0) is the initial list.
-   * Invariant: a list is a sublist of every earlier one (lists only shrink), and entries are only
-   * ever added above every epoch a node knows, so a node's view of a key never changes under it.
+   * Directory epoch → the partition map from then on, for every epoch at which the map changed: a
+   * node that knows epoch E sees the entry at or below E. Entries are only added above every epoch
+   * a node knows, so a node's view never changes under it.
    */
-  private final Map<String, TreeMap<Long, List<SimNode>>> configurations = new LinkedHashMap<>();
+  private final TreeMap<Long, PartitionMap> maps = new TreeMap<>();
   /** Nodes that cannot reach the directory: they learn nothing until they are marked up. */
   private final Set<SimNode> cutOff = new HashSet<>();
-  private long epoch;
 
   /** Draws every key's initial replicas (1-3 of the nodes) from the simulation's stream. */
   SimDirectory(Simulation sim) {
     this.sim = sim;
     this.epochRnd = new Random(sim.seed * 31 + 7);
     this.evictionRnd = new Random(sim.seed * 131 + 17);
+    List<ReplicaSet> sets = new ArrayList<>();
     for (int k = 0; k < sim.cfg.keys(); k++) {
       List<SimNode> shuffled = new ArrayList<>(sim.nodes);
       Collections.shuffle(shuffled, sim.rnd);
       int n = sim.rnd.nextInt(4) == 0 ? 1 + sim.rnd.nextInt(2) : 3;
-      TreeMap<Long, List<SimNode>> history = new TreeMap<>();
-      history.put(0L, List.copyOf(shuffled.subList(0, Math.min(n, shuffled.size()))));
-      configurations.put("k" + k, history);
+      sets.add(ReplicaSet.of(shuffled.subList(0, Math.min(n, shuffled.size())).stream().map(s -> s.id).toList()));
+      keys.add("k" + k);
+      partitions.put("k" + k, k);
     }
+    List<Member> members = sim.nodes.stream().map(n -> new Member(n.id, n.id + ":7000", NodeState.UP)).toList();
+    List<String> ids = members.stream().map(Member::nodeId).sorted().toList();
+    PartitionMap first = PartitionMap.withSets(0, REPLICATION_FACTOR, ids, sets, new long[sets.size()]);
+    state = DirectoryState.of(0, members, first, DirectoryState.initial(1, REPLICATION_FACTOR).namespaces());
+    maps.put(0L, first);
   }
 
   List<String> keys() {
-    return List.copyOf(configurations.keySet());
+    return List.copyOf(keys);
+  }
+
+  int partition(String key) {
+    return partitions.get(key);
+  }
+
+  String key(int partition) {
+    return keys.get(partition);
+  }
+
+  /** The partition map a node that knows directory epoch {@code knownEpoch} sees. */
+  PartitionMap mapAt(long knownEpoch) {
+    return maps.floorEntry(knownEpoch).getValue();
   }
 
   /** The epoch of {@code key}'s configuration as of directory epoch {@code knownEpoch}. */
   long keyEpoch(String key, long knownEpoch) {
-    return configurations.get(key).floorKey(knownEpoch);
+    return mapAt(knownEpoch).partitionEpoch(partition(key));
+  }
+
+  /** Everyone a write of {@code key} routed at {@code knownEpoch} goes to (a node's view). */
+  List<String> participants(String key, long knownEpoch) {
+    return mapAt(knownEpoch).participants(partition(key));
   }
 
   /** {@code key}'s replicas as of directory epoch {@code knownEpoch} (a node's view). */
   List<SimNode> replicas(String key, long knownEpoch) {
-    return configurations.get(key).floorEntry(knownEpoch).getValue();
+    return mapAt(knownEpoch).replicas(partition(key)).stream().map(sim::node).toList();
+  }
+
+  ReplicaSet currentSet(String key) {
+    return state.map().set(partition(key));
+  }
+
+  long currentKeyEpoch(String key) {
+    return state.map().partitionEpoch(partition(key));
   }
 
   List<SimNode> currentReplicas(String key) {
-    return configurations.get(key).lastEntry().getValue();
+    return replicas(key, state.epoch());
   }
 
-  List<SimNode> initialReplicas(String key) {
-    return configurations.get(key).firstEntry().getValue();
+  List<String> initialReplicas(String key) {
+    return maps.firstEntry().getValue().replicas(partition(key));
   }
 
   /**
    * The nodes that would serve a strong read of {@code key} now: those holding their read lease
    * whose own view names them as a replica (the server's check; a client tries replicas until one
-   * serves).
+   * serves). Learners and leaving nodes serve none.
    */
   List<SimNode> readableReplicas(String key) {
-    return initialReplicas(key).stream()
-        .filter(n -> n.hasLease && replicas(key, n.knownEpoch).contains(n))
+    return sim.nodes.stream()
+        .filter(n -> n.hasLease && mapAt(n.knownEpoch).replicas(partition(key)).contains(n.id))
         .toList();
+  }
+
+  /** Whether the directory hears {@code n}'s heartbeats, and so knows which epoch it has seen. */
+  boolean hears(SimNode n) {
+    return n.up && !cutOff.contains(n);
   }
 
   void start() {
@@ -102,16 +158,74 @@ final class SimDirectory {
     scheduleEviction();
   }
 
-  /** Hands the node's core its view: each key's epoch as of the epoch it knows, and its lease. */
+  /**
+   * Applies a command with the real directory's rules; an accepted change of the partition map is
+   * announced to every node. Returns whether it was accepted.
+   */
+  boolean apply(DirectoryCommand command, Random delays) {
+    DirectoryState.Transition t = state.apply(command);
+    if (!(t.result() instanceof CommandResult.Accepted)) {
+      sim.trace(() -> "DIRECTORY refused " + command + ": " + t.result());
+      return false;
+    }
+    boolean mapChanged = t.state().map() != state.map();
+    state = t.state();
+    sim.trace(() -> "DIRECTORY " + command + " at epoch " + state.epoch() + ": " + state.map().sets());
+    if (mapChanged) {
+      maps.put(state.epoch(), state.map());
+      announce(state.epoch(), delays);
+    }
+    return true;
+  }
+
+  /**
+   * Hands the node's core its view: each key's partition epoch as of the epoch it knows, whether it
+   * is the key's replica or learner, and its lease; the copier then starts or drops its copies.
+   */
   void configure(SimNode n) {
     long known = n.knownEpoch;
-    n.core.configure((namespace, key) -> keyEpoch(key.toUtf8(), known));
+    PartitionMap view = mapAt(known);
+    n.core.configure(new PartitionEpochs() {
+      @Override
+      public long epochOf(String namespace, Bytes key) {
+        return view.partitionEpoch(partition(key.toUtf8()));
+      }
+
+      @Override
+      public long learnerSince(String namespace, Bytes key) {
+        return SimDirectory.learnerSince(view.set(partition(key.toUtf8())), n);
+      }
+
+      @Override
+      public boolean isReplica(String namespace, Bytes key) {
+        return view.replicas(partition(key.toUtf8())).contains(n.id);
+      }
+
+      @Override
+      public int partitionOf(String namespace, Bytes key) {
+        return partition(key.toUtf8());
+      }
+
+      @Override
+      public long viewEpoch() {
+        return known;
+      }
+    });
     n.core.setReadLease(n.hasLease);
+    sim.copier.onViewChanged(n);
+  }
+
+  /** The epoch since which {@code n} learns the partition of {@code set}, or NOT_LEARNING. */
+  static long learnerSince(ReplicaSet set, SimNode n) {
+    return set.move() != null && set.move().to().equals(n.id) ? set.move().since() : PartitionEpochs.NOT_LEARNING;
   }
 
   /** Healing: every node is marked up. */
   void heal() {
     for (SimNode n : sim.nodes) {
+      if (!n.hasLease) {
+        apply(new MarkUp(n.id), evictionRnd);
+      }
       markUpWithNewestView(n);
     }
   }
@@ -121,20 +235,29 @@ final class SimDirectory {
       if (!sim.faulty) {
         return;
       }
-      epoch++;
-      for (TreeMap<Long, List<SimNode>> history : configurations.values()) {
-        history.put(epoch, history.lastEntry().getValue());
-      }
+      long epoch = state.epoch() + 1;
+      long[] epochs = new long[keys.size()];
+      Arrays.fill(epochs, epoch);
+      PartitionMap map = state.map();
+      PartitionMap next = PartitionMap.withSets(epoch, map.replicationFactor(), map.members(), map.sets(), epochs);
+      state = DirectoryState.of(epoch, state.members(), next, state.namespaces());
+      maps.put(epoch, next);
       sim.stats.epochChanges++;
-      sim.trace("EPOCH " + epoch);
+      sim.trace(() -> "EPOCH " + epoch);
       announce(epoch, epochRnd);
       scheduleEpochChange();
     });
   }
 
+  /**
+   * Each node learns {@code newEpoch} within four message delays, or one time in eight up to
+   * 500 ms later still (its view refresh was lost or slow): a window in which its view is stale.
+   */
   private void announce(long newEpoch, Random delays) {
     for (SimNode n : sim.nodes) {
-      sim.schedule(sim.now + delays.nextInt((int) sim.cfg.maxDelayMillis() * 4 + 1), () -> learnEpoch(n, newEpoch));
+      long delay = delays.nextInt((int) sim.cfg.maxDelayMillis() * 4 + 1)
+          + (delays.nextInt(8) == 0 ? delays.nextInt(SLOW_VIEW_MILLIS + 1) : 0);
+      sim.schedule(sim.now + delay, () -> learnEpoch(n, newEpoch));
     }
   }
 
@@ -157,11 +280,12 @@ final class SimDirectory {
       SimNode r = sim.nodes.get(evictionRnd.nextInt(sim.nodes.size()));
       if (r.hasLease) {
         // The lease runs out before the directory acts: down-after > lease in the real system.
-        sim.trace("LEASE LOST " + r.id);
+        sim.trace(() -> "LEASE LOST " + r.id);
         r.hasLease = false;
         if (r.up) {
           r.core.setReadLease(false);
         }
+        apply(new MarkDown(r.id), evictionRnd);
         if (evictionRnd.nextBoolean()) {
           cutOff.add(r);
         }
@@ -171,24 +295,13 @@ final class SimDirectory {
     });
   }
 
-  /** The directory's Evict: R leaves every list above the floor, under one new epoch. */
+  /** The directory's Evict; like the real one, a change of no list is refused and makes no epoch. */
   private void evict(SimNode r) {
     if (!sim.faulty) {
       return;
     }
-    long newEpoch = epoch + 1;
-    for (TreeMap<Long, List<SimNode>> history : configurations.values()) {
-      List<SimNode> list = history.lastEntry().getValue();
-      if (list.contains(r) && list.size() - 1 >= MIN_REPLICAS) {
-        history.put(newEpoch, list.stream().filter(n -> n != r).toList());
-      }
-    }
-    // Like the real Evict, a change of no list is refused and makes no epoch.
-    if (configurations.values().stream().anyMatch(h -> h.lastKey() == newEpoch)) {
-      epoch = newEpoch;
+    if (apply(new Evict(r.id, MIN_REPLICAS), evictionRnd)) {
       sim.stats.evictions++;
-      sim.trace("EVICT " + r.id + " at epoch " + epoch);
-      announce(epoch, evictionRnd);
     }
     if (evictionRnd.nextInt(3) > 0) {
       sim.schedule(sim.now + 50 + evictionRnd.nextInt(600), () -> markUp(r));
@@ -200,8 +313,8 @@ final class SimDirectory {
     if (!sim.faulty || r.hasLease) {
       return;
     }
+    apply(new MarkUp(r.id), evictionRnd);
     sim.stats.markUps++;
-    sim.trace("MARK UP " + r.id);
     markUpWithNewestView(r);
   }
 
@@ -212,7 +325,7 @@ final class SimDirectory {
    */
   private void markUpWithNewestView(SimNode n) {
     cutOff.remove(n);
-    n.knownEpoch = epoch;
+    n.knownEpoch = state.epoch();
     n.hasLease = true;
     if (n.up) {
       configure(n);

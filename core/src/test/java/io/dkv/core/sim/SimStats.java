@@ -18,10 +18,31 @@ final class SimStats {
   /** Evictions that shrank at least one replica list (each under a new epoch). */
   long evictions;
   long markUps;
-  /** Transactions committed by a configuration without a replica that was evicted. */
+  /** Transactions committed by a configuration without one of the key's first replicas. */
   long commitsAfterEviction;
-  /** STALE_EPOCH votes on writes routed with a replica list that has lost a replica since. */
+  /** STALE_EPOCH votes on writes routed with a set that has lost a participant since. */
   long staleVotesAfterEviction;
+  long movesStarted;
+  /** Copies a learner started: one per move, and again after each crash of the learner. */
+  long copiesStarted;
+  long copyPages;
+  /** Pages that came back short because a transaction held a key at the replica. */
+  long copyPagesStoppedByHeldKey;
+  /** Copies refused because the replica's view was older than the move. */
+  long copiesRefusedAsStale;
+  /** Installs refused because a transaction from before the move held a key at the learner. */
+  long installsRefused;
+  long copiesCompleted;
+  long learnerCrashesMidCopy;
+  long promotions;
+  long releases;
+  /** Transactions committed by a configuration with a learner. */
+  long commitsWithLearner;
+  /** Runs with at least one promotion, page stopped by a held key, learner crash mid-copy, release. */
+  long runsWithPromotion;
+  long runsWithHeldKeyStop;
+  long runsWithLearnerCrash;
+  long runsWithRelease;
   /** STALE_EPOCH votes of participants without a read lease whose condition failed (check 7). */
   long conditionsRefusedWithoutLease;
   long opsOk;
@@ -33,6 +54,15 @@ final class SimStats {
   long txnsAborted;
   long statusQueries;
   long linearizabilityTimeLimitHit;
+
+  /** Closes one run's stats: it counts as one run, with the kinds of move it saw. */
+  void closeRun() {
+    runs = 1;
+    runsWithPromotion = promotions > 0 ? 1 : 0;
+    runsWithHeldKeyStop = copyPagesStoppedByHeldKey > 0 ? 1 : 0;
+    runsWithLearnerCrash = learnerCrashesMidCopy > 0 ? 1 : 0;
+    runsWithRelease = releases > 0 ? 1 : 0;
+  }
 
   void add(SimStats o) {
     runs += o.runs;
@@ -53,6 +83,21 @@ final class SimStats {
     commitsAfterEviction += o.commitsAfterEviction;
     staleVotesAfterEviction += o.staleVotesAfterEviction;
     conditionsRefusedWithoutLease += o.conditionsRefusedWithoutLease;
+    movesStarted += o.movesStarted;
+    copiesStarted += o.copiesStarted;
+    copyPages += o.copyPages;
+    copyPagesStoppedByHeldKey += o.copyPagesStoppedByHeldKey;
+    copiesRefusedAsStale += o.copiesRefusedAsStale;
+    installsRefused += o.installsRefused;
+    copiesCompleted += o.copiesCompleted;
+    learnerCrashesMidCopy += o.learnerCrashesMidCopy;
+    promotions += o.promotions;
+    releases += o.releases;
+    commitsWithLearner += o.commitsWithLearner;
+    runsWithPromotion += o.runsWithPromotion;
+    runsWithHeldKeyStop += o.runsWithHeldKeyStop;
+    runsWithLearnerCrash += o.runsWithLearnerCrash;
+    runsWithRelease += o.runsWithRelease;
     opsOk += o.opsOk;
     opsConditionFailed += o.opsConditionFailed;
     opsNotFound += o.opsNotFound;
@@ -71,11 +116,17 @@ final class SimStats {
             + " | crashes=%d (before sync %d) restarts=%d partitions=%d epoch changes=%d (stale refusals %d)"
             + " | evictions=%d mark-ups=%d commits after eviction=%d stale votes after eviction=%d"
             + " conditions refused without lease=%d"
+            + " | moves started=%d copies started=%d (learner crashes mid-copy %d, in %d runs) pages=%d"
+            + " (stopped by a held key %d, in %d runs) copies refused as stale=%d installs refused=%d"
+            + " copies done=%d promotions=%d (in %d runs) releases=%d (in %d runs) commits with a learner=%d"
             + " | ops ok=%d condition-failed=%d not-found=%d unknown=%d no-effect=%d"
             + " | txns committed=%d aborted=%d | status queries=%d | lin-check time limit hit=%d",
         runs, steps, simulatedMillis / 1000, messagesSent, messagesDropped, messagesDuplicated,
         messagesLostInCrash, crashes, crashesBeforeSync, restarts, partitions, epochChanges, staleEpochRefusals,
-        evictions, markUps, commitsAfterEviction, staleVotesAfterEviction, conditionsRefusedWithoutLease, opsOk,
+        evictions, markUps, commitsAfterEviction, staleVotesAfterEviction, conditionsRefusedWithoutLease,
+        movesStarted, copiesStarted, learnerCrashesMidCopy, runsWithLearnerCrash, copyPages,
+        copyPagesStoppedByHeldKey, runsWithHeldKeyStop, copiesRefusedAsStale, installsRefused, copiesCompleted,
+        promotions, runsWithPromotion, releases, runsWithRelease, commitsWithLearner, opsOk,
         opsConditionFailed, opsNotFound, opsUnknown, opsNoEffect, txnsCommitted, txnsAborted,
         statusQueries, linearizabilityTimeLimitHit);
   }

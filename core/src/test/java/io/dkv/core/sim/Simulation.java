@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A whole dkv cluster in one thread over a fake clock, a fake network and fake disks, all driven
@@ -33,6 +34,8 @@ final class Simulation {
   final SimStats stats = new SimStats();
   final List<SimNode> nodes = new ArrayList<>();
   final SimDirectory directory;
+  final SimMoves moves;
+  final SimCopier copier;
   final InvariantChecker invariants;
   final Workload workload;
   private final Map<String, SimNode> byId = new HashMap<>();
@@ -57,7 +60,9 @@ final class Simulation {
       byId.put(n.id, n);
       n.storage.onSync(ops -> invariants.onSync(n.id, ops));
     }
+    this.copier = new SimCopier(this);
     this.directory = new SimDirectory(this);
+    this.moves = new SimMoves(this);
     this.workload = new Workload(this);
   }
 
@@ -71,6 +76,7 @@ final class Simulation {
     }
     schedulePartitionChange();
     directory.start();
+    moves.start();
     workload.start();
     runUntil(cfg.activeMillis());
     heal();
@@ -81,9 +87,10 @@ final class Simulation {
   /** With -Ddkv.sim.trace=true, a replayed seed prints every step and message. */
   private static final boolean TRACE = Boolean.getBoolean("dkv.sim.trace");
 
-  void trace(String what) {
+  /** Prints {@code what}, built only when tracing: most runs would build millions of lines. */
+  void trace(Supplier<String> what) {
     if (TRACE) {
-      System.out.println(now + " " + what);
+      System.out.println(now + " " + what.get());
     }
   }
 
@@ -148,7 +155,7 @@ final class Simulation {
   private Output step(SimNode n, Object item) {
     stats.steps++;
     if (item != SimNode.TICK) {
-      trace(n.id + " <- " + item);
+      trace(() -> n.id + " <- " + item);
     }
     return switch (item) {
       case PeerMessage m -> n.core.onMessage(m, now);
@@ -171,39 +178,52 @@ final class Simulation {
       send(n, e);
     }
     for (ClientResult r : out.results()) {
-      trace(n.id + " => client " + r);
-      workload.onResult(r);
+      trace(() -> n.id + " => client " + r);
+      if (SimCopier.owns(r.handle())) {
+        copier.onResult(n, r);
+      } else {
+        workload.onResult(r);
+      }
     }
   }
 
   // ---- the network ----
 
   private void send(SimNode from, Envelope e) {
-    SimNode to = byId.get(e.to());
-    stats.messagesSent++;
     switch (e.message()) {
       case PeerMessage.StatusQuery q -> stats.statusQueries++;
       case PeerMessage.Prepare p -> invariants.onPrepareSent(p);
       case PeerMessage.Vote v -> invariants.onVoteSent(v);
       default -> { }
     }
-    trace(from.id + " -> " + e.to() + " " + e.message());
+    trace(() -> from.id + " -> " + e.to() + " " + e.message());
+    SimNode to = byId.get(e.to());
+    transmit(from, to, () -> enqueue(to, e.message()));
+  }
+
+  /**
+   * A message from one node to another, arriving as {@code arrival}: a cut link or a drop loses
+   * it, it may arrive twice, each copy after its own delay (so messages overtake each other), and
+   * it is lost if either end crashed meanwhile (TCP). A message to itself always arrives.
+   */
+  void transmit(SimNode from, SimNode to, Runnable arrival) {
+    stats.messagesSent++;
     if (to == from) {
-      deliverLater(from, to, e.message(), rnd.nextInt(2));
+      deliverLater(from, to, arrival, rnd.nextInt(2));
       return;
     }
     if (faulty && (cutLinks.contains(from.id + ">" + to.id) || rnd.nextDouble() < cfg.dropP())) {
       stats.messagesDropped++;
       return;
     }
-    deliverLater(from, to, e.message(), 1 + rnd.nextInt((int) cfg.maxDelayMillis()));
+    deliverLater(from, to, arrival, 1 + rnd.nextInt((int) cfg.maxDelayMillis()));
     if (faulty && rnd.nextDouble() < cfg.dupP()) {
       stats.messagesDuplicated++;
-      deliverLater(from, to, e.message(), 1 + rnd.nextInt((int) cfg.maxDelayMillis()));
+      deliverLater(from, to, arrival, 1 + rnd.nextInt((int) cfg.maxDelayMillis()));
     }
   }
 
-  private void deliverLater(SimNode from, SimNode to, PeerMessage m, long delayMillis) {
+  private void deliverLater(SimNode from, SimNode to, Runnable arrival, long delayMillis) {
     long fromGen = from.generation;
     long toGen = to.generation;
     schedule(now + delayMillis, () -> {
@@ -211,7 +231,7 @@ final class Simulation {
         stats.messagesLostInCrash++;
         return;
       }
-      enqueue(to, m);
+      arrival.run();
     });
   }
 
@@ -256,13 +276,14 @@ final class Simulation {
   }
 
   void crash(SimNode n) {
-    trace("CRASH " + n.id);
+    trace(() -> "CRASH " + n.id);
     n.storage.crash();
     n.up = false;
     n.generation++;
     n.inbox.clear();
     n.runScheduled = false;
     n.core = null;
+    copier.onCrash(n);
     if (faulty) {
       schedule(now + 1 + rnd.nextInt((int) cfg.maxDownMillis()), () -> restart(n));
     }
@@ -275,7 +296,7 @@ final class Simulation {
     }
     n.up = true;
     n.generation++;
-    trace("RESTART " + n.id);
+    trace(() -> "RESTART " + n.id);
     n.core = new TwoPhaseNode(n.id, n.storage, cfg.protocol());
     directory.configure(n);
     stats.restarts++;

@@ -2,6 +2,8 @@ package io.dkv.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,13 +31,17 @@ class SimulationTest {
     SimStats total = new SimStats();
     List<String> failures = new ArrayList<>();
     AtomicLong done = new AtomicLong();
+    // CPU time as well as wall time: the wall time says little on a machine shared with other work.
+    AtomicLong cpuNanos = new AtomicLong();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long t0 = System.nanoTime();
     // Seeds are independent and each is single-threaded: run them on the available cores.
     LongStream.range(start, start + count).parallel().forEach(seed -> {
+      long cpu0 = threads.getCurrentThreadCpuTime();
       Simulation sim = new Simulation(seed);
       try {
         sim.run();
-        sim.stats.runs = 1;
+        sim.stats.closeRun();
         synchronized (total) {
           total.add(sim.stats);
         }
@@ -49,10 +55,12 @@ class SimulationTest {
           t.printStackTrace();
         }
       }
+      cpuNanos.addAndGet(threads.getCurrentThreadCpuTime() - cpu0);
       done.incrementAndGet();
     });
     long millis = (System.nanoTime() - t0) / 1_000_000;
-    System.out.println("simulation: " + done.get() + " seeds in " + millis + " ms: " + total);
+    System.out.println("simulation: " + done.get() + " seeds in " + millis + " ms (CPU " + cpuNanos.get() / 1_000_000
+        + " ms): " + total);
     failures.stream().sorted().limit(20).forEach(System.out::println);
     assertThat(failures.size()).as(failures.size() + " failing seeds, printed above").isZero();
     if (count >= EVIDENCE_SEEDS) {
@@ -64,6 +72,13 @@ class SimulationTest {
       assertThat(total.staleVotesAfterEviction).as("stale-epoch votes on writes routed before an eviction").isPositive();
       assertThat(total.conditionsRefusedWithoutLease).as("failed conditions refused without a lease").isPositive();
       assertThat(total.commitsAfterEviction).as("commits without an evicted replica").isPositive();
+      // And partitions moved in a good share of the runs: learners were promoted, pages stopped at
+      // held keys, learners crashed while copying and started over, leaving nodes were released.
+      assertThat(total.runsWithPromotion).as("runs with a promotion").isGreaterThan(total.runs / 4);
+      assertThat(total.runsWithHeldKeyStop).as("runs with a page stopped by a held key").isGreaterThan(total.runs / 4);
+      assertThat(total.runsWithLearnerCrash).as("runs with a learner crash mid-copy").isGreaterThan(total.runs / 4);
+      assertThat(total.runsWithRelease).as("runs with a release").isGreaterThan(total.runs / 4);
+      assertThat(total.commitsWithLearner).as("commits a learner took part in").isPositive();
     }
   }
 }

@@ -121,8 +121,8 @@ final class Workload {
     } else {
       SimNode at = sim.nodes.get(sim.rnd.nextInt(sim.nodes.size()));
       // Routed by the coordinating node's view of the directory, as a dkv node does: a stale view
-      // gives the key's stale list and epoch.
-      List<String> participants = sim.directory.replicas(op.key, at.knownEpoch).stream().map(n -> n.id).toList();
+      // gives the key's stale participants (replicas, learner, leaving nodes) and epoch.
+      List<String> participants = sim.directory.participants(op.key, at.knownEpoch);
       sim.submit(at, new ClientCommand.Write(handle, c.requestId, NAMESPACE, key, mutation(op),
           participants, sim.directory.keyEpoch(op.key, at.knownEpoch), deadline));
     }

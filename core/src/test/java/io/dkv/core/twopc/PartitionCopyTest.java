@@ -145,7 +145,7 @@ class PartitionCopyTest {
     commit(learner, "a1", put("b"));
     commit(learner, "a1", put("newest"));
 
-    Output out = learner.client(new ClientCommand.Install(2, 5, page.entries()));
+    Output out = learner.client(new ClientCommand.Install(2, 5, page.entries(), List.of()));
     assertThat(out.syncNeeded()).isTrue();
     assertThat(out.results()).containsExactly(new ClientResult.Installed(2, 1));
     assertThat(learner.data("a1").value()).isEqualTo(Bytes.utf8("newest"));
@@ -158,14 +158,14 @@ class PartitionCopyTest {
     commit(replica, "a1", put("x"));
     commit(replica, "c3", put("y"));
     List<CopiedEntry> both = new ArrayList<>(copy(Set.of(1, 3), Bytes.EMPTY, 10).entries());
-    ClientResult r = ask(learner, new ClientCommand.Install(2, 5, both));
+    ClientResult r = ask(learner, new ClientCommand.Install(2, 5, both, List.of()));
     assertThat(((ClientResult.Failed) r).code()).isEqualTo(ErrorCode.STALE_EPOCH);
     assertThat(learner.data("a1").version()).as("nothing installed").isZero();
     // A copy asked for moves up to epoch 4 is for an older attempt than the move since 5.
-    ClientResult otherAttempt = ask(learner, new ClientCommand.Install(2, 4, both.subList(0, 1)));
+    ClientResult otherAttempt = ask(learner, new ClientCommand.Install(2, 4, both.subList(0, 1), List.of()));
     assertThat(((ClientResult.Failed) otherAttempt).message()).contains("(its move started at 5)");
     // One asked for moves up to a later epoch covers the move since 5 (copies group moves).
-    assertThat(ask(learner, new ClientCommand.Install(3, 9, both.subList(0, 1))))
+    assertThat(ask(learner, new ClientCommand.Install(3, 9, both.subList(0, 1), List.of())))
         .isEqualTo(new ClientResult.Installed(3, 1));
 
     // Prepared while the learner's view was at epoch 4, before the move; still in doubt.
@@ -173,13 +173,49 @@ class PartitionCopyTest {
     learner.node.configure(new View(4, 5, Set.of()));
     learner.on(prepare(old, "a1", put("from before"), 4));
     learner.node.configure(new View(5, 5, Set.of(1, 2)));
-    ClientResult held = ask(learner, new ClientCommand.Install(2, 5, both.subList(0, 1)));
+    ClientResult held = ask(learner, new ClientCommand.Install(2, 5, both.subList(0, 1), List.of()));
     assertThat(((ClientResult.Failed) held).code()).isEqualTo(ErrorCode.UNAVAILABLE);
     assertThat(((ClientResult.Failed) held).message()).contains("of epoch 4, before the move");
 
     ClientResult garbage = ask(learner, new ClientCommand.Install(2, 5,
-        List.of(new CopiedEntry(Bytes.utf8("\u0000"), Bytes.EMPTY))));
+        List.of(new CopiedEntry(Bytes.utf8("\u0000"), Bytes.EMPTY)), List.of()));
     assertThat(((ClientResult.Failed) garbage).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void theLastPageCarriesTheRequestIdRecordsOfItsPartitionsSoTheLearnerKnowsARetry() {
+    commit(replica, "a1", put("x")); // request 1
+    commit(replica, "b2", put("y")); // request 2, another partition
+    ClientResult.Copied first = copy(Set.of(1), Bytes.EMPTY, 1);
+    assertThat(first.done()).isFalse();
+    assertThat(first.requests()).isEmpty();
+    ClientResult.Copied last = copy(Set.of(1), first.next(), 1);
+    assertThat(last.done()).isTrue();
+    assertThat(last.requests()).hasSize(1);
+    CopiedEntry request = last.requests().get(0);
+    assertThat(JournalInspector.dedup(request.key().unsafeArray(), request.record().unsafeArray()).requestId())
+        .isEqualTo(1);
+
+    ClientResult installed = ask(learner, new ClientCommand.Install(2, 5, first.entries(), last.requests()));
+    assertThat(installed).isEqualTo(new ClientResult.Installed(2, 1));
+    // A retry of request 1, as a new transaction, is answered with the version it committed at.
+    Vote retry = (Vote) learner.on(prepare(txn("c", 2, 1), "a1", put("x"), 5)).messages().get(0).message();
+    assertThat(retry.kind()).isEqualTo(VoteKind.DUPLICATE);
+    assertThat(retry.version()).isEqualTo(1);
+  }
+
+  @Test
+  void requestIdRecordsThatAreNotOrOfAPartitionNotLearnedAreRefused() {
+    commit(replica, "c3", put("x"));
+    List<CopiedEntry> otherPartition = copy(Set.of(3), Bytes.EMPTY, 10).requests();
+    ClientResult r = ask(learner, new ClientCommand.Install(2, 5, List.of(), otherPartition));
+    assertThat(((ClientResult.Failed) r).code()).isEqualTo(ErrorCode.STALE_EPOCH);
+    assertThat(((ClientResult.Failed) r).message()).contains("not the learner of ns:c3's partition");
+
+    ClientResult garbage = ask(learner, new ClientCommand.Install(2, 5, List.of(),
+        List.of(new CopiedEntry(Bytes.utf8("W"), Bytes.EMPTY))));
+    assertThat(((ClientResult.Failed) garbage).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(((ClientResult.Failed) garbage).message()).contains("not a request-id key and record");
   }
 
   /**
