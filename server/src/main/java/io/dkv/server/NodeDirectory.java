@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,9 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
   private long lastRefreshNanos;
   /** Guarded by {@code this}: whether an older directory than the cached copy was reported. */
   private boolean warnedDirectoryBehind;
+
+  /** The clock of the refresh rate limit: {@link System#nanoTime}, or a test's. */
+  private volatile LongSupplier refreshClock = System::nanoTime;
 
   private NodeDirectory(NodeConfig config, DirectoryConfig settings, Storage storage,
                         Directory directory) {
@@ -296,12 +300,17 @@ final class NodeDirectory implements ClusterSource, AutoCloseable {
    * node sends at most one per {@link #MIN_REFRESH_INTERVAL_MILLIS} (later callers get the view as
    * it is), so a client repeating a request for an unknown namespace cannot flood the leader.
    */
+  /** For tests: the rate limit of {@link #refresh} reads this clock (nanoseconds) instead. */
+  void refreshClock(LongSupplier nanos) {
+    this.refreshClock = nanos;
+  }
+
   @Override
   public synchronized CompletableFuture<Cluster> refresh() {
     if (refreshing != null && !refreshing.isDone()) {
       return refreshing;
     }
-    long now = System.nanoTime();
+    long now = refreshClock.getAsLong();
     if (refreshing != null && now - lastRefreshNanos < TimeUnit.MILLISECONDS.toNanos(MIN_REFRESH_INTERVAL_MILLIS)) {
       return CompletableFuture.completedFuture(cluster);
     }
