@@ -27,12 +27,19 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code MarkUp}: a down member heard again within down-after. It never missed a write of a
  *       partition it still holds (those needed its vote), so it may serve them again at once.
  * </ol>
+ * The leader never marks its own node down: it is running, and if its heartbeats are not getting
+ * through, the fault is on the way to the leader, not in the node. A leader cut off from the
+ * others marked every node down at once, itself first, and evicting itself left the partitions
+ * with the very node the fault suite had isolated (docs/reliability.md §1).
  */
 final class FailureDetector {
   private final FailureDetection settings;
+  /** The node this voter runs on, the one that leads while the detector acts. */
+  private final String selfId;
 
-  FailureDetector(FailureDetection settings) {
+  FailureDetector(FailureDetection settings, String selfId) {
     this.settings = settings;
+    this.selfId = selfId;
   }
 
   List<DirectoryCommand> actions(DirectoryState state, Liveness liveness, long leaderSinceNanos,
@@ -49,7 +56,7 @@ final class FailureDetector {
             && nowNanos - heard.lastGrantedNanos() > downAfterNanos) {
           actions.add(new DirectoryCommand.Evict(m.nodeId(), settings.minReplicas()));
         }
-      } else if (m.state() != NodeState.REMOVED
+      } else if (m.state() != NodeState.REMOVED && !m.nodeId().equals(selfId)
           && nowNanos - Math.max(heard.lastNanos(), leaderSinceNanos) > downAfterNanos) {
         actions.add(new DirectoryCommand.MarkDown(m.nodeId()));
       }

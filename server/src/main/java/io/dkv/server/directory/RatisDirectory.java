@@ -18,7 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -60,7 +59,6 @@ public final class RatisDirectory implements Directory {
   static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
       UUID.nameUUIDFromBytes("dkv-directory".getBytes(StandardCharsets.UTF_8)));
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
-  static final int FRESH_CLIENT_AFTER_FAILURES = 2;
   private static final TimeDuration ELECTION_TIMEOUT_MIN = TimeDuration.valueOf(1, TimeUnit.SECONDS);
   private static final TimeDuration ELECTION_TIMEOUT_MAX = TimeDuration.valueOf(2, TimeUnit.SECONDS);
 
@@ -69,15 +67,11 @@ public final class RatisDirectory implements Directory {
   private final RaftServer server; // null on a non-voter
   private final RaftClient client;
   /**
-   * Heartbeats only, retried for at most two heartbeat periods: the client's async requests are
-   * delivered in order, so a heartbeat retried for as long as a submit would hold back the
-   * fresher ones behind it, and the submits, while the directory has no leader. Replaced by a
-   * new client after {@link #FRESH_CLIENT_AFTER_FAILURES} failures in a row: after a network
-   * partition a client's connections may wait out a long reconnect backoff, and a node that
-   * cannot send heartbeats loses its lease and, soon after, its partitions.
+   * Heartbeats only, apart from {@link #client}: its async requests are delivered in order, so a
+   * heartbeat retried for as long as a submit would hold back the fresher ones behind it, and the
+   * submits, while the directory has no leader.
    */
-  private volatile RaftClient heartbeatClient;
-  private final AtomicInteger heartbeatFailures = new AtomicInteger();
+  private final HeartbeatClient heartbeats;
   private final RaftProperties properties;
   private final RaftGroup group;
   /** On a voter: the failover driver's client for the term it was made in (guarded by this). */
@@ -99,7 +93,9 @@ public final class RatisDirectory implements Directory {
     this.properties = properties;
     this.group = group;
     this.client = client(properties, group, config.submitTimeoutMillis());
-    this.heartbeatClient = newHeartbeatClient();
+    this.heartbeats = new HeartbeatClient(this::newHeartbeatClient, this::leaderHint,
+        group.getPeers().stream().map(RaftPeer::getId).toList(),
+        config.failureDetection().heartbeatMillis() * 4);
     if (config.isVoter()) {
       this.poller = null;
       Liveness liveness = new Liveness(System.nanoTime());
@@ -112,7 +108,7 @@ public final class RatisDirectory implements Directory {
           .setOption(startupOption(config))
           .build();
       this.failover = daemonScheduler("dkv-directory-failover-" + config.nodeId());
-      FailoverDriver driver = new FailoverDriver(new FailureDetector(config.failureDetection()),
+      FailoverDriver driver = new FailoverDriver(new FailureDetector(config.failureDetection(), config.nodeId()),
           liveness, stateMachine::state, this::leading, this::submitAsLeader,
           config.maxMovesPerNode());
       failover.scheduleWithFixedDelay(() -> tickSafely(driver),
@@ -211,21 +207,26 @@ public final class RatisDirectory implements Directory {
   public CompletableFuture<CommandResult> heartbeat(long viewEpoch) {
     Heartbeat heartbeat = new Heartbeat(config.nodeId(), viewEpoch);
     Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(heartbeat)));
-    RaftClient sender = heartbeatClient;
-    return send(sender, message, config.failureDetection().heartbeatMillis() * 4)
-        .whenComplete((result, failure) -> {
-          if (failure == null) {
-            heartbeatFailures.set(0);
-          } else if (heartbeatFailures.incrementAndGet() % FRESH_CLIENT_AFTER_FAILURES == 0) {
-            replaceHeartbeatClient(sender);
-          }
-        });
+    return heartbeats.send(message);
   }
 
   /**
-   * Each request waits at most two heartbeat periods for one voter (Ratis' default is 3 s), so a
-   * client that still points at a leader that was cut off tries the other voters soon.
+   * The voter this node believes leads: on a voter its Raft server's view (a new leader's first
+   * append tells the followers), on a non-voter the voter that answered its last fetch (reads are
+   * answered by the leader); null when it knows none.
    */
+  private RaftPeerId leaderHint() {
+    if (server == null) {
+      String from = fetchedFrom;
+      return from == null ? null : RaftPeerId.valueOf(from);
+    }
+    try {
+      return server.getDivision(GROUP_ID).getInfo().getLeaderId();
+    } catch (IOException e) {
+      return null; // not running yet, or closing
+    }
+  }
+
   /**
    * Submits a command of the failover driver, which acts only while this voter leads: through a
    * client made for the current term that sends to this voter first. The shared client may still
@@ -248,13 +249,13 @@ public final class RatisDirectory implements Directory {
       }
       toSelf = leaderClient;
     }
-    closeQuietly(replaced);
+    HeartbeatClient.closeInBackground(replaced);
     Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
     return send(toSelf, message, config.submitTimeoutMillis());
   }
 
   /** Appends {@code entry} through {@code client}; its result, or a failure after {@code millis}. */
-  private static CompletableFuture<CommandResult> send(RaftClient client, Message entry, long millis) {
+  static CompletableFuture<CommandResult> send(RaftClient client, Message entry, long millis) {
     return client.async().send(entry)
         .thenApply(reply -> CommandCodec.decodeResult(content(reply)))
         .orTimeout(millis, TimeUnit.MILLISECONDS);
@@ -268,7 +269,7 @@ public final class RatisDirectory implements Directory {
     }
   }
 
-  private static void closeQuietly(RaftClient client) {
+  static void closeQuietly(RaftClient client) {
     if (client == null) {
       return;
     }
@@ -279,21 +280,16 @@ public final class RatisDirectory implements Directory {
     }
   }
 
-  private RaftClient newHeartbeatClient() {
+  /**
+   * A client for heartbeats that sends to {@code leader} first. Each request waits at most two
+   * heartbeat periods for one voter (Ratis' default is 3 s), so a client that still points at a
+   * leader that was cut off tries the other voters soon.
+   */
+  private RaftClient newHeartbeatClient(RaftPeerId leader) {
     long millis = 2 * config.failureDetection().heartbeatMillis();
     RaftProperties fast = new RaftProperties(properties);
     RaftClientConfigKeys.Rpc.setRequestTimeout(fast, TimeDuration.valueOf(millis, TimeUnit.MILLISECONDS));
-    return client(fast, group, millis);
-  }
-
-  private void replaceHeartbeatClient(RaftClient failing) {
-    synchronized (this) {
-      if (closed || heartbeatClient != failing) {
-        return;
-      }
-      heartbeatClient = newHeartbeatClient();
-    }
-    closeQuietly(failing);
+    return clientBuilder(fast, group, millis).setLeaderId(leader).build();
   }
 
   @Override
@@ -397,7 +393,7 @@ public final class RatisDirectory implements Directory {
     if (failover != null) {
       failover.shutdownNow();
     }
-    try (RaftClient heartbeats = heartbeatClient; RaftClient submits = client) {
+    try (HeartbeatClient beats = heartbeats; RaftClient submits = client) {
       // Both clients close first, in reverse order, whatever either throws.
     } finally {
       if (server != null) {

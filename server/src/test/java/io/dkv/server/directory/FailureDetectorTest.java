@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class FailureDetectorTest {
   private static final FailureDetection SETTINGS = new FailureDetection(500, 3_000, 5_000, 2);
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
-  private final FailureDetector detector = new FailureDetector(SETTINGS);
+  /** The detector of a voter on a node outside {@link #cluster}, so that every member may be suspected. */
+  private final FailureDetector detector = new FailureDetector(SETTINGS, "voter");
 
   static DirectoryState cluster(DirectoryCommand... then) {
     DirectoryState s = DirectoryState.initial(16, 3).apply(new Initialize(List.of(
@@ -61,6 +62,19 @@ class FailureDetectorTest {
     assertThat(detector.actions(cluster(), liveness, 18_000 * MS, 22_000 * MS)).isEmpty();
     assertThat(detector.actions(cluster(), liveness, 18_000 * MS, 23_001 * MS)).containsExactly(
         new MarkDown("n1"), new MarkDown("n2"), new MarkDown("n3"));
+  }
+
+  /**
+   * Regression: a leader cut off from the others has its own heartbeats fail too (they went to the
+   * old leader). It marked itself down, then evicted itself, and the partitions kept only the node
+   * the fault had isolated, so no strong write committed until it healed.
+   */
+  @Test
+  void theLeaderNeverMarksItsOwnNodeDown() {
+    FailureDetector onN1 = new FailureDetector(SETTINGS, "n1");
+    Liveness liveness = new Liveness(0);
+    assertThat(onN1.actions(cluster(), liveness, 0, 60_000 * MS))
+        .containsExactly(new MarkDown("n2"), new MarkDown("n3"));
   }
 
   @Test

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RatisFailoverTest {
   /** Short times so that a test takes seconds; ordered as the real ones are. */
   private static final FailureDetection FAST = new FailureDetection(100, 400, 800, 2);
+  private static final List<String> VOTERS = List.of("v1", "v2", "v3");
 
   @TempDir
   Path dir;
@@ -46,40 +47,47 @@ class RatisFailoverTest {
     }
   }
 
+  /**
+   * The silent voter is a follower: the leader never marks its own node down (a leader cut off from
+   * the others once marked itself down and evicted itself, see {@link FailureDetector}).
+   */
   @Test
   void aSilentMemberIsMarkedDownThenEvictedAndMarkedUpWhenItIsHeardAgain() throws Exception {
     cluster = new DirectoryFixture(dir, 3, 1000, FAST).startVoters();
     assertThat(submit(cluster.node("v1"), new Initialize(List.of(new Join("v1", "h:1"),
         new Join("v2", "h:2"), new Join("v3", "h:3")), DirectoryFixture.PARTITIONS, 3)))
         .isInstanceOf(CommandResult.Accepted.class);
-    beating.addAll(List.of("v1", "v2"));
+    String leader = cluster.leader();
+    String silent = follower(leader);
+    List<String> others = VOTERS.stream().filter(v -> !v.equals(silent)).toList();
+    beating.addAll(others);
     beats.scheduleWithFixedDelay(this::beat, 0, FAST.heartbeatMillis(), TimeUnit.MILLISECONDS);
 
-    DirectoryState evicted = await(cluster.node("v1"),
-        s -> s.map().partitionsOf("v3").isEmpty() && s.map().epoch() > 1);
-    assertThat(evicted.member("v3").orElseThrow().state()).isEqualTo(NodeState.DOWN);
-    assertThat(evicted.member("v1").orElseThrow().state()).isEqualTo(NodeState.UP);
+    DirectoryState evicted = await(cluster.node(leader),
+        s -> s.map().partitionsOf(silent).isEmpty() && s.map().epoch() > 1);
+    assertThat(evicted.member(silent).orElseThrow().state()).isEqualTo(NodeState.DOWN);
+    assertThat(evicted.member(leader).orElseThrow().state()).isEqualTo(NodeState.UP);
     for (int p = 0; p < DirectoryFixture.PARTITIONS; p++) {
-      assertThat(evicted.map().replicas(p)).containsExactlyInAnyOrder("v1", "v2");
+      assertThat(evicted.map().replicas(p)).containsExactlyInAnyOrderElementsOf(others);
       assertThat(evicted.map().partitionEpoch(p)).isEqualTo(evicted.map().epoch());
     }
     // A heartbeat of a down node grants no lease.
-    CommandResult refused = cluster.node("v3").heartbeat(evicted.epoch())
+    CommandResult refused = cluster.node(silent).heartbeat(evicted.epoch())
         .get(DirectoryFixture.DEADLINE_SECONDS, TimeUnit.SECONDS);
     assertThat(refused).isInstanceOf(CommandResult.Rejected.class);
-    assertThat(((CommandResult.Rejected) refused).reason()).contains("'v3' is down");
+    assertThat(((CommandResult.Rejected) refused).reason()).contains("'" + silent + "' is down");
 
-    beating.add("v3");
-    DirectoryState back = await(cluster.node("v1"),
-        s -> s.member("v3").orElseThrow().state() == NodeState.UP);
-    assertThat(back.map().partitionsOf("v3")).isEmpty(); // it gets partitions back only by catch-up
+    beating.add(silent);
+    DirectoryState back = await(cluster.node(leader),
+        s -> s.member(silent).orElseThrow().state() == NodeState.UP);
+    assertThat(back.map().partitionsOf(silent)).isEmpty(); // it gets partitions back only by catch-up
     // An accepted heartbeat carries the node's last eviction: its lease needs a view that has it.
-    assertThat(cluster.node("v3").heartbeat(back.epoch())
+    assertThat(cluster.node(silent).heartbeat(back.epoch())
         .get(DirectoryFixture.DEADLINE_SECONDS, TimeUnit.SECONDS))
         .isEqualTo(new CommandResult.Accepted(evicted.map().epoch()));
     // Any other change leaves a lease alone: a view from before it is still good enough.
-    submit(cluster.node("v1"), new CreateNamespace("other", NamespaceMode.STRONG, 2, 2, 1));
-    assertThat(cluster.node("v1").heartbeat(back.epoch())
+    submit(cluster.node(leader), new CreateNamespace("other", NamespaceMode.STRONG, 2, 2, 1));
+    assertThat(cluster.node(leader).heartbeat(back.epoch())
         .get(DirectoryFixture.DEADLINE_SECONDS, TimeUnit.SECONDS))
         .isEqualTo(new CommandResult.Accepted(0));
   }
@@ -89,21 +97,28 @@ class RatisFailoverTest {
     cluster = new DirectoryFixture(dir, 3, 1000, FAST).startVoters();
     submit(cluster.node("v1"), new Initialize(List.of(new Join("v1", "h:1"), new Join("v2", "h:2"),
         new Join("v3", "h:3"), new Join("n4", "h:4")), DirectoryFixture.PARTITIONS, 3));
-    beating.addAll(List.of("v1", "v2", "v3")); // n4 (not a voter) is silent, then also v3
+    String leader = cluster.leader();
+    beating.addAll(VOTERS); // n4 (not a voter) is silent, then also a follower
     beats.scheduleWithFixedDelay(this::beat, 0, FAST.heartbeatMillis(), TimeUnit.MILLISECONDS);
-    await(cluster.node("v1"), s -> s.map().partitionsOf("n4").isEmpty() && s.map().epoch() > 1);
+    await(cluster.node(leader), s -> s.map().partitionsOf("n4").isEmpty() && s.map().epoch() > 1);
 
-    beating.remove("v3");
-    DirectoryState after = await(cluster.node("v1"),
-        s -> s.member("v3").orElseThrow().state() == NodeState.DOWN
-            && evictedWherePossible(s, "v3"));
-    assertThat(after.map().partitionsOf("v3")).isNotEmpty(); // kept where the floor required
+    String silent = follower(leader);
+    beating.remove(silent);
+    DirectoryState after = await(cluster.node(leader),
+        s -> s.member(silent).orElseThrow().state() == NodeState.DOWN
+            && evictedWherePossible(s, silent));
+    assertThat(after.map().partitionsOf(silent)).isNotEmpty(); // kept where the floor required
     for (int p = 0; p < DirectoryFixture.PARTITIONS; p++) {
       assertThat(after.map().replicas(p)).hasSizeGreaterThanOrEqualTo(FAST.minReplicas());
     }
   }
 
-  /** v3 is in no partition that had more than the minimum number of replicas left without it. */
+  /** A voter other than {@code leader}. */
+  private static String follower(String leader) {
+    return VOTERS.stream().filter(v -> !v.equals(leader)).findFirst().orElseThrow();
+  }
+
+  /** {@code node} is in no partition that had more than the minimum number of replicas left without it. */
   private static boolean evictedWherePossible(DirectoryState s, String node) {
     return s.map().partitionsOf(node).stream()
         .allMatch(p -> s.map().replicas(p).size() <= FAST.minReplicas());
