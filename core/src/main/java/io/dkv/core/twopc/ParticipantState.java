@@ -142,10 +142,15 @@ final class ParticipantState {
       return;
     }
     DataRecord current = journal.readData(body.key());
-    // A learner's data may lack what was committed before its move: it judges no condition and
-    // leaves the verdict to the replicas, which take part in the same write.
-    boolean learning = epochs.learnerSince(p.namespace(), p.key()) != PartitionEpochs.NOT_LEARNING;
-    Conditions.Check check = learning ? Conditions.Check.OK : Conditions.evaluate(p.mutation(), current);
+    // Only a replica judges a condition: a learner's data may lack what was committed before its
+    // move, a leaving node's what was committed after its release, which it may not have heard of
+    // (both found by the simulation). The replicas of the same write judge it. But a write routed
+    // with a newer view than this node's may have made it a replica, maybe the only one: then it
+    // judges, safely, since a failure is refused as stale below.
+    boolean replica = epochs.isReplica(p.namespace(), p.key())
+        && epochs.learnerSince(p.namespace(), p.key()) == PartitionEpochs.NOT_LEARNING;
+    Conditions.Check check = replica || p.epoch() > partitionEpoch
+        ? Conditions.evaluate(p.mutation(), current) : Conditions.Check.OK;
     if (!check.ok() && (!readLease || p.epoch() > partitionEpoch)) {
       // A failed condition tells the client the key's committed state: a read. Without its lease
       // this replica may have been evicted, and the others may have committed newer versions

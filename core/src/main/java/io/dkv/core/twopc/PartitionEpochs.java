@@ -39,6 +39,16 @@ public interface PartitionEpochs {
     return NOT_LEARNING;
   }
 
+  /**
+   * Whether this view names this node a replica of {@code key}'s partition, one that serves its
+   * reads. A learner is not (its copy may be incomplete), nor is a leaving node (once released it
+   * misses writes, and it may not have heard of its release yet). True for a view that knows no
+   * moves.
+   */
+  default boolean isReplica(String namespace, Bytes key) {
+    return true;
+  }
+
   /** The partition of {@code key}, or -1 for a namespace this view does not have. */
   default int partitionOf(String namespace, Bytes key) {
     return -1;
