@@ -25,6 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "torture", description = {
     "Runs dkv servers under injected faults while clients record a history, then checks it:",
     "linearizability per key, no lost acknowledged write, identical replicas, liveness after healing.",
+    "Joins and removals run under the same load; each must finish, and the report says how long it took.",
     "As root the nodes run in network namespaces with nftables faults; otherwise behind loopback proxies.",
     "Exit code 0: every check passed; 1: a check failed (see DIR/summary.txt); 3: the cluster could not run."})
 final class TortureCommand implements Callable<Integer> {
@@ -36,7 +37,9 @@ final class TortureCommand implements Callable<Integer> {
   double minutes;
 
   @Option(names = "--faults", paramLabel = "KIND,...", defaultValue = "partition,kill,pause,delay,skew", split = ",",
-      description = "Fault kinds to draw from: partition, kill, pause, delay, skew (default all).")
+      description = "Fault kinds to draw from: partition, kill, pause, delay, skew, join, remove (default the first"
+          + " five). join adds a node slot beyond --nodes that joins the cluster; remove drains a node that is not a"
+          + " directory voter.")
   String[] faults;
 
   @Option(names = "--seed", paramLabel = "S", description = "Seed of the fault schedule and the workload (default: random, printed).")
@@ -54,7 +57,7 @@ final class TortureCommand implements Callable<Integer> {
           + "auto: namespaces when root (default ${DEFAULT-VALUE}).")
   String network;
 
-  @Option(names = "--nodes", defaultValue = "3", description = "Server processes (default ${DEFAULT-VALUE}).")
+  @Option(names = "--nodes", defaultValue = "3", description = "Server processes that found the cluster (default ${DEFAULT-VALUE}).")
   int nodes;
 
   @Option(names = "--clients", defaultValue = "6", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
@@ -63,14 +66,21 @@ final class TortureCommand implements Callable<Integer> {
   @Option(names = "--keys", defaultValue = "6", description = "Keys they share; few keys make conflicts common (default ${DEFAULT-VALUE}).")
   int keys;
 
+  @Option(names = "--partitions", paramLabel = "Q", defaultValue = "256",
+      description = "The cluster's partition count; a join or removal moves about Q x 3 / nodes of them (default ${DEFAULT-VALUE}).")
+  int partitions;
+
   @Option(names = "--liveness-seconds", defaultValue = "60",
-      description = "After healing, how long every key gets to become readable and writable and every lock to go (default ${DEFAULT-VALUE}).")
+      description = "After healing, how long every key gets to become readable and writable, every lock to go and every join"
+          + " and removal to finish (default ${DEFAULT-VALUE}).")
   int livenessSeconds;
 
   @Override
   public Integer call() throws Exception {
     TortureConfig config = config();
-    System.out.println("dkv torture: seed " + config.seed() + ", " + config.nodes() + " nodes on "
+    int joiners = config.schedule().joiners();
+    System.out.println("dkv torture: seed " + config.seed() + ", " + config.nodes() + " nodes"
+        + (joiners > 0 ? " (" + joiners + " joining later)" : "") + " on "
         + network + " network, faults " + config.schedule().kinds() + " for "
         + config.schedule().totalMillis() / 1000 + " s; files in " + config.outDir());
     TortureReport report;
@@ -108,7 +118,7 @@ final class TortureCommand implements Callable<Integer> {
     try {
       FaultSchedule plan = schedule != null ? FaultSchedule.parse(readSchedule())
           : FaultSchedule.generate(s, nodes, kinds, Math.round(minutes * 60_000));
-      return new TortureConfig(DevCommand.javaCommand(), NetworkKind.parse(network), plan, clients, keys,
+      return new TortureConfig(DevCommand.javaCommand(), NetworkKind.parse(network), plan, clients, keys, partitions,
           dir.toAbsolutePath(), Duration.ofSeconds(livenessSeconds));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -55,8 +55,9 @@ final class Cluster {
 
   /**
    * This view as the two-phase-commit core of node {@code self} needs it: each partition's
-   * configuration epoch (the core refuses a PREPARE routed with an older one) and the partitions
-   * {@code self} is the learner of. The core names keys by storage name; partitions are computed
+   * configuration epoch (the core refuses a PREPARE routed with an older one), the partitions
+   * {@code self} is the learner of, and those it is a replica of (only a replica judges write
+   * conditions). The core names keys by storage name; partitions are computed
    * from the namespace's own name, as clients do. A storage name that is not a current namespace
    * of this view (dropped, created again since, or not seen yet) is refused outright, so no write
    * lands in a namespace incarnation the directory no longer has.
@@ -79,16 +80,17 @@ final class Cluster {
         return move != null && move.to().equals(self) ? move.since() : NOT_LEARNING;
       }
 
-      @Override
-      public int partitionOf(String storageName, Bytes key) {
-        return current.contains(storageName)
-            ? Partitioner.partitionOf(Namespace.nameOf(storageName), key, map.partitionCount()) : -1;
-      }
-
+      /** Only a replica judges write conditions; a learner and a leaving node are no replicas. */
       @Override
       public boolean isReplica(String storageName, Bytes key) {
         int p = partitionOf(storageName, key);
         return p >= 0 && map.replicas(p).contains(self);
+      }
+
+      @Override
+      public int partitionOf(String storageName, Bytes key) {
+        return current.contains(storageName)
+            ? Partitioner.partitionOf(Namespace.nameOf(storageName), key, map.partitionCount()) : -1;
       }
 
       @Override

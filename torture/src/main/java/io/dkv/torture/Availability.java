@@ -33,17 +33,18 @@ public record Availability(FaultWindow window, OptionalLong firstAckMillis, long
                            int acknowledgedWrites, OptionalLong lastAckMillis) {
 
   /**
-   * Measures every window of {@code schedule}.
+   * Measures each window: a schedule's as it was played, or for a membership change the one from
+   * its start until the change ended ({@link MembershipChange#measuredWindow()}).
    *
    * @param originNanos the {@link System#nanoTime()} at which the schedule started (its time 0), in
    *                    the clock the history was stamped with
    */
-  public static List<Availability> of(FaultSchedule schedule, History history, long originNanos) {
+  public static List<Availability> of(List<FaultWindow> windows, History history, long originNanos) {
     List<Operation> writes = history.operations().stream()
         .filter(op -> op.outcome() instanceof Outcome.Written && op.completedAt() != Operation.NEVER_RETURNED)
         .toList();
     List<Availability> measured = new ArrayList<>();
-    for (FaultWindow w : schedule.windows()) {
+    for (FaultWindow w : windows) {
       long startNanos = originNanos + TimeUnit.MILLISECONDS.toNanos(w.startMillis());
       long[] acks = writes.stream().filter(op -> op.invokedAt() >= startNanos)
           .mapToLong(Operation::completedAt).sorted().toArray();

@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * One fault of a {@link FaultWindow}, applied at the window's start and undone at its end. Nodes
  * are indexes (0-based); the text form names them {@code n1, n2, ...} (see {@link FaultText}).
+ * A membership change ({@link Join}, {@link Remove}) is not undone: it starts at the window's
+ * start, and the window is the time the schedule gives it to finish.
  */
 public sealed interface Fault {
 
@@ -55,6 +57,12 @@ public sealed interface Fault {
     }
   }
 
+  /** The node starts with {@code dkv server --join} and receives its share of the partitions. */
+  record Join(int node) implements Fault {}
+
+  /** {@code dkv cluster remove} of the node: it drains, is removed, and its process is stopped. */
+  record Remove(int node) implements Fault {}
+
   default FaultKind kind() {
     return switch (this) {
       case Split s -> FaultKind.PARTITION;
@@ -64,6 +72,8 @@ public sealed interface Fault {
       case Pause p -> FaultKind.PAUSE;
       case Delay d -> FaultKind.DELAY;
       case Skew s -> FaultKind.SKEW;
+      case Join j -> FaultKind.JOIN;
+      case Remove r -> FaultKind.REMOVE;
     };
   }
 
@@ -77,6 +87,8 @@ public sealed interface Fault {
       case Pause p -> List.of(p.node());
       case Delay d -> List.of(d.node());
       case Skew s -> List.of(s.node());
+      case Join j -> List.of(j.node());
+      case Remove r -> List.of(r.node());
     };
   }
 }

@@ -11,11 +11,13 @@ import java.util.Set;
 /**
  * Turns a {@link Fault} on and off on a running cluster: network faults through the
  * {@link Network}, kills and pauses through the {@link ProcessNemesis}, clock skew by writing the
- * offset file each server watches ({@code dkv server --test-clock-offset-file}).
+ * offset file each server watches ({@code dkv server --test-clock-offset-file}), joins and
+ * removals through {@link MembershipChanges} (issued at the window's start, awaited at its end).
  */
 final class FaultInjector {
   private final Network network;
   private final ProcessNemesis processes;
+  private final MembershipChanges membership;
   private final List<Path> clockOffsetFiles;
   /**
    * Guarded by this: nodes killed or paused by a fault that has not ended yet. Not derived from the
@@ -25,14 +27,15 @@ final class FaultInjector {
   private final Set<Integer> killed = new HashSet<>();
   private final Set<Integer> paused = new HashSet<>();
 
-  FaultInjector(Network network, ProcessNemesis processes, List<Path> clockOffsetFiles) {
+  FaultInjector(Network network, ProcessNemesis processes, MembershipChanges membership, List<Path> clockOffsetFiles) {
     this.network = network;
     this.processes = processes;
+    this.membership = membership;
     this.clockOffsetFiles = List.copyOf(clockOffsetFiles);
   }
 
-  synchronized void begin(Fault fault) {
-    switch (fault) {
+  synchronized void begin(FaultWindow window) throws InterruptedException {
+    switch (window.fault()) {
       case Fault.Split s -> network.partition(s.groups().stream().map(Set::copyOf).toList());
       case Fault.Isolate i -> network.isolate(i.node());
       case Fault.DropOneWay d -> network.dropOneWay(d.from(), d.to());
@@ -46,11 +49,18 @@ final class FaultInjector {
       }
       case Fault.Delay d -> delayLinksOf(d.node(), d.millis());
       case Fault.Skew s -> writeOffset(s.node(), s.offsetMillis());
+      case Fault.Join j -> membership.join(window);
+      case Fault.Remove r -> membership.remove(window);
     }
   }
 
-  synchronized void end(Fault fault) {
-    switch (fault) {
+  /**
+   * Undoes the window's fault. A membership change is not undone: the schedule waits here until it
+   * has finished ({@link MembershipChanges#awaitEnded}), as an operator waits for a join before the
+   * next change.
+   */
+  synchronized void end(FaultWindow window) throws InterruptedException {
+    switch (window.fault()) {
       case Fault.Split s -> network.heal();
       case Fault.Isolate i -> network.heal();
       case Fault.DropOneWay d -> network.heal();
@@ -58,6 +68,8 @@ final class FaultInjector {
       case Fault.Pause p -> resume(p.node());
       case Fault.Delay d -> delayLinksOf(d.node(), 0);
       case Fault.Skew s -> writeOffset(s.node(), 0);
+      case Fault.Join j -> membership.awaitEnded(window);
+      case Fault.Remove r -> membership.awaitEnded(window);
     }
   }
 

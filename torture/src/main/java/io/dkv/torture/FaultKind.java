@@ -15,7 +15,22 @@ public enum FaultKind {
   /** Every link into and out of one node delayed for the window. */
   DELAY,
   /** One node's clock offset for the window. */
-  SKEW;
+  SKEW,
+  /**
+   * A node outside the cluster starts with {@code dkv server --join} at the start of the window
+   * and receives its share of the partitions; it stays when the window ends.
+   */
+  JOIN,
+  /**
+   * {@code dkv cluster remove} of a node that is not a directory voter at the start of the window:
+   * it drains, and its process is stopped once the directory has removed it.
+   */
+  REMOVE;
+
+  /** Whether windows of this kind change the cluster's members rather than break something for a while. */
+  public boolean changesMembership() {
+    return this == JOIN || this == REMOVE;
+  }
 
   public String text() {
     return name().toLowerCase(Locale.ROOT);

@@ -5,30 +5,33 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
- * A timed list of faults for a cluster of {@code nodeCount} nodes, generated from a seed so that a
+ * A timed list of faults for {@code nodeCount} node slots, generated from a seed so that a
  * failing run can be replayed: print {@link #toText()} with the failure, feed it to
  * {@link #parse(String)} (or call {@link #generate} with the printed seed) to get the same faults.
+ * The last {@code joiners} slots start outside the cluster and enter it by a {@code join}; the
+ * others found it. Who may be named when is {@link ScheduledMembers}' business.
  *
- * <p>Windows follow each other with a quiet gap between them (one fault at a time, every fault
- * undone before the next), which keeps each failure attributable to one fault. A window lasts
- * {@value #MIN_DURATION_MILLIS} to {@value #MAX_DURATION_MILLIS} ms and the gaps last
- * {@value #MIN_GAP_MILLIS} to {@value #MAX_GAP_MILLIS} ms; no window ends after
- * {@code totalMillis}. The generator uses {@link java.util.Random}, whose sequence the JDK
- * specifies, so a seed means the same schedule on every JVM.
+ * <p>Generated windows follow each other with a quiet gap between them (one fault at a time, every
+ * fault undone before the next), which keeps each failure attributable to one fault. A window lasts
+ * {@value #MIN_DURATION_MILLIS} to {@value #MAX_DURATION_MILLIS} ms (a membership change longer,
+ * see {@link ScheduleGenerator}) and the gaps last {@value #MIN_GAP_MILLIS} to
+ * {@value #MAX_GAP_MILLIS} ms; no window ends after {@code totalMillis}. The generator uses
+ * {@link java.util.Random}, whose sequence the JDK specifies, so a seed means the same schedule on
+ * every JVM. A hand-written schedule may overlap windows, for example a kill during a join.
  */
-public record FaultSchedule(long seed, int nodeCount, Set<FaultKind> kinds, long totalMillis, List<FaultWindow> windows) {
+public record FaultSchedule(long seed, int nodeCount, int joiners, Set<FaultKind> kinds, long totalMillis,
+                            List<FaultWindow> windows) {
   static final long MIN_DURATION_MILLIS = 1_000;
   static final long MAX_DURATION_MILLIS = 5_000;
   static final long MIN_GAP_MILLIS = 500;
   static final long MAX_GAP_MILLIS = 2_500;
   private static final String HEADER = "dkv-fault-schedule";
-  private static final String HEADER_FORMAT = HEADER + " seed=<long> nodes=<n> kinds=<kind,...> total=<ms>ms";
+  private static final String HEADER_FORMAT = HEADER
+      + " seed=<long> nodes=<n> [joiners=<n>] kinds=<kind,...> total=<ms>ms";
 
   public FaultSchedule {
     NodeIds.requireCount(nodeCount);
@@ -47,59 +50,32 @@ public record FaultSchedule(long seed, int nodeCount, Set<FaultKind> kinds, long
     for (FaultWindow w : windows) {
       requireFits(w, nodeCount);
     }
+    ScheduledMembers.check(nodeCount, joiners, windows);
   }
 
-  /** The schedule for {@code seed}: the same arguments always give the same windows. */
-  public static FaultSchedule generate(long seed, int nodeCount, Set<FaultKind> kinds, long totalMillis) {
-    // Validate before drawing, so bad arguments fail with the constructor's message.
-    new FaultSchedule(seed, nodeCount, kinds, totalMillis, List.of());
-    Random random = new Random(seed);
-    List<FaultKind> ordered = List.copyOf(EnumSet.copyOf(kinds));
-    List<FaultWindow> windows = new ArrayList<>();
-    long start = between(random, MIN_GAP_MILLIS, MAX_GAP_MILLIS);
-    while (true) {
-      long duration = between(random, MIN_DURATION_MILLIS, MAX_DURATION_MILLIS);
-      if (start + duration > totalMillis) {
-        break;
-      }
-      FaultKind kind = ordered.get(random.nextInt(ordered.size()));
-      windows.add(new FaultWindow(start, duration, draw(kind, nodeCount, random)));
-      start += duration + between(random, MIN_GAP_MILLIS, MAX_GAP_MILLIS);
-    }
-    return new FaultSchedule(seed, nodeCount, kinds, totalMillis, windows);
+  /** A schedule in which every node founds the cluster. */
+  public FaultSchedule(long seed, int nodeCount, Set<FaultKind> kinds, long totalMillis, List<FaultWindow> windows) {
+    this(seed, nodeCount, 0, kinds, totalMillis, windows);
   }
 
-  private static Fault draw(FaultKind kind, int nodeCount, Random random) {
-    int node = random.nextInt(nodeCount);
-    return switch (kind) {
-      case PARTITION -> switch (random.nextInt(3)) {
-        case 0 -> nodeCount >= 3 ? split(nodeCount, random) : new Fault.Isolate(node);
-        case 1 -> new Fault.Isolate(node);
-        default -> new Fault.DropOneWay(node, (node + 1 + random.nextInt(nodeCount - 1)) % nodeCount);
-      };
-      case KILL -> new Fault.Kill(node);
-      case PAUSE -> new Fault.Pause(node);
-      case DELAY -> new Fault.Delay(node, between(random, 50, 500));
-      case SKEW -> new Fault.Skew(node, (random.nextBoolean() ? 1 : -1) * between(random, 100, 5_000));
-    };
+  /** The nodes that found the cluster: the first ones, all but the joiner slots. */
+  public int founders() {
+    return nodeCount - joiners;
   }
 
-  /** A minority of 1 to (n-1)/2 random nodes against the rest. */
-  private static Fault split(int nodeCount, Random random) {
-    List<Integer> nodes = new ArrayList<>(IntStream.range(0, nodeCount).boxed().toList());
-    Collections.shuffle(nodes, random);
-    int minority = 1 + random.nextInt((nodeCount - 1) / 2);
-    return new Fault.Split(List.of(nodes.subList(0, minority).stream().sorted().toList(),
-        nodes.subList(minority, nodeCount).stream().sorted().toList()));
-  }
-
-  private static long between(Random random, long min, long max) {
-    return min + random.nextInt((int) (max - min + 1));
+  /**
+   * The schedule for {@code seed} on {@code founders} nodes: the same arguments always give the same
+   * windows ({@link ScheduleGenerator}). With {@code join} among the kinds the schedule has one
+   * node slot more, outside the cluster until it joins.
+   */
+  public static FaultSchedule generate(long seed, int founders, Set<FaultKind> kinds, long totalMillis) {
+    return ScheduleGenerator.generate(seed, founders, kinds, totalMillis);
   }
 
   /** The header line and one line per window; {@link #parse(String)} reads it back to an equal schedule. */
   public String toText() {
-    StringBuilder text = new StringBuilder(HEADER + " seed=" + seed + " nodes=" + nodeCount + " kinds="
+    StringBuilder text = new StringBuilder(HEADER + " seed=" + seed + " nodes=" + nodeCount
+        + (joiners > 0 ? " joiners=" + joiners : "") + " kinds="
         + kinds.stream().map(FaultKind::text).collect(Collectors.joining(",")) + " total=" + totalMillis + "ms\n");
     windows.forEach(w -> text.append(FaultText.format(w)).append('\n'));
     return text.toString();
@@ -131,21 +107,28 @@ public record FaultSchedule(long seed, int nodeCount, Set<FaultKind> kinds, long
     if (header == null) {
       throw new IllegalArgumentException("empty fault schedule: expected the line '" + HEADER_FORMAT + "'");
     }
-    return new FaultSchedule(header.seed(), header.nodeCount(), header.kinds(), header.totalMillis(), windows);
+    return new FaultSchedule(header.seed(), header.nodeCount(), header.joiners(), header.kinds(), header.totalMillis(),
+        windows);
   }
 
-  /** The header as a schedule without windows. */
+  /** The header as a schedule without windows; {@code joiners=} is left out when there are none. */
   private static FaultSchedule parseHeader(String line) {
-    String[] words = line.split("\\s+");
-    if (words.length != 5 || !words[0].equals(HEADER)) {
+    List<String> words = new ArrayList<>(List.of(line.split("\\s+")));
+    int joiners = words.size() == 6 && words.get(3).startsWith("joiners=")
+        ? toInt(number(words.remove(3), "joiners")) : 0;
+    if (words.size() != 5 || !words.get(0).equals(HEADER)) {
       throw new IllegalArgumentException("expected '" + HEADER_FORMAT + "', got '" + line + "'");
     }
     Set<FaultKind> kinds = new HashSet<>();
-    for (String k : value(words[3], "kinds").split(",")) {
+    for (String k : value(words.get(3), "kinds").split(",")) {
       kinds.add(FaultKind.parse(k));
     }
-    return new FaultSchedule(number(words[1], "seed"), Math.clamp(number(words[2], "nodes"), Integer.MIN_VALUE, Integer.MAX_VALUE), kinds,
-        FaultText.millis(value(words[4], "total"), "total"), List.of());
+    return new FaultSchedule(number(words.get(1), "seed"), toInt(number(words.get(2), "nodes")), joiners, kinds,
+        FaultText.millis(value(words.get(4), "total"), "total"), List.of());
+  }
+
+  private static int toInt(long n) {
+    return Math.clamp(n, Integer.MIN_VALUE, Integer.MAX_VALUE);
   }
 
   private static long number(String word, String key) {

@@ -17,10 +17,13 @@ import java.util.stream.Collectors;
  * at 12000ms for 2000ms pause n2
  * at 15000ms for 3000ms delay n3 250ms
  * at 19000ms for 4000ms skew n5 -1500ms
+ * at 24000ms for 20000ms join n6
+ * at 45000ms for 20000ms remove n6
  * </pre>
  */
 final class FaultText {
-  private static final List<String> FAULTS = List.of("split", "isolate", "drop", "kill", "pause", "delay", "skew");
+  private static final List<String> FAULTS = List.of("split", "isolate", "drop", "kill", "pause", "delay", "skew",
+      "join", "remove");
 
   private FaultText() {}
 
@@ -39,6 +42,8 @@ final class FaultText {
       case Fault.Pause p -> "pause " + NodeIds.of(p.node());
       case Fault.Delay d -> "delay " + NodeIds.of(d.node()) + " " + d.millis() + "ms";
       case Fault.Skew s -> "skew " + NodeIds.of(s.node()) + " " + String.format("%+d", s.offsetMillis()) + "ms";
+      case Fault.Join j -> "join " + NodeIds.of(j.node());
+      case Fault.Remove r -> "remove " + NodeIds.of(r.node());
     };
   }
 
@@ -75,6 +80,8 @@ final class FaultText {
       case "pause" -> new Fault.Pause(node(args, 1, nodeCount));
       case "delay" -> new Fault.Delay(node(args, 2, nodeCount), millis(args[1], "delay"));
       case "skew" -> new Fault.Skew(node(args, 2, nodeCount), millis(args[1], "skew offset"));
+      case "join" -> new Fault.Join(node(args, 1, nodeCount));
+      case "remove" -> new Fault.Remove(node(args, 1, nodeCount));
       default -> throw new IllegalArgumentException("unknown fault '" + name + "': allowed " + String.join(", ", FAULTS));
     };
   }

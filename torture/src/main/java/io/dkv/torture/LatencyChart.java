@@ -107,6 +107,8 @@ public final class LatencyChart {
     c.put(FaultKind.PAUSE.text(), "#9467bd");
     c.put(FaultKind.DELAY.text(), "#2ca02c");
     c.put(FaultKind.SKEW.text(), "#17becf");
+    c.put(FaultKind.JOIN.text(), "#1f77b4");
+    c.put(FaultKind.REMOVE.text(), "#8c564b");
     c.put(HEALED, "#7f7f7f");
     return c;
   }

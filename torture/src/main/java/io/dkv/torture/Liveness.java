@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The liveness check after healing: within the limit, every key must take a write and read it
- * back, and no node may hold a lock. Its operations go into the history like any other, so the
+ * The liveness check after healing: within the limit, every join and removal of the schedule must
+ * have finished ({@link MembershipChanges}), every key must take a write and read it back, and no
+ * member may hold a lock. Its operations go into the history like any other, so the
  * linearizability check covers them too.
  */
 final class Liveness {
@@ -18,14 +19,16 @@ final class Liveness {
   private final DkvClient client;
   private final Workload workload;
   private final Network network;
+  private final MembershipChanges membership;
   private final Duration limit;
   private Duration recovery;
   private String issue;
 
-  Liveness(DkvClient client, Workload workload, Network network, Duration limit) {
+  Liveness(DkvClient client, Workload workload, Network network, MembershipChanges membership, Duration limit) {
     this.client = client;
     this.workload = workload;
     this.network = network;
+    this.membership = membership;
     this.limit = limit;
   }
 
@@ -33,6 +36,11 @@ final class Liveness {
   Liveness await(int process) throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + limit.toNanos();
+    issue = membership.awaitFinished(deadline);
+    if (issue != null) {
+      issue += " (the limit is " + limit.toSeconds() + " s after healing)";
+      return this;
+    }
     int attempt = 0;
     for (String key : workload.keys()) {
       while (!writableAndReadable(process, key, "liveness-" + key + "-" + attempt++)) {
@@ -43,7 +51,7 @@ final class Liveness {
         pause();
       }
     }
-    for (int node = 0; node < network.nodeCount(); node++) {
+    for (int node : membership.members()) {
       while (lockedKeys(node) != 0) {
         if (System.nanoTime() > deadline) {
           issue = NodeIds.of(node) + " still holds locks (or does not answer) " + limit.toSeconds() + " s after healing";

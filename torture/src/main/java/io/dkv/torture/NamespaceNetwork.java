@@ -50,14 +50,16 @@ public final class NamespaceNetwork implements Network {
   private static final String NODE_DEVICE = "eth0";
 
   private final int nodeCount;
+  private final int founders;
   private final CleanupLog cleanup = new CleanupLog("namespace network");
   private final LinkTable links;
   // Invariant: dropped[from][to] is true exactly when node to's nft chain drops what from sends.
   private final boolean[][] dropped;
   private final int run;
 
-  private NamespaceNetwork(int nodeCount) {
+  private NamespaceNetwork(int nodeCount, int founders) {
     this.nodeCount = nodeCount;
+    this.founders = founders;
     this.links = new LinkTable(nodeCount);
     this.dropped = new boolean[nodeCount][nodeCount];
     try {
@@ -78,14 +80,19 @@ public final class NamespaceNetwork implements Network {
     }
   }
 
-  /** Builds the namespaces for {@code nodeCount} nodes; installs nftables first when it is missing. */
+  /** Builds the namespaces for {@code nodeCount} nodes, all founders; installs nftables first when it is missing. */
   public static NamespaceNetwork create(int nodeCount) {
-    NodeIds.requireCount(nodeCount);
+    return create(nodeCount, nodeCount);
+  }
+
+  /** Builds the namespaces for {@code nodeCount} nodes, the first {@code founders} of which found the cluster. */
+  public static NamespaceNetwork create(int nodeCount, int founders) {
+    Network.requireFounders(nodeCount, founders);
     Host.namespaceUnavailableReason().ifPresent(reason -> {
       throw new IllegalStateException("cannot create network namespaces: " + reason);
     });
     Host.ensureInstalled("nft", "nftables");
-    return new NamespaceNetwork(nodeCount);
+    return new NamespaceNetwork(nodeCount, founders);
   }
 
   /** The run id: the third octet of this network's 10.213.R.0/24, also part of every name. */
@@ -188,21 +195,32 @@ public final class NamespaceNetwork implements Network {
   }
 
   @Override
+  public int founderCount() {
+    return founders;
+  }
+
+  @Override
   public InetSocketAddress listenAddress(int node) {
     NodeIds.requireIndex(node, nodeCount);
     return new InetSocketAddress(inet(nodeAddress(node)), NODE_PORT);
   }
 
-  /** The same for every node: each member at its ghost address, where its proxy listens. */
+  /**
+   * The same for every node: the peer's ghost address, where its proxy listens. A node that joins
+   * gives the directory its own {@code --listen} address (dkv has no separate address to announce),
+   * so the others reach a joined node directly: its links are cut and dropped like any other, but
+   * a delay holds only what it sends.
+   */
   @Override
-  public String membersFlag(int node) {
-    NodeIds.requireIndex(node, nodeCount);
-    return NodeIds.membersFlag(nodeCount, j -> new InetSocketAddress(inet(ghostAddress(j)), NODE_PORT));
+  public InetSocketAddress peerAddress(int from, int to) {
+    NodeIds.requireIndex(from, nodeCount);
+    NodeIds.requireIndex(to, nodeCount);
+    return new InetSocketAddress(inet(ghostAddress(to)), NODE_PORT);
   }
 
   @Override
   public String votersFlag() {
-    return NodeIds.votersFlag(nodeCount, j -> new InetSocketAddress(inet(nodeAddress(j)), RAFT_PORT));
+    return NodeIds.votersFlag(founders, j -> new InetSocketAddress(inet(nodeAddress(j)), RAFT_PORT));
   }
 
   @Override

@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The network between the nodes of one test cluster, with faults that can be switched on and off.
- * Nodes are indexes {@code 0..nodeCount()-1}, named {@link NodeIds#of(int)}.
+ * Nodes are indexes {@code 0..nodeCount()-1}, named {@link NodeIds#of(int)}. The first
+ * {@link #founderCount()} found the cluster; the others are slots for nodes that join it later,
+ * with their addresses and links ready from the start.
  *
  * <p>Faults act on node-to-node traffic only: a test's own clients always reach every node that
  * runs, so a checker can observe how each side of a partition behaves. Faults accumulate until
@@ -24,19 +26,31 @@ public interface Network extends AutoCloseable {
 
   int nodeCount();
 
+  /** The nodes that found the cluster: the first ones, named by {@link #membersFlag} and {@link #votersFlag}. */
+  int founderCount();
+
   /** The address node {@code node} listens on: its {@code --listen HOST:PORT}. */
   InetSocketAddress listenAddress(int node);
 
   /**
-   * The {@code --members ID@HOST:PORT,...} value for node {@code node}: how that node reaches every
-   * member, itself included. Depending on the implementation, nodes get the same list or each its
-   * own view.
+   * The address node {@code from} dials to reach node {@code to}: what its {@code --members} and
+   * {@code --join} name. Depending on the implementation, nodes get the same address for a peer or
+   * each its own.
    */
-  String membersFlag(int node);
+  InetSocketAddress peerAddress(int from, int to);
+
+  /**
+   * The {@code --members ID@HOST:PORT,...} value for node {@code node}: how that node reaches every
+   * founder, itself included ({@link #peerAddress}).
+   */
+  default String membersFlag(int node) {
+    NodeIds.requireIndex(node, nodeCount());
+    return NodeIds.membersFlag(founderCount(), j -> peerAddress(node, j));
+  }
 
   /**
    * The {@code --voters} value, the same for every node: the directory's voters with their Raft
-   * addresses ({@link NodeIds#voterCount}).
+   * addresses ({@link NodeIds#voterCount} of the founders).
    */
   String votersFlag();
 
@@ -112,14 +126,26 @@ public interface Network extends AutoCloseable {
     return others;
   }
 
-  /** Picks the strongest network this machine allows: {@link NamespaceNetwork} as root, else {@link ProxyNetwork}. */
-  static Network create(int nodeCount) {
+  /**
+   * Picks the strongest network this machine allows: {@link NamespaceNetwork} as root, else
+   * {@link ProxyNetwork}; {@code founders} of the {@code nodeCount} nodes found the cluster.
+   */
+  static Network create(int nodeCount, int founders) {
     Optional<String> unavailable = Host.namespaceUnavailableReason();
     if (unavailable.isEmpty()) {
-      return NamespaceNetwork.create(nodeCount);
+      return NamespaceNetwork.create(nodeCount, founders);
     }
     LoggerFactory.getLogger(Network.class).info("no network namespaces ({}): using loopback proxies",
         unavailable.get());
-    return ProxyNetwork.create(nodeCount);
+    return ProxyNetwork.create(nodeCount, founders);
+  }
+
+  /** Checks a founder count against the node count. */
+  static void requireFounders(int nodeCount, int founders) {
+    NodeIds.requireCount(nodeCount);
+    if (founders < 1 || founders > nodeCount) {
+      throw new IllegalArgumentException("founders must be 1 to " + nodeCount + " of the " + nodeCount
+          + " nodes, got " + founders);
+    }
   }
 }

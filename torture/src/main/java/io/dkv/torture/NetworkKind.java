@@ -13,11 +13,12 @@ public enum NetworkKind {
   /** Loopback proxies between the nodes; works for any user. */
   PROXIES;
 
-  Network create(int nodeCount) {
+  /** A network of {@code nodeCount} nodes, the first {@code founders} of which found the cluster. */
+  Network create(int nodeCount, int founders) {
     return switch (this) {
-      case AUTO -> Network.create(nodeCount);
-      case NAMESPACES -> NamespaceNetwork.create(nodeCount);
-      case PROXIES -> ProxyNetwork.create(nodeCount);
+      case AUTO -> Network.create(nodeCount, founders);
+      case NAMESPACES -> NamespaceNetwork.create(nodeCount, founders);
+      case PROXIES -> ProxyNetwork.create(nodeCount, founders);
     };
   }
 

@@ -62,13 +62,15 @@ public final class ProcessNemesis implements AutoCloseable {
   }
 
   /**
-   * Starts every node at once, node i with {@code commands.get(i)}, and returns once all are
-   * ready. Nodes of one cluster may need each other before any is ready (a majority of the
-   * directory's voters), so none waits for another to start.
+   * Starts the first {@code commands.size()} nodes at once, node i with {@code commands.get(i)},
+   * and returns once all are ready; the other nodes are left for {@link #start}. Nodes of one
+   * cluster may need each other before any is ready (a majority of the directory's voters), so
+   * none waits for another to start.
    */
   public synchronized void startAll(List<List<String>> commands, String readyLine, Duration readyTimeout) {
-    if (commands.size() != network.nodeCount()) {
-      throw new IllegalArgumentException(commands.size() + " commands for " + network.nodeCount() + " nodes");
+    if (commands.isEmpty() || commands.size() > network.nodeCount()) {
+      throw new IllegalArgumentException(commands.size() + " commands for " + network.nodeCount()
+          + " nodes: allowed 1 to " + network.nodeCount());
     }
     for (int node = 0; node < commands.size(); node++) {
       remember(node, commands.get(node), readyLine, readyTimeout);
@@ -120,6 +122,15 @@ public final class ProcessNemesis implements AutoCloseable {
     paused[node] = false;
   }
 
+  /**
+   * Stops the node cleanly (SIGTERM, SIGKILL if it is not gone within 15 s) and returns once it
+   * is reaped: for a node that has left the cluster, not a crash. {@link #restart} starts it again.
+   */
+  public synchronized void stop(int node) {
+    terminate(requireRunning(node));
+    paused[node] = false;
+  }
+
   public synchronized boolean isRunning(int node) {
     NodeIds.requireIndex(node, network.nodeCount());
     return processes[node] != null && processes[node].isAlive();
@@ -163,7 +174,7 @@ public final class ProcessNemesis implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + NodeIds.of(node) + ": " + String.join(" ", full), e);
     }
-    cleanup.created("process " + NodeIds.of(node) + " pid " + p.pid(), () -> stop(p));
+    cleanup.created("process " + NodeIds.of(node) + " pid " + p.pid(), () -> terminate(p));
     processes[node] = p;
     paused[node] = false;
     return watchOutput(p, log(node), spec.readyLine());
@@ -176,11 +187,11 @@ public final class ProcessNemesis implements AutoCloseable {
     try {
       ready.get(spec.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      stop(p);
+      terminate(p);
       throw new IllegalStateException(NodeIds.of(node) + " did not print '" + spec.readyLine() + "' within "
           + spec.readyTimeout() + "; see " + log(node), e);
     } catch (InterruptedException e) {
-      stop(p);
+      terminate(p);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting " + NodeIds.of(node), e);
     }
@@ -208,7 +219,7 @@ public final class ProcessNemesis implements AutoCloseable {
   }
 
   /** Resumes a stopped process (a stopped process ignores SIGTERM), then SIGTERM, then SIGKILL. */
-  private static void stop(Process p) {
+  private static void terminate(Process p) {
     List<ProcessHandle> children = p.descendants().toList();
     try {
       if (p.isAlive()) {

@@ -27,6 +27,7 @@ public final class ProxyNetwork implements Network {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   private final int nodeCount;
+  private final int founders;
   private final int[] nodePorts;
   /** The directory voters' Raft ports; Raft traffic goes straight to them, past every proxy. */
   private final int[] raftPorts;
@@ -34,10 +35,11 @@ public final class ProxyNetwork implements Network {
   private final LinkTable links;
   private final CleanupLog cleanup = new CleanupLog("proxy network");
 
-  private ProxyNetwork(int nodeCount) {
+  private ProxyNetwork(int nodeCount, int founders) {
     this.nodeCount = nodeCount;
+    this.founders = founders;
     this.nodePorts = new int[nodeCount];
-    this.raftPorts = new int[NodeIds.voterCount(nodeCount)];
+    this.raftPorts = new int[NodeIds.voterCount(founders)];
     this.proxies = new TcpProxy[nodeCount][nodeCount];
     this.links = new LinkTable(nodeCount);
     // The node ports stay bound until every proxy has its own port, so no proxy can take one.
@@ -70,10 +72,15 @@ public final class ProxyNetwork implements Network {
     }
   }
 
-  /** Reserves ports and starts {@code nodeCount * (nodeCount - 1)} proxies on 127.0.0.1. */
+  /** Reserves ports and starts {@code nodeCount * (nodeCount - 1)} proxies on 127.0.0.1; every node founds the cluster. */
   public static ProxyNetwork create(int nodeCount) {
-    NodeIds.requireCount(nodeCount);
-    return new ProxyNetwork(nodeCount);
+    return create(nodeCount, nodeCount);
+  }
+
+  /** As {@link #create(int)}, with the first {@code founders} nodes founding the cluster and the others joining it. */
+  public static ProxyNetwork create(int nodeCount, int founders) {
+    Network.requireFounders(nodeCount, founders);
+    return new ProxyNetwork(nodeCount, founders);
   }
 
   private TcpProxy startProxy(int from, int to) throws IOException {
@@ -96,15 +103,22 @@ public final class ProxyNetwork implements Network {
   }
 
   @Override
-  public String membersFlag(int node) {
-    NodeIds.requireIndex(node, nodeCount);
-    return NodeIds.membersFlag(nodeCount, j -> j == node ? listenAddress(j) : proxies[node][j].address());
+  public int founderCount() {
+    return founders;
+  }
+
+  /** Itself at its real address, every peer at the proxy for that pair. */
+  @Override
+  public InetSocketAddress peerAddress(int from, int to) {
+    NodeIds.requireIndex(from, nodeCount);
+    NodeIds.requireIndex(to, nodeCount);
+    return from == to ? listenAddress(to) : proxies[from][to].address();
   }
 
   /** Not faulted: only the data path goes through the proxies on this network. */
   @Override
   public String votersFlag() {
-    return NodeIds.votersFlag(nodeCount, j -> new InetSocketAddress(LOOPBACK, raftPorts[j]));
+    return NodeIds.votersFlag(founders, j -> new InetSocketAddress(LOOPBACK, raftPorts[j]));
   }
 
   @Override

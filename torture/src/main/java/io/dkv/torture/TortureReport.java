@@ -2,8 +2,11 @@ package io.dkv.torture;
 
 import io.dkv.checker.CheckResult;
 import io.dkv.checker.Verdict;
+import io.dkv.client.ClusterMember;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -14,14 +17,26 @@ import java.util.stream.Collectors;
  * @param livenessIssue why liveness failed, or null
  * @param availability  write availability during each window of the schedule, in its order: a
  *                      measurement, not a check, since how long writes may stop depends on the fault
+ * @param membershipChanges the schedule's joins and removals, how long each took (liveness requires
+ *                      them all finished)
+ * @param finalMembers  the directory's members at the end of the run, removed ones included, as the
+ *                      freshest view showed them; empty when no member answered
  */
 public record TortureReport(FaultSchedule schedule, CheckResult linearizability, List<String> lostWrites,
                             List<String> replicaDisagreements, Duration recovery, String livenessIssue,
-                            int operations, int answered, int unknown, List<Availability> availability) {
+                            int operations, int answered, int unknown, List<Availability> availability,
+                            List<MembershipChange> membershipChanges, List<ClusterMember> finalMembers) {
   public TortureReport {
     lostWrites = List.copyOf(lostWrites);
     replicaDisagreements = List.copyOf(replicaDisagreements);
     availability = List.copyOf(availability);
+    membershipChanges = List.copyOf(membershipChanges);
+    finalMembers = List.copyOf(finalMembers);
+  }
+
+  /** The member with this id at the end of the run, if the directory knows it. */
+  public Optional<ClusterMember> finalMember(String nodeId) {
+    return finalMembers.stream().filter(m -> m.nodeId().equals(nodeId)).findFirst();
   }
 
   /**
@@ -39,15 +54,20 @@ public record TortureReport(FaultSchedule schedule, CheckResult linearizability,
         operations: %d (%d answered, %d unknown)
         linearizability: %s
         lost acknowledged writes: %s
-        replicas after healing: %s
+        replicas after healing (per the final map): %s
         liveness after healing: %s
-        %sverdict: %s""",
+        %s%smembers at the end: %s
+        verdict: %s""",
         schedule.seed(), schedule.nodeCount(), schedule.kinds(), schedule.windows().size(),
         operations, answered, unknown, linearizability,
         lostWrites.isEmpty() ? "none" : String.join("\n  ", lostWrites),
         replicaDisagreements.isEmpty() ? "identical" : String.join("\n  ", replicaDisagreements),
         livenessIssue == null ? "recovered in " + recovery.toMillis() + " ms" : "FAILED: " + livenessIssue,
+        membershipChanges.stream().map(c -> "membership: " + c.describe() + "\n").collect(Collectors.joining()),
         availability.stream().map(a -> "availability: " + a.describe() + "\n").collect(Collectors.joining()),
+        finalMembers.isEmpty() ? "unknown (no member answered)" : finalMembers.stream()
+            .map(m -> m.nodeId() + " " + m.state().name().toLowerCase(Locale.ROOT) + " with " + m.partitions())
+            .collect(Collectors.joining(", ")),
         passed() ? "PASS" : "FAIL");
   }
 }

@@ -6,11 +6,12 @@ import io.dkv.checker.HistoryJson;
 import io.dkv.checker.HistoryRecorder;
 import io.dkv.checker.LinearizabilityChecker;
 import io.dkv.checker.Outcome;
+import io.dkv.client.ClusterMember;
 import io.dkv.client.DkvClient;
 import io.dkv.client.Routing;
+import io.dkv.protocol.ClientMessage.ClusterStatusResponse;
 import java.io.IOException;
 import java.io.Writer;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,56 +60,63 @@ public final class TortureRun {
         out.resolve("schedule.txt"), schedule.toText());
     HistoryRecorder recorder = HistoryRecorder.live();
     LatencyLog latencies = new LatencyLog();
-    try (Network network = config.network().create(config.nodes());
-         ProcessNemesis processes = new ProcessNemesis(network, out.resolve("logs"))) {
-      List<Path> clockOffsets = startServers(network, processes);
-      String endpoints = IntStream.range(0, config.nodes())
-          .mapToObj(i -> hostPort(network.clientAddress(i))).collect(Collectors.joining(","));
-      FaultInjector injector = new FaultInjector(network, processes, clockOffsets);
-      long startNanos = System.nanoTime();
-      Workload workload = new Workload(config.clients(), config.keys(), config.seed(), i -> client(endpoints),
-          recorder, latencies);
-      long scheduleOriginNanos;
-      try (workload) {
-        workload.start();
-        scheduleOriginNanos = System.nanoTime();
-        new ScheduleRunner(schedule, injector).runToEnd(scheduleOriginNanos);
-      } finally {
-        injector.healAll();
+    try (Network network = config.network().create(schedule.nodeCount(), schedule.founders())) {
+      ServerCommands commands = new ServerCommands(config.serverCommand(), network, config.partitions(), out);
+      try (ProcessNemesis processes = new ProcessNemesis(network, out.resolve("logs"));
+           NodeViews views = new NodeViews(network);
+           MembershipChanges membership = new MembershipChanges(schedule.founders(), processes, commands, views,
+               config.livenessLimit())) {
+        return runOn(network, commands, processes, views, membership, recorder, latencies);
       }
-      long healedNanos = System.nanoTime();
-      Liveness liveness;
-      Map<String, Outcome> finalReads = new LinkedHashMap<>();
-      try (DkvClient checker = client(endpoints)) {
-        liveness = new Liveness(checker, workload, network, config.livenessLimit()).await(config.clients());
-        for (String key : workload.keys()) {
-          finalReads.put(key, workload.record(checker, config.clients(), key, io.dkv.checker.Command.get()));
-        }
-      }
-      List<String> disagreements = ReplicaAgreement.check(network, NAMESPACE, workload.keys());
-      Timeline timeline = new Timeline(startNanos, scheduleOriginNanos, healedNanos, System.nanoTime());
-      return report(schedule, recorder.history(), finalReads, disagreements, liveness, latencies, timeline);
     }
   }
 
-  private List<Path> startServers(Network network, ProcessNemesis processes) throws IOException {
-    List<Path> offsets = new ArrayList<>();
-    List<List<String>> commands = new ArrayList<>();
-    for (int i = 0; i < config.nodes(); i++) {
-      String id = NodeIds.of(i);
-      Path offset = out.resolve("clock").resolve(id + ".offset-ms");
-      Files.createDirectories(offset.getParent());
-      Files.writeString(offset, "0");
-      offsets.add(offset);
-      List<String> command = new ArrayList<>(config.serverCommand());
-      command.addAll(List.of("server", "--node-id", id, "--listen", hostPort(network.listenAddress(i)),
-          "--data", out.resolve("data").resolve(id).toString(), "--members", network.membersFlag(i),
-          "--voters", network.votersFlag(),
-          "--test-clock-offset-file", offset.toString()));
-      commands.add(command);
+  private TortureReport runOn(Network network, ServerCommands commands, ProcessNemesis processes, NodeViews views,
+                              MembershipChanges membership, HistoryRecorder recorder, LatencyLog latencies)
+      throws IOException, InterruptedException {
+    FaultSchedule schedule = config.schedule();
+    List<Path> clockOffsets = commands.createClockOffsets();
+    processes.startAll(IntStream.range(0, schedule.founders()).mapToObj(commands::founder).toList(),
+        ServerCommands.READY_LINE, START_TIMEOUT);
+    // Every node slot, so that clients use a joined node as a coordinator too; a slot with no
+    // running node refuses the connection, and the client tries the next.
+    String endpoints = IntStream.range(0, network.nodeCount())
+        .mapToObj(i -> ServerCommands.hostPort(network.clientAddress(i))).collect(Collectors.joining(","));
+    FaultInjector injector = new FaultInjector(network, processes, membership, clockOffsets);
+    long startNanos = System.nanoTime();
+    Workload workload = new Workload(config.clients(), config.keys(), config.seed(), i -> client(endpoints),
+        recorder, latencies);
+    ScheduleRunner runner = new ScheduleRunner(schedule, injector);
+    long scheduleOriginNanos;
+    try (workload) {
+      workload.start();
+      scheduleOriginNanos = System.nanoTime();
+      runner.runToEnd(scheduleOriginNanos);
+    } finally {
+      injector.healAll();
     }
-    processes.startAll(commands, "serving on", START_TIMEOUT);
-    return offsets;
+    long healedNanos = System.nanoTime();
+    Liveness liveness;
+    Map<String, Outcome> finalReads = new LinkedHashMap<>();
+    try (DkvClient checker = client(endpoints)) {
+      liveness = new Liveness(checker, workload, network, membership, config.livenessLimit()).await(config.clients());
+      for (String key : workload.keys()) {
+        finalReads.put(key, workload.record(checker, config.clients(), key, io.dkv.checker.Command.get()));
+      }
+    }
+    List<String> disagreements = ReplicaAgreement.check(views, network, membership.members(), NAMESPACE,
+        workload.keys(), config.livenessLimit());
+    List<ClusterMember> finalMembers = views.freshestStatus(membership.members())
+        .map(TortureRun::clusterMembers).orElse(List.of());
+    Timeline timeline = new Timeline(startNanos, scheduleOriginNanos, healedNanos, System.nanoTime());
+    List<MembershipChange> changes = membership.changes(scheduleOriginNanos);
+    return report(schedule, recorder.history(), finalReads, disagreements, liveness, changes,
+        measuredWindows(runner.played(), changes), finalMembers, latencies, timeline);
+  }
+
+  private static List<ClusterMember> clusterMembers(ClusterStatusResponse status) {
+    return status.members().stream().map(m -> new ClusterMember(m.nodeId(), m.address(),
+        ClusterMember.State.valueOf(m.state().name()), m.partitions(), m.voter())).toList();
   }
 
   /** When the run's phases began, in {@link System#nanoTime()}. */
@@ -119,23 +127,24 @@ public final class TortureRun {
   }
 
   private TortureReport report(FaultSchedule schedule, History history, Map<String, Outcome> finalReads,
-                               List<String> disagreements, Liveness liveness, LatencyLog latencies, Timeline timeline)
-      throws IOException {
+                               List<String> disagreements, Liveness liveness, List<MembershipChange> changes,
+                               List<FaultWindow> measured, List<ClusterMember> finalMembers, LatencyLog latencies,
+                               Timeline timeline) throws IOException {
     CheckResult lin = LinearizabilityChecker.check(history, PER_KEY_CHECK_LIMIT);
     List<String> lost = LostWrites.check(history, finalReads);
-    List<Availability> availability = Availability.of(schedule, history, timeline.scheduleOriginNanos());
+    List<Availability> availability = Availability.of(measured, history, timeline.scheduleOriginNanos());
     int answered = (int) history.operations().stream().filter(op -> op.outcome().answered()).count();
     int unknown = (int) history.operations().stream().filter(op -> op.outcome() instanceof Outcome.Unknown).count();
     TortureReport report = new TortureReport(schedule, lin, lost, disagreements, liveness.recovery(), liveness.issue(),
-        history.operations().size(), answered, unknown, availability);
+        history.operations().size(), answered, unknown, availability, changes, finalMembers);
     try (Writer w = Files.newBufferedWriter(out.resolve("history.jsonl"))) {
       HistoryJson.write(history, w);
     }
-    VerdictsFile.write(lin, availability, out.resolve("verdicts.json"));
+    VerdictsFile.write(lin, availability, changes, out.resolve("verdicts.json"));
     Files.writeString(out.resolve("summary.txt"), report.summary() + "\n");
     List<LatencyChart.Window> shaded = new ArrayList<>();
     double origin = timeline.seconds(timeline.scheduleOriginNanos());
-    for (FaultWindow w : schedule.windows()) {
+    for (FaultWindow w : measured) {
       shaded.add(new LatencyChart.Window(origin + w.startMillis() / 1e3, origin + w.endMillis() / 1e3,
           w.fault().kind().text(), FaultText.format(w.fault())));
     }
@@ -148,12 +157,23 @@ public final class TortureRun {
     return report;
   }
 
+  /**
+   * The windows as played, and a membership change's from when it began until it ended
+   * ({@link MembershipChange#measuredWindow}): what write availability is measured over.
+   */
+  private List<FaultWindow> measuredWindows(List<FaultWindow> played, List<MembershipChange> changes) {
+    List<FaultWindow> scheduled = config.schedule().windows();
+    List<FaultWindow> measured = new ArrayList<>();
+    for (int i = 0; i < played.size(); i++) {
+      FaultWindow w = scheduled.get(i);
+      measured.add(changes.stream().filter(c -> c.window().equals(w)).findFirst()
+          .flatMap(MembershipChange::measuredWindow).orElse(played.get(i)));
+    }
+    return measured;
+  }
+
   private static DkvClient client(String endpoints) {
     return DkvClient.builder().endpoints(endpoints).routing(Routing.RECURSIVE)
         .requestTimeout(REQUEST_TIMEOUT).build();
-  }
-
-  private static String hostPort(InetSocketAddress a) {
-    return a.getHostString() + ":" + a.getPort();
   }
 }

@@ -21,15 +21,26 @@ import java.util.OptionalLong;
  * </pre>
  *
  * ({@code firstAckMillis} and {@code lastAckMillis} are null when there was no such write; see
- * {@link Availability}). {@link CheckResultJson#read} skips the extra field, so the file still
- * reads back as the check's result.
+ * {@link Availability}), and a field {@code membership} with one object per join or removal
+ * ({@code endedMillis} null while it went on, {@code tookMillis} null when it did not finish; see
+ * {@link MembershipChange}):
+ *
+ * <pre>
+ * "membership":[{"change":"join n4","startMillis":2000,"windowMillis":20000,"beganMillis":2001,"acceptedMillis":5210,
+ *   "endedMillis":13337,"finished":true,"tookMillis":8127,
+ *   "outcome":"up with 192 of 768 replica slots, the map balanced,"}]
+ * </pre>
+ *
+ * {@link CheckResultJson#read} skips the extra fields, so the file still reads back as the check's
+ * result.
  */
 final class VerdictsFile {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private VerdictsFile() {}
 
-  static void write(CheckResult linearizability, List<Availability> availability, Path file) throws IOException {
+  static void write(CheckResult linearizability, List<Availability> availability, List<MembershipChange> membership,
+                    Path file) throws IOException {
     StringWriter verdicts = new StringWriter();
     CheckResultJson.write(linearizability, verdicts);
     ObjectNode root = (ObjectNode) MAPPER.readTree(verdicts.toString());
@@ -42,6 +53,19 @@ final class VerdictsFile {
       putOptional(n, "firstAckMillis", a.firstAckMillis());
       n.put("longestGapMillis", a.longestGapMillis()).put("acknowledgedWrites", a.acknowledgedWrites());
       putOptional(n, "lastAckMillis", a.lastAckMillis());
+    }
+    ArrayNode changes = root.putArray("membership");
+    for (MembershipChange c : membership) {
+      ObjectNode n = changes.addObject()
+          .put("change", FaultText.format(c.window().fault()))
+          .put("startMillis", c.window().startMillis())
+          .put("windowMillis", c.window().durationMillis())
+          .put("beganMillis", c.beganMillis())
+          .put("acceptedMillis", c.acceptedMillis());
+      putOptional(n, "endedMillis", c.endedMillis());
+      n.put("finished", c.finished());
+      putOptional(n, "tookMillis", c.tookMillis());
+      n.put("outcome", c.outcome());
     }
     MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
   }

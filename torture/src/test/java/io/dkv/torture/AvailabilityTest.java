@@ -41,7 +41,7 @@ class AvailabilityTest {
     write(0, "k2", 10_850, 10_900);
     write(3, "k1", 15_500, 16_000); // after the isolation of n2 ended
 
-    List<Availability> measured = Availability.of(SCHEDULE, history.build(), ORIGIN_NANOS);
+    List<Availability> measured = Availability.of(SCHEDULE.windows(), history.build(), ORIGIN_NANOS);
 
     Availability kill = measured.get(0);
     assertThat(kill.firstAckMillis()).hasValue(6_500);
@@ -67,7 +67,7 @@ class AvailabilityTest {
     write(0, "k0", 1_000, 1_000);
     write(1, "k1", 2_000, 2_500);
 
-    Availability kill = Availability.of(SCHEDULE, history.build(), ORIGIN_NANOS).get(0);
+    Availability kill = Availability.of(SCHEDULE.windows(), history.build(), ORIGIN_NANOS).get(0);
 
     assertThat(kill.firstAckMillis()).hasValue(0);
     assertThat(kill.longestGapMillis()).as("from 2500 ms to the end at 11000 ms").isEqualTo(8_500);
@@ -79,7 +79,7 @@ class AvailabilityTest {
     write(0, "k0", 1_100, 1_212);
     write(1, "k1", 10_000, 10_960);
 
-    List<Availability> measured = Availability.of(SCHEDULE, history.build(), ORIGIN_NANOS);
+    List<Availability> measured = Availability.of(SCHEDULE.windows(), history.build(), ORIGIN_NANOS);
 
     assertThat(measured.get(0).describe()).isEqualTo("kill n3 for 10000 ms: first write issued since it began"
         + " acknowledged 212 ms in;"
@@ -97,7 +97,7 @@ class AvailabilityTest {
     CheckResult lin = LinearizabilityChecker.check(h, Duration.ofSeconds(5));
     Path file = dir.resolve("verdicts.json");
 
-    VerdictsFile.write(lin, Availability.of(SCHEDULE, h, ORIGIN_NANOS), file);
+    VerdictsFile.write(lin, Availability.of(SCHEDULE.windows(), h, ORIGIN_NANOS), List.of(), file);
 
     try (Reader in = Files.newBufferedReader(file)) {
       assertThat(CheckResultJson.read(in)).isEqualTo(lin);
@@ -114,7 +114,7 @@ class AvailabilityTest {
 
   @Test
   void withoutAnyWriteEachWindowIsOneGap() {
-    List<Availability> measured = Availability.of(SCHEDULE, history.build(), ORIGIN_NANOS);
+    List<Availability> measured = Availability.of(SCHEDULE.windows(), history.build(), ORIGIN_NANOS);
 
     assertThat(measured).extracting(Availability::firstAckMillis).containsOnly(OptionalLong.empty());
     assertThat(measured).extracting(Availability::longestGapMillis).containsExactly(10_000L, 2_000L, 1_000L);
