@@ -56,7 +56,7 @@ final class ClusterCommand {
   @Command(name = "remove", description = "Remove a node: it becomes leaving, its partitions move to"
       + " other nodes, and the directory removes it once it holds none. Exit code 1 when the"
       + " directory refuses (unknown node, already leaving or removed, a directory voter) or, with"
-      + " --wait, when the node stops leaving; 3 when --wait times out.")
+      + " --wait, when the node was removed and joined again; 3 when --wait times out.")
   static final class Remove extends DirectoryCommand {
     @Parameters(index = "0", paramLabel = "NODE", description = "The id of the node to remove.")
     String node;

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code dkv cluster remove NODE --wait}: after the directory made the node leaving at
- * {@code leaveEpoch}, shows its drain until a view at least that new no longer has it leaving.
- * Removed (or gone) is success. Any other state means the drain ended without a removal: a
- * leaving node that is marked down stops leaving (docs/directory.md §2), and is marked up, not
- * leaving, when it comes back.
+ * {@code leaveEpoch}, shows its drain until a view at least that new has it neither leaving nor
+ * down. A draining node stays draining while it is down (docs/directory.md §2): the directory
+ * evicts it and removes it once it holds nothing, or it leaves again when it is back. Removed (or
+ * gone) is success; up or joining means it was removed and has joined again since.
  */
 final class RemovalWait {
   static final int DEFAULT_TIMEOUT_SECONDS = 600;
@@ -48,9 +48,9 @@ final class RemovalWait {
     MoveStatus last = outcome.last();
     State state = last.member(node).map(MemberMoves::state).orElse(State.REMOVED);
     if (state != State.REMOVED) {
-      throw new InvalidRequestException("node " + node + " stopped leaving: it is "
-          + DirectoryView.lower(state) + " at directory epoch " + last.epoch() + " (a leaving node"
-          + " that is marked down stops draining); remove it again with dkv cluster remove " + node);
+      throw new InvalidRequestException("node " + node + " is " + DirectoryView.lower(state)
+          + " at directory epoch " + last.epoch() + ": it was removed and has joined again since;"
+          + " remove it again with dkv cluster remove " + node);
     }
     return new DirectoryCommand.Result(
         DataCommand.fields("node", node, "state", "removed", "epoch", last.epoch()),
@@ -58,9 +58,9 @@ final class RemovalWait {
             + " partition, and its process can be stopped");
   }
 
-  /** A view that has the leave, in which the node is not leaving any more. */
+  /** A view that has the leave, in which the node is neither leaving nor down (still draining). */
   private boolean drainEnded(MoveStatus s) {
-    return s.epoch() >= leaveEpoch
-        && s.member(node).map(m -> m.state() != State.LEAVING).orElse(true);
+    return s.epoch() >= leaveEpoch && s.member(node)
+        .map(m -> m.state() != State.LEAVING && m.state() != State.DOWN).orElse(true);
   }
 }

@@ -110,12 +110,21 @@ class RemovalWaitTest {
     assertThat(pauses).containsExactly(SECOND, SECOND, SECOND);
   }
 
+  /** A draining node that is down for a while is still being removed: the wait goes on. */
   @Test
-  void aNodeThatStopsLeavingEndsTheWaitAsARefusalThatSaysWhatToDo() throws Exception {
-    RemovalWait wait = waitFor(view(9, MemberState.LEAVING, 8), view(11, MemberState.DOWN, 5));
+  void aDownSpellDoesNotEndTheWait() throws Exception {
+    RemovalWait wait = waitFor(view(9, MemberState.LEAVING, 8), view(11, MemberState.DOWN, 5),
+        view(13, MemberState.LEAVING, 5), view(20, MemberState.REMOVED, 0));
+    assertThat(wait.await(600 * SECOND).json()).containsEntry("state", "removed");
+    assertThat(polls).hasValue(4);
+  }
+
+  @Test
+  void aNodeRemovedAndJoinedAgainEndsTheWaitAsARefusalThatSaysWhatToDo() throws Exception {
+    RemovalWait wait = waitFor(view(9, MemberState.LEAVING, 8), view(30, MemberState.JOINING, 0));
     assertThatThrownBy(() -> wait.await(600 * SECOND)).isInstanceOf(InvalidRequestException.class)
-        .hasMessage("node n4 stopped leaving: it is down at directory epoch 11 (a leaving node that"
-            + " is marked down stops draining); remove it again with dkv cluster remove n4");
+        .hasMessage("node n4 is joining at directory epoch 30: it was removed and has joined again"
+            + " since; remove it again with dkv cluster remove n4");
     assertThat(polls).hasValue(2);
   }
 

@@ -35,6 +35,9 @@ final class FinalState {
       for (Map.Entry<String, List<Attempt>> e : history.entrySet()) {
         List<GetResponse> replicas = new ArrayList<>();
         for (int i = 0; i < cluster.size(); i++) {
+          if (cluster.stoppedByTest(i)) {
+            continue; // the test took it out for good (once it was removed): it holds nothing
+          }
           byte[] body = MessageCodec.encode(new GetRequest("default", Bytes.utf8(e.getKey()), true, 0));
           try {
             replicas.add((GetResponse) MessageCodec.decodeResponse(Procedure.GET,
@@ -104,6 +107,9 @@ final class FinalState {
         int lockedKeys = 0;
         int activeTransactions = 0;
         for (int i = 0; i < cluster.size(); i++) {
+          if (cluster.stoppedByTest(i)) {
+            continue; // the test took it out for good (once it was removed)
+          }
           try {
             StatusResponse s = dkv.status(cluster.address(i));
             lockedKeys += s.preparedKeys();

@@ -133,15 +133,21 @@ final class CommandRules {
     return problem != null ? problem : DirectoryNames.checkAddress(join.address());
   }
 
-  /** A move that changes the node's state and no replica list (MarkUp, MarkDown, Leave). */
+  /**
+   * A move that changes the node's state and no replica list (MarkUp, MarkDown, Leave). Leave
+   * makes the node draining; a draining node marked up goes back to leaving, so a down spell does
+   * not cancel its removal.
+   */
   private static Transition onStateChange(DirectoryState s, String nodeId, String verb,
                                           NodeState target, Set<NodeState> allowedFrom) {
     String problem = checkMove(s, nodeId, verb, allowedFrom);
     if (problem != null) {
       return reject(s, problem);
     }
-    return accept(withState(s, s.memberMap().get(nodeId).withState(target),
-        ReplicaLists.of(s.map())));
+    Member m = s.memberMap().get(nodeId);
+    Member next = target == LEAVING ? m.leave()
+        : m.withState(target == UP && m.draining() ? LEAVING : target);
+    return accept(withState(s, next, ReplicaLists.of(s.map())));
   }
 
   /**

@@ -20,8 +20,8 @@ import java.util.function.ToLongFunction;
  * target for the current members (docs/directory.md §9). Pure: the caller submits the commands and
  * the directory's rules decide. The target is {@link Placement#rebalance} of the map as it will be
  * once the moves in progress are promoted, for the members that may hold replicas: up and joining
- * ones, and down ones still in a partition (their partitions wait for their eviction or return,
- * so a short outage moves nothing). Per partition, at most one move at a time:
+ * ones, and down ones still in a partition that are not draining (their partitions wait for their
+ * eviction or return, so a short outage moves nothing). Per partition, at most one move at a time:
  * <ul>
  *   <li>{@code StartMoves}: a target node with no role in the partition becomes its learner, in
  *       the place of a replica the target drops, or in a free place of a short list; at most
@@ -31,7 +31,8 @@ import java.util.function.ToLongFunction;
  *   <li>{@code Release}: a leaving node once its heartbeats show a view as new as the partition's
  *       epoch, so it no longer serves the partition's reads (a down one is evicted instead);
  *   <li>{@code MarkUp}: a joining node with no move to it in progress or planned;
- *   <li>{@code Remove}: a leaving node with no role left.
+ *   <li>{@code Remove}: a draining node (leaving, or down since it began to leave) with no role
+ *       left.
  * </ul>
  */
 public final class MovePlanner {
@@ -83,7 +84,7 @@ public final class MovePlanner {
     for (Member m : s.members()) {
       if (m.state() == NodeState.JOINING && !movesTo.containsKey(m.nodeId())) {
         commands.add(new MarkUp(m.nodeId()));
-      } else if (m.state() == NodeState.LEAVING && !map.involves(m.nodeId())) {
+      } else if (m.draining() && !map.involves(m.nodeId())) {
         commands.add(new Remove(m.nodeId()));
       }
     }
@@ -103,13 +104,16 @@ public final class MovePlanner {
     }
   }
 
-  /** Up and joining members, and down ones that still have a role: sorted, as the map's members. */
+  /**
+   * Up and joining members, and down ones that still have a role and are not draining: sorted, as
+   * the map's members.
+   */
   private static List<String> eligible(DirectoryState s) {
     List<String> out = new ArrayList<>();
     for (Member m : s.members()) {
       NodeState state = m.state();
       if (state == NodeState.UP || state == NodeState.JOINING
-          || (state == NodeState.DOWN && s.map().involves(m.nodeId()))) {
+          || (state == NodeState.DOWN && !m.draining() && s.map().involves(m.nodeId()))) {
         out.add(m.nodeId());
       }
     }

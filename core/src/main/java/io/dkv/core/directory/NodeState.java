@@ -10,14 +10,16 @@ package io.dkv.core.directory;
  * <p>Allowed moves (anything else is rejected with the reason):
  * <pre>
  *   (unknown or removed) --Join--&gt; joining --MarkUp--&gt; up
- *   joining, up, leaving --MarkDown--&gt; down --MarkUp--&gt; up
+ *   joining, up, leaving --MarkDown--&gt; down --MarkUp--&gt; up (leaving if draining)
  *   down --Evict--&gt; down (out of the replica lists it can leave)
- *   joining, up, down --Leave--&gt; leaving
+ *   joining, up, down --Leave--&gt; leaving, draining
  *   leaving, down (holding no replica) --Remove--&gt; removed
  *
  *   in the map:  joining, up, leaving, down
  *   outside it:  removed
  * </pre>
+ * Draining ({@link Member#draining()}) is the operator's request to remove the node; it lasts
+ * until the node is removed, whatever down spells come between.
  * The codes are part of the directory's encoding: never reuse or renumber one.
  */
 public enum NodeState {

@@ -17,11 +17,11 @@ import java.util.Map;
  * (as in {@link CommandCodec}, whose version is counted separately).
  *
  * <pre>
- * state      := version u8 = 3 | epoch i64 | partitionCount i32 | replicationFactor i32
+ * state      := version u8 = 4 | epoch i64 | partitionCount i32 | replicationFactor i32
  *             | memberCount i32    | member*
  *             | namespaceCount i32 | namespace*
  *             | mapEpoch i64       | partition * partitionCount
- * member     := nodeId string | address string | state u8 (NodeState code)
+ * member     := nodeId string | address string | state u8 (NodeState code) | draining u8 (0 or 1)
  * namespace  := name string | mode u8 | n i32 | w i32 | r i32 | createdEpoch i64
  * partition  := partitionEpoch i64 | count u8 | replica u16 * count
  *             | hasMove u8 (0 or 1) | (to u16 | from u16 (0xFFFF: none) | since i64) if hasMove
@@ -32,7 +32,8 @@ import java.util.Map;
  * replica is an index into that list. A partition's count is 1..min(replicationFactor, holders),
  * or 0 when there are no holders.
  *
- * <p>Version 2 had no moves and no leaving nodes; it is read as a map with none. Version 1, still
+ * <p>Version 3 had no draining flag: a leaving member is read as draining, any other as not.
+ * Version 2 had no moves and no leaving nodes; it is read as a map with none. Version 1, still
  * read because snapshots and the nodes' cached copies outlive the code that
  * wrote them, had no count: every partition had exactly min(replicationFactor, holders) replicas,
  * and its holders were the joining and up members only. Leaving and down members of a version 1
@@ -41,7 +42,8 @@ import java.util.Map;
  * <p>Decoding checks every invariant of {@link PartitionMap#of} and {@link DirectoryState#of}.
  */
 public final class StateCodec {
-  static final int VERSION = 3;
+  static final int VERSION = 4;
+  private static final int NO_DRAINING_VERSION = 3;
   private static final int NO_MOVES_VERSION = 2;
   private static final int FIXED_COUNT_VERSION = 1;
   private static final int NO_NODE = 0xFFFF;
@@ -54,7 +56,7 @@ public final class StateCodec {
         .u32(map.partitionCount()).u32(map.replicationFactor());
     w.u32(state.members().size());
     for (Member m : state.members()) {
-      w.string(m.nodeId()).string(m.address()).u8(m.state().code());
+      w.string(m.nodeId()).string(m.address()).u8(m.state().code()).u8(m.draining() ? 1 : 0);
     }
     w.u32(state.namespaces().size());
     for (Namespace ns : state.namespaces()) {
@@ -82,7 +84,7 @@ public final class StateCodec {
     return w.toByteArray();
   }
 
-  /** The state in {@code bytes} (version 1 to 3); {@link IllegalArgumentException} saying what is wrong. */
+  /** The state in {@code bytes} (version 1 to 4); {@link IllegalArgumentException} saying what is wrong. */
   public static DirectoryState decode(byte[] bytes) {
     RecordReader r = new RecordReader(bytes, "directory state", IllegalArgumentException::new);
     int version = r.u8("version");
@@ -94,10 +96,13 @@ public final class StateCodec {
     int partitionCount = r.count("partitionCount", Long.BYTES);
     int replicationFactor = r.u32("replicationFactor");
     List<Member> members = new ArrayList<>();
-    for (int i = r.count("memberCount", 5); i > 0; i--) {
+    for (int i = r.count("memberCount", 6); i > 0; i--) {
       String nodeId = r.string("nodeId");
       String address = r.string("address");
-      members.add(new Member(nodeId, address, r.code("state", NodeState::ofCode)));
+      NodeState state = r.code("state", NodeState::ofCode);
+      boolean draining = version > NO_DRAINING_VERSION ? flag(r, "draining")
+          : state == NodeState.LEAVING;
+      members.add(new Member(nodeId, address, state, draining));
     }
     List<Namespace> namespaces = new ArrayList<>();
     for (int i = r.count("namespaceCount", 23); i > 0; i--) {
@@ -123,7 +128,7 @@ public final class StateCodec {
       }
       PartitionMove move = null;
       List<String> leaving = new ArrayList<>();
-      if (version == VERSION) {
+      if (version > NO_MOVES_VERSION) {
         if (r.u8("hasMove") != 0) {
           String to = readNode(r, "to", indexed);
           int offset = r.position();
@@ -169,5 +174,15 @@ public final class StateCodec {
           + " (1 to min(replication factor, members holding replicas), 0 when none does)");
     }
     return count;
+  }
+
+  /** A u8 that must be 0 (false) or 1 (true). */
+  private static boolean flag(RecordReader r, String field) {
+    int offset = r.position();
+    int value = r.u8(field);
+    if (value > 1) {
+      throw r.fail(field, offset, value + "; allowed: 0 or 1");
+    }
+    return value == 1;
   }
 }

@@ -61,7 +61,16 @@ class DirectoryCodecTest {
    * in the map) and evicted with a floor of 1, so the partition has a short list [a] while the
    * target is min(2, [a, b, c]) = 2.
    */
-  static final String GOLDEN_STATE = "03" + "0000000000000004" + "00000001" + "00000002"
+  static final String GOLDEN_STATE = "04" + "0000000000000004" + "00000001" + "00000002"
+      + "00000003" + "000161" + "0003683a31" + "02" + "00" + "000162" + "0003683a32" + "04" + "00"
+      + "000163" + "0003683a33" + "01" + "00"
+      + "00000001" + "000764656661756c74" + "01" + "00000002" + "00000002" + "00000001"
+      + "0000000000000000"
+      + "0000000000000004"
+      + "0000000000000004" + "01" + "0000" + "00" + "00";
+
+  /** The same state as version 3 wrote it: no draining flags. */
+  static final String GOLDEN_STATE_V3 = "03" + "0000000000000004" + "00000001" + "00000002"
       + "00000003" + "000161" + "0003683a31" + "02" + "000162" + "0003683a32" + "04"
       + "000163" + "0003683a33" + "01"
       + "00000001" + "000764656661756c74" + "01" + "00000002" + "00000002" + "00000001"
@@ -70,7 +79,7 @@ class DirectoryCodecTest {
       + "0000000000000004" + "01" + "0000" + "00" + "00";
 
   /** The same state as version 2 wrote it: no move and no leaving fields. */
-  static final String GOLDEN_STATE_V2 = "02" + GOLDEN_STATE.substring(2, GOLDEN_STATE.length() - 4);
+  static final String GOLDEN_STATE_V2 = "02" + GOLDEN_STATE_V3.substring(2, GOLDEN_STATE_V3.length() - 4);
 
   static DirectoryState shortListState() {
     return DirectoryStateTest.applyAll(DirectoryState.initial(1, 2),
@@ -85,6 +94,29 @@ class DirectoryCodecTest {
     assertThat(s.map().members()).containsExactly("a", "b", "c");
     assertThat(HEX.formatHex(StateCodec.encode(s))).isEqualTo(GOLDEN_STATE);
     assertThat(StateCodec.decode(HEX.parseHex(GOLDEN_STATE))).isEqualTo(s);
+  }
+
+  @Test
+  void aVersion3StateStillDecodes() {
+    assertThat(StateCodec.decode(HEX.parseHex(GOLDEN_STATE_V3))).isEqualTo(shortListState());
+  }
+
+  /** A draining member keeps its flag through a down spell, and in the bytes. */
+  @Test
+  void aDrainingMemberRoundTripsAndAVersion3LeavingMemberReadsAsDraining() {
+    DirectoryState s = DirectoryStateTest.applyAll(shortListState(), new Leave("c"), new MarkDown("c"));
+    assertThat(s.member("c")).contains(new Member("c", "h:3", NodeState.DOWN, true));
+    String hex = HEX.formatHex(StateCodec.encode(s));
+    assertThat(hex).contains("000163" + "0003683a33" + "04" + "01");
+    assertThat(StateCodec.decode(HEX.parseHex(hex))).isEqualTo(s);
+
+    String v3Leaving = GOLDEN_STATE_V3.replace("000163" + "0003683a33" + "01", "000163" + "0003683a33" + "03");
+    assertThat(StateCodec.decode(HEX.parseHex(v3Leaving)).member("c"))
+        .contains(new Member("c", "h:3", NodeState.LEAVING, true));
+    String badFlag = GOLDEN_STATE.replace("0003683a33" + "01" + "00", "0003683a33" + "01" + "02");
+    assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex(badFlag)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("draining")
+        .hasMessageContaining("allowed: 0 or 1");
   }
 
   @Test
@@ -257,9 +289,9 @@ class DirectoryCodecTest {
               + Integer.parseInt(count) + " replicas; allowed: 1 to 2 (1 to min(replication"
               + " factor, members holding replicas), 0 when none does)");
     }
-    assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex("04" + GOLDEN_STATE.substring(2))))
-        .hasMessage("directory state: field 'version' at offset 0: unsupported version 4; this"
-            + " code reads 1 to 3");
+    assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex("05" + GOLDEN_STATE.substring(2))))
+        .hasMessage("directory state: field 'version' at offset 0: unsupported version 5; this"
+            + " code reads 1 to 4");
   }
 
   private static void assertGolden(DirectoryCommand command, String hex) {

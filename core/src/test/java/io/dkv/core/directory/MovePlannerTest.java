@@ -154,4 +154,57 @@ class MovePlannerTest {
     assertThat(plan).contains(new Remove("c"));
     assertThat(plan).filteredOn(c -> c instanceof MarkUp).hasSize(1);
   }
+
+  /**
+   * Regression: a node being removed that went down and came back was marked up, and its removal
+   * silently stopped. A draining node stays draining through a down spell: marked up it leaves
+   * again, and if it stays down it is removed once eviction and the moves that fill its holes have
+   * taken every role it had.
+   */
+  @Test
+  void aDrainingNodeIsRemovedWhetherItComesBackOrStaysDown() {
+    DirectoryState downWhileLeaving = applyAll(upCluster(4), new Leave("n4"), new MarkDown("n4"));
+    assertThat(MovePlanner.plan(downWhileLeaving, node -> Long.MAX_VALUE, UNLIMITED))
+        .as("partitions with a down participant wait").isEmpty();
+
+    DirectoryState back = applyAll(downWhileLeaving, new MarkUp("n4"));
+    assertThat(back.member("n4").orElseThrow().state()).isEqualTo(NodeState.LEAVING);
+    Settled drained = settle(back, UNLIMITED);
+    assertThat(drained.state().member("n4").orElseThrow().state()).isEqualTo(NodeState.REMOVED);
+    assertBalancedAndFull(drained.state().map(), List.of("n1", "n2", "n3"));
+
+    Settled gone = settle(applyAll(downWhileLeaving, new Evict("n4", 2)), UNLIMITED);
+    assertThat(gone.state().member("n4").orElseThrow().state()).isEqualTo(NodeState.REMOVED);
+    assertBalancedAndFull(gone.state().map(), List.of("n1", "n2", "n3"));
+  }
+
+  /** A node that was down but never asked to leave keeps its place when it is evicted and back. */
+  @Test
+  void aDownNodeThatIsNotDrainingIsNeverRemoved() {
+    DirectoryState evicted = applyAll(upCluster(4), new MarkDown("n4"), new Evict("n4", 2));
+    Settled done = settle(evicted, UNLIMITED);
+    assertThat(done.state().member("n4").orElseThrow().state()).isEqualTo(NodeState.DOWN);
+    Settled back = settle(applyAll(done.state(), new MarkUp("n4")), UNLIMITED);
+    assertThat(back.state().member("n4").orElseThrow().state()).isEqualTo(NodeState.UP);
+    assertBalancedAndFull(back.state().map(), List.of("n1", "n2", "n3", "n4"));
+  }
+
+  /** Killed in the middle of its drain: some moves off it started, some promoted, then evicted. */
+  @Test
+  void aDrainingNodeEvictedMidDrainLeavesNoHoleAndIsRemoved() {
+    DirectoryState s = applyAll(upCluster(4), new Leave("n4"));
+    StartMoves first = (StartMoves) MovePlanner.plan(s, node -> 0, 3).stream()
+        .filter(c -> c instanceof StartMoves).findFirst().orElseThrow();
+    s = applyAll(s, first);
+    MoveRequest promoted = first.moves().get(0);
+    s = applyAll(s, new Promote(promoted.partition(), promoted.to(),
+        s.map().set(promoted.partition()).move().since()));
+    s = applyAll(s, new MarkDown("n4"), new Evict("n4", 2));
+    for (int p : s.map().moving()) { // the copies still running finish
+      s = applyAll(s, new Promote(p, s.map().set(p).move().to(), s.map().set(p).move().since()));
+    }
+    Settled done = settle(s, UNLIMITED);
+    assertThat(done.state().member("n4").orElseThrow().state()).isEqualTo(NodeState.REMOVED);
+    assertBalancedAndFull(done.state().map(), List.of("n1", "n2", "n3"));
+  }
 }
