@@ -9,10 +9,8 @@ package io.dkv.core.eventual;
 public final class ClockDriftException extends RuntimeException {
   private final HybridTimestamp remote;
 
-  ClockDriftException(HybridTimestamp remote, long wallMillis, long maxDriftMillis) {
-    super("timestamp " + remote + " from node " + remote.nodeId() + " is " + (remote.wallMillis() - wallMillis)
-        + " ms ahead of this node's clock (" + wallMillis + " ms); at most " + maxDriftMillis
-        + " ms is allowed (maxClockDriftMillis)");
+  ClockDriftException(HybridTimestamp remote, String message) {
+    super(message);
     this.remote = remote;
   }
 

@@ -65,6 +65,14 @@ public final class HybridClock {
     return remote.wallMillis() - checkWall(wallMillis) <= maxDriftMillis;
   }
 
+  /** Why {@link #receive} would refuse {@code remote} at {@code wallMillis}, or null if it would not. */
+  public String driftProblem(HybridTimestamp remote, long wallMillis) {
+    return withinDrift(remote, wallMillis) ? null
+        : "timestamp " + remote + " from node " + remote.nodeId() + " is " + (remote.wallMillis() - wallMillis)
+            + " ms ahead of this node's clock (" + wallMillis + " ms); at most " + maxDriftMillis
+            + " ms is allowed (maxClockDriftMillis)";
+  }
+
   /**
    * Takes in a timestamp received from another node (or read from a stored version) and returns
    * the timestamp of the receive event, which is greater than {@code remote} and than everything
@@ -73,8 +81,9 @@ public final class HybridClock {
    * @throws ClockDriftException if {@code remote} is too far ahead; the clock is then unchanged
    */
   public HybridTimestamp receive(HybridTimestamp remote, long wallMillis) {
-    if (!withinDrift(remote, wallMillis)) {
-      throw new ClockDriftException(remote, wallMillis, maxDriftMillis);
+    String problem = driftProblem(remote, wallMillis);
+    if (problem != null) {
+      throw new ClockDriftException(remote, problem);
     }
     long pt = wallMillis;
     long ml = remote.wallMillis();

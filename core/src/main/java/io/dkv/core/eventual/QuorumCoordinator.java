@@ -109,7 +109,8 @@ final class QuorumCoordinator {
 
   void onReadReply(QuorumMessage.ReadReply m, long nowMillis, EventualOutput out) {
     PendingRead p = reads.get(m.readId());
-    if (p == null || !p.onReply(m.from(), m.value())) {
+    // The key is checked too: a reply to another process's read with the same id names another key.
+    if (p == null || !p.namespace.equals(m.namespace()) || !p.key.equals(m.key()) || !p.onReply(m.from(), m.value())) {
       return;
     }
     HybridTimestamp version = m.value().versionOrNull();

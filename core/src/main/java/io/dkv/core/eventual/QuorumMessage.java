@@ -33,5 +33,6 @@ public sealed interface QuorumMessage {
   record ReadRequest(String from, long readId, String namespace, Bytes key) implements QuorumMessage {}
 
   /** What the replica holds for the key ({@link EventualValue#ABSENT} if nothing). */
-  record ReadReply(String from, long readId, EventualValue value) implements QuorumMessage {}
+  record ReadReply(String from, long readId, String namespace, Bytes key, EventualValue value)
+      implements QuorumMessage {}
 }

@@ -157,7 +157,7 @@ class QuorumCoordinatorTest {
 
   private EventualOutput reply(String from, long readId, EventualValue v, long now) {
     EventualOutput out = new EventualOutput();
-    coordinator.onReadReply(new ReadReply(from, readId, v), now, out);
+    coordinator.onReadReply(new ReadReply(from, readId, "ns", KEY, v), now, out);
     return out;
   }
 
