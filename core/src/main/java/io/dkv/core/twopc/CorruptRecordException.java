@@ -2,7 +2,7 @@ package io.dkv.core.twopc;
 
 /** A stored record could not be decoded: the store is damaged, so the node must stop. */
 public final class CorruptRecordException extends RuntimeException {
-  CorruptRecordException(String message) {
+  public CorruptRecordException(String message) {
     super(message);
   }
 }

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -26,8 +25,6 @@ import java.util.function.Supplier;
  * batches written are lost with the process and nothing of those outputs leaves.
  */
 final class Simulation {
-  private record Event(long atMillis, long seq, Runnable action) {}
-
   final long seed;
   final SimConfig cfg;
   final Random rnd;
@@ -39,10 +36,8 @@ final class Simulation {
   final InvariantChecker invariants;
   final Workload workload;
   private final Map<String, SimNode> byId = new HashMap<>();
-  private final PriorityQueue<Event> events = new PriorityQueue<>(
-      (a, b) -> a.atMillis != b.atMillis ? Long.compare(a.atMillis, b.atMillis) : Long.compare(a.seq, b.seq));
+  private final EventQueue events = new EventQueue();
   private final Set<String> cutLinks = new HashSet<>();
-  private long seq;
   long now;
   /** Logical time for the history: strictly increasing over invocations and answers. */
   private long logicalClock;
@@ -99,18 +94,14 @@ final class Simulation {
   }
 
   void schedule(long atMillis, Runnable action) {
-    events.add(new Event(atMillis, seq++, action));
+    events.schedule(atMillis, action);
   }
 
   /** Runs events up to {@code untilMillis} (inclusive); returns false if none were left. */
   boolean runUntil(long untilMillis) {
-    while (!events.isEmpty() && events.peek().atMillis <= untilMillis) {
-      Event e = events.poll();
-      now = e.atMillis;
-      e.action.run();
-    }
+    boolean more = events.runUntil(untilMillis, t -> now = t);
     now = Math.max(now, untilMillis);
-    return !events.isEmpty();
+    return more;
   }
 
   SimNode node(String id) {

@@ -1,0 +1,77 @@
+package io.dkv.core.eventual;
+
+import io.dkv.core.storage.Storage;
+import io.dkv.protocol.Bytes;
+
+/**
+ * One node's core for eventual namespaces: coordinator of the requests it receives
+ * ({@link QuorumCoordinator}), replica of the keys it holds ({@link QuorumReplica}), both on one
+ * {@link HybridClock}. A pure state machine like {@link io.dkv.core.twopc.TwoPhaseNode}: input
+ * enters as {@link #onClient}, {@link #onMessage} and {@link #tick}; what it asks of the world
+ * leaves as an {@link EventualOutput}. It reads no clock, draws no random numbers, starts no
+ * threads and does no I/O but through the {@link Storage} port.
+ *
+ * <p>Time. {@code nowMillis} is this node's wall clock, milliseconds since the Unix epoch: the
+ * hybrid clock needs physical time to keep versions close to it, and deadlines use the same
+ * clock. If the wall clock steps back, versions stay monotonic (the HLC) and timers fire late by
+ * the step; if it steps forward, deadlines fire early.
+ *
+ * <p>Driver contract. From one thread at a time: every step writes its batches to storage itself
+ * (visible at once, durable only after {@code Storage.sync()}); the driver must sync when
+ * {@link EventualOutput#syncNeeded()} and only then send the step's messages, deliver its
+ * results and start its repairs. Outputs leave in step order, none before every sync requested
+ * by it or by an earlier step has completed; merging steps under one sync is allowed.
+ * Self-addressed envelopes must be delivered back to this node like any other message. A reply
+ * to a node that has restarted since the request left must be dropped (as a TCP connection that
+ * died with the process does): read ids are numbered from 1 by each process, and a reply to the
+ * previous process's read of the same key would be taken for the new one's. Call {@link #tick} every 10-50 ms. A
+ * {@link io.dkv.core.storage.StorageException} or
+ * {@link io.dkv.core.twopc.CorruptRecordException} from any method means the node must stop.
+ *
+ * <p>The design and what it guarantees: docs/eventual.md.
+ */
+public final class EventualNode {
+  private final QuorumCoordinator coordinator;
+  private final QuorumReplica replica;
+
+  public EventualNode(String nodeId, Storage storage, EventualConfig config) {
+    HybridClock clock = new HybridClock(nodeId, config.maxClockDriftMillis());
+    this.coordinator = new QuorumCoordinator(nodeId, config, clock);
+    this.replica = new QuorumReplica(nodeId, clock, storage);
+  }
+
+  /** A client's write or read, coordinated here. */
+  public EventualOutput onClient(EventualCommand c, long nowMillis) {
+    EventualOutput out = new EventualOutput();
+    switch (c) {
+      case EventualCommand.Write w -> coordinator.onWrite(w, nowMillis, out);
+      case EventualCommand.Read r -> coordinator.onRead(r, nowMillis, out);
+    }
+    return out;
+  }
+
+  /** A message from a peer (or from this node to itself). */
+  public EventualOutput onMessage(QuorumMessage m, long nowMillis) {
+    EventualOutput out = new EventualOutput();
+    switch (m) {
+      case QuorumMessage.WriteRequest w -> replica.onWrite(w, nowMillis, out);
+      case QuorumMessage.WriteAck a -> coordinator.onWriteAck(a, nowMillis, out);
+      case QuorumMessage.WriteRefused r -> coordinator.onWriteRefused(r, nowMillis, out);
+      case QuorumMessage.ReadRequest r -> replica.onRead(r, out);
+      case QuorumMessage.ReadReply r -> coordinator.onReadReply(r, nowMillis, out);
+    }
+    return out;
+  }
+
+  /** Timers: retries and deadlines of requests under way, expiry of remembered request ids. */
+  public EventualOutput tick(long nowMillis) {
+    EventualOutput out = new EventualOutput();
+    coordinator.tick(nowMillis, out);
+    return out;
+  }
+
+  /** What this node's replica holds for the key: visible, perhaps not yet durable. */
+  public EventualValue read(String namespace, Bytes key) {
+    return replica.read(namespace, key);
+  }
+}

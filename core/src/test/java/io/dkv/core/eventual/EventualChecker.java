@@ -1,0 +1,117 @@
+package io.dkv.core.eventual;
+
+import io.dkv.core.storage.ColumnFamily;
+import io.dkv.core.storage.WriteBatch;
+import io.dkv.protocol.Bytes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The invariants of an eventual-namespace run, checked as the run goes and at its end:
+ * <ol type="a">
+ *   <li>with R + W > N, a read that starts after a write was acknowledged returns it or something
+ *       newer (no disk is ever lost here: a crash loses only unsynced writes, which nothing has
+ *       acknowledged);
+ *   <li>after healing and a repair round, every replica of a key holds the same value, durably,
+ *       and it is the newest version any replica ever made durable for the key;
+ *   <li>a retried write is applied once: every answer to a request id names one version, and every
+ *       put's value (unique per request here) is stored under one version only.
+ * </ol>
+ */
+final class EventualChecker {
+  private record Ack(HybridTimestamp version, int writeQuorum, long atLogical) {}
+
+  private final EventualSim sim;
+  private final Map<Bytes, List<Ack>> acksByKey = new HashMap<>();
+  private final Map<Long, HybridTimestamp> versionByRequest = new HashMap<>();
+  private final Map<Bytes, Set<HybridTimestamp>> versionsByPutValue = new HashMap<>();
+  /** The newest version any replica synced, by DATA key. */
+  private final Map<Bytes, HybridTimestamp> newestDurable = new HashMap<>();
+
+  EventualChecker(EventualSim sim) {
+    this.sim = sim;
+  }
+
+  /** (c): every attempt of a request is answered with the first attempt's version. */
+  void onWriteAnswer(long requestId, HybridTimestamp version) {
+    HybridTimestamp first = versionByRequest.putIfAbsent(requestId, version);
+    if (first != null && !first.equals(version)) {
+      throw new AssertionError("request " + requestId + " was answered with version " + version
+          + " after " + first + ": a retry was applied as a new write");
+    }
+  }
+
+  void onAcknowledged(Bytes key, HybridTimestamp version, int writeQuorum) {
+    acksByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new Ack(version, writeQuorum, sim.nextLogicalTime()));
+  }
+
+  /** (a), for a read of {@code key} with quorum {@code readQuorum} that started at {@code startLogical}. */
+  void onRead(Bytes key, int readQuorum, long startLogical, EventualValue newest) {
+    HybridTimestamp got = newest.versionOrNull();
+    for (Ack a : acksByKey.getOrDefault(key, List.of())) {
+      if (a.atLogical() > startLogical) {
+        continue;
+      }
+      boolean missed = got == null || got.compareTo(a.version()) < 0;
+      if (readQuorum + a.writeQuorum() > EventualSimConfig.N) {
+        sim.stats.overlappingReadChecks++;
+        if (missed) {
+          throw new AssertionError("a read of " + key + " with R = " + readQuorum + " returned " + newest
+              + " but version " + a.version() + " was acknowledged with W = " + a.writeQuorum() + " before it started");
+        }
+      } else if (missed) {
+        sim.stats.staleReadsWithoutOverlap++;
+      }
+    }
+  }
+
+  /** Watches every sync of every disk: (c) at the store, and the newest durable version per key. */
+  void onSync(List<WriteBatch.Op> ops) {
+    for (WriteBatch.Op op : ops) {
+      if (op.cf() != ColumnFamily.DATA || op.value() == null) {
+        continue;
+      }
+      EventualValue v = StoredValue.decode(op.value());
+      newestDurable.merge(Bytes.copyOf(op.key()), v.versionOrNull(), (a, b) -> a.isAfter(b) ? a : b);
+      if (v instanceof EventualValue.Present p) {
+        Set<HybridTimestamp> versions = versionsByPutValue.computeIfAbsent(p.value(), x -> new HashSet<>());
+        versions.add(p.version());
+        if (versions.size() > 1) {
+          throw new AssertionError("the put of value " + p.value() + " is stored under versions " + versions);
+        }
+      }
+    }
+  }
+
+  /** (b), after the repair round. */
+  void checkConverged() {
+    for (int k = 0; k < sim.cfg.keys(); k++) {
+      Bytes key = EventualSim.key(k);
+      byte[] dataKey = QuorumReplica.dataKey(EventualSim.NAMESPACE, key);
+      HybridTimestamp newest = newestDurable.get(Bytes.wrap(dataKey));
+      EventualValue first = null;
+      for (String r : sim.replicasOf(k)) {
+        EventualValue held = StoredValue.decode(sim.proc(r).storage.durableGet(ColumnFamily.DATA, dataKey));
+        if (first != null && !held.equals(first)) {
+          throw new AssertionError("replicas of " + key + " differ after the repair round: " + first + " and "
+              + held + " at " + r);
+        }
+        first = held;
+      }
+      if (first.versionOrNull() == null ? newest != null : !first.versionOrNull().equals(newest)) {
+        throw new AssertionError("replicas of " + key + " converged on " + first + " but " + newest
+            + " was durable on some replica");
+      }
+      for (Ack a : acksByKey.getOrDefault(key, List.of())) {
+        if (newest == null || newest.compareTo(a.version()) < 0) {
+          throw new AssertionError("acknowledged version " + a.version() + " of " + key + " is lost: replicas hold "
+              + first);
+        }
+      }
+    }
+  }
+}

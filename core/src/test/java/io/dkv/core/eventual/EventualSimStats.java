@@ -1,0 +1,61 @@
+package io.dkv.core.eventual;
+
+/** Counters of one run or, summed, of many: what happened, so a passing run shows what it proved. */
+final class EventualSimStats {
+  long runs;
+  long steps;
+  long messagesSent;
+  long messagesDropped;
+  long messagesDuplicated;
+  long partitions;
+  long crashes;
+  long crashesBeforeSync;
+  long clockJumps;
+  long refusals;
+  long writesAcked;
+  long writesIncomplete;
+  long writeRetries;
+  long retriesAfterAck;
+  long reads;
+  long readsIncomplete;
+  long clientTimeouts;
+  /** Reads checked against an earlier acknowledged write with R + W > N. */
+  long overlappingReadChecks;
+  /** Reads with R + W <= N that missed an earlier acknowledged write: allowed, and proof that misses happen. */
+  long staleReadsWithoutOverlap;
+  long repairsSent;
+
+  void add(EventualSimStats o) {
+    runs += o.runs;
+    steps += o.steps;
+    messagesSent += o.messagesSent;
+    messagesDropped += o.messagesDropped;
+    messagesDuplicated += o.messagesDuplicated;
+    partitions += o.partitions;
+    crashes += o.crashes;
+    crashesBeforeSync += o.crashesBeforeSync;
+    clockJumps += o.clockJumps;
+    refusals += o.refusals;
+    writesAcked += o.writesAcked;
+    writesIncomplete += o.writesIncomplete;
+    writeRetries += o.writeRetries;
+    retriesAfterAck += o.retriesAfterAck;
+    reads += o.reads;
+    readsIncomplete += o.readsIncomplete;
+    clientTimeouts += o.clientTimeouts;
+    overlappingReadChecks += o.overlappingReadChecks;
+    staleReadsWithoutOverlap += o.staleReadsWithoutOverlap;
+    repairsSent += o.repairsSent;
+  }
+
+  @Override
+  public String toString() {
+    return runs + " runs, " + steps + " steps, messages " + messagesSent + " sent / " + messagesDropped + " dropped / "
+        + messagesDuplicated + " duplicated, " + partitions + " partitions, " + crashes + " crashes + "
+        + crashesBeforeSync + " before a sync, " + clockJumps + " clock jumps, " + refusals + " refusals; writes "
+        + writesAcked + " acknowledged / " + writesIncomplete + " incomplete / " + writeRetries + " retried ("
+        + retriesAfterAck + " after an ack); reads " + reads + " answered / " + readsIncomplete + " incomplete, "
+        + overlappingReadChecks + " checked with R + W > N, " + staleReadsWithoutOverlap
+        + " stale with R + W <= N; " + clientTimeouts + " client timeouts, " + repairsSent + " read repairs sent";
+  }
+}
