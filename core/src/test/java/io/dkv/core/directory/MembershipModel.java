@@ -41,7 +41,8 @@ final class MembershipModel {
   static void assertMove(DirectoryState before, DirectoryState after, DirectoryCommand c) {
     Move move = switch (c) {
       case Join j -> new Move(j.nodeId(), Set.of(REMOVED), JOINING);
-      case MarkUp u -> new Move(u.nodeId(), Set.of(JOINING, DOWN), UP);
+      case MarkUp u -> new Move(u.nodeId(), Set.of(JOINING, DOWN),
+          draining(before, u.nodeId()) ? LEAVING : UP);
       case MarkDown d -> new Move(d.nodeId(), Set.of(JOINING, UP, LEAVING), DOWN);
       case Evict e -> new Move(e.nodeId(), Set.of(DOWN), DOWN);
       case Leave l -> new Move(l.nodeId(), Set.of(JOINING, UP, DOWN), LEAVING);
@@ -74,5 +75,14 @@ final class MembershipModel {
     if (c instanceof Remove) {
       assertThat(before.map().involves(move.nodeId())).as("roles of %s", move.nodeId()).isFalse();
     }
+    // Draining starts with Leave and lasts until Remove, whatever comes between.
+    boolean drainingAfter = c instanceof Leave || (!(c instanceof Join) && !(c instanceof Remove)
+        && draining(before, move.nodeId()));
+    assertThat(after.member(move.nodeId()).orElseThrow().draining()).as("draining after %s", c)
+        .isEqualTo(drainingAfter);
+  }
+
+  private static boolean draining(DirectoryState s, String nodeId) {
+    return s.member(nodeId).map(Member::draining).orElse(false);
   }
 }
