@@ -1,5 +1,6 @@
 package io.dkv.server;
 
+import io.dkv.core.storage.Storage;
 import io.dkv.protocol.ClientMessage.JoinRequest;
 import io.dkv.protocol.ClientMessage.JoinResponse;
 import io.dkv.protocol.ErrorCode;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * (procedure JOIN) to submit its {@code Join} to the directory, and takes from the answer what it
  * needs to run its part of the directory as a non-voter: the voters with their Raft addresses, Q
  * and RF. A restarted node asks again with the same command line, and "already a member at this
- * address" counts as joined. Runs once, on the starting thread, before the node serves.
+ * address" counts as joined. The settings of the last answer are saved ({@link SavedJoin}): a
+ * restarted node whose member gives no answer within one attempt starts from them instead, so a
+ * joined node does not depend on one member being up. Runs once, on the starting thread, before
+ * the node serves.
  */
 final class ClusterJoin {
   private static final Logger log = LoggerFactory.getLogger(ClusterJoin.class);
@@ -47,14 +52,45 @@ final class ClusterJoin {
   private ClusterJoin() {}
 
   /**
-   * Joins through {@code config.join()} and returns this node's directory settings.
+   * Joins through {@code config.join()} and returns this node's directory settings, saved in
+   * {@code storage} for a restart; or, when this node joined before and the member gives no answer
+   * within one attempt, the saved settings.
    *
    * @throws ConfigException if the directory refuses the join (the reason says why: another
    *     address for this id, an invalid id, ...) or this node is one of the voters
-   * @throws IOException if the member gives no answer within {@code timeoutMillis}, or fails the
-   *     request in a way no retry mends
+   * @throws IOException if the member gives no answer within {@code timeoutMillis} and this node
+   *     never joined, or fails the request in a way no retry mends
    */
-  static DirectoryConfig join(NodeConfig config, long timeoutMillis)
+  static DirectoryConfig join(NodeConfig config, long timeoutMillis, Storage storage)
+      throws IOException, InterruptedException {
+    Optional<SavedJoin> saved = SavedJoin.load(storage);
+    JoinResponse answer;
+    try {
+      answer = ask(config, saved.isEmpty() ? timeoutMillis : Math.min(timeoutMillis, ATTEMPT_MILLIS));
+    } catch (NoAnswer e) {
+      if (saved.isEmpty()) {
+        throw e;
+      }
+      log.warn("node {}: no answer from {} ({}); starting from the voters saved at its last join,"
+          + " {}", config.nodeId(), config.join(), e.getMessage(), saved.get().voters());
+      return NodeDirectory.settings(config, saved.get().voters(), saved.get().partitionCount(),
+          saved.get().replicationFactor());
+    }
+    DirectoryConfig settings = settings(config, answer);
+    new SavedJoin(settings.voters(), settings.partitionCount(), settings.replicationFactor())
+        .save(storage);
+    return settings;
+  }
+
+  /** The member gave no answer before the deadline: this node may start from saved settings. */
+  private static final class NoAnswer extends IOException {
+    NoAnswer(String message) {
+      super(message);
+    }
+  }
+
+  /** Asks {@code config.join()} until it answers or {@code timeoutMillis} pass. */
+  private static JoinResponse ask(NodeConfig config, long timeoutMillis)
       throws IOException, InterruptedException {
     InetSocketAddress member = config.join().socketAddress();
     byte[] request = MessageCodec.encode(new JoinRequest(config.nodeId(), config.listen().toString()));
@@ -70,7 +106,7 @@ final class ClusterJoin {
         try {
           byte[] reply = rpc.call(member, Procedure.JOIN.id(), requestId, request,
               Duration.ofMillis(attemptMillis)).get(attemptMillis + 1_000, TimeUnit.MILLISECONDS);
-          return settings(config, (JoinResponse) MessageCodec.decodeResponse(Procedure.JOIN, reply));
+          return (JoinResponse) MessageCodec.decodeResponse(Procedure.JOIN, reply);
         } catch (ExecutionException e) {
           failure = e.getCause() instanceof RpcException r ? r
               : new RpcException(ErrorCode.INTERNAL, String.valueOf(e.getCause()), e.getCause());
@@ -83,7 +119,7 @@ final class ClusterJoin {
               + "; is it a dkv node of this version?");
         }
         if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis) >= deadline) {
-          throw new IOException("node " + config.nodeId() + " cannot join through " + config.join()
+          throw new NoAnswer("node " + config.nodeId() + " cannot join through " + config.join()
               + ": no answer within " + timeoutMillis / 1000 + " s (last: " + failure.getMessage()
               + "); check that --join names the dkv address (HOST:PORT) of a running member");
         }

@@ -52,7 +52,7 @@ public final class DkvNode implements AutoCloseable {
       claimDataDir();
       this.directory = NodeDirectory.start(config, config.join() == null
           ? NodeDirectory.founding(config)
-          : ClusterJoin.join(config, ClusterJoin.JOIN_TIMEOUT_MILLIS), storage);
+          : ClusterJoin.join(config, ClusterJoin.JOIN_TIMEOUT_MILLIS, storage), storage);
       this.reclaimer = new NamespaceReclaimer(config.nodeId(), storage);
       reclaimer.resumePending();
       directory.onChange(reclaimer::onView);
