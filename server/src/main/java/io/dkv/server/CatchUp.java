@@ -186,7 +186,7 @@ final class CatchUp implements AutoCloseable {
         promote(batch, keys);
         return;
       }
-      if (page.entries().isEmpty()) {
+      if (page.entries().isEmpty() && page.requests().isEmpty()) {
         pause(HELD_KEY_RETRY_MILLIS); // a transaction holds the next key at the source
       }
       after = page.next();

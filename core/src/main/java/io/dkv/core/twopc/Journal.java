@@ -10,7 +10,6 @@ import io.dkv.protocol.TxnId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 
 /**
  * This core's view of the {@link Storage} port: the key layout of the three column families and
@@ -61,6 +60,16 @@ final class Journal {
   /** Up to {@code limit} DATA keys from {@code from} (inclusive), in key order. */
   List<byte[]> dataKeys(byte[] from, int limit) {
     return storage.keys(ColumnFamily.DATA, new byte[0], from, limit);
+  }
+
+  /** At most {@code limit} request-id record keys (JOURNAL) not below {@code from}, in order. */
+  List<byte[]> dedupKeys(byte[] from, int limit) {
+    return storage.keys(ColumnFamily.JOURNAL, new byte[] {DEDUP}, from, limit);
+  }
+
+  /** The raw JOURNAL record under {@code key}, or null (a request-id record expired since). */
+  byte[] readJournalBytes(byte[] key) {
+    return storage.get(ColumnFamily.JOURNAL, key);
   }
 
   /** The raw DATA record under an encoded key, or null. */
@@ -124,11 +133,6 @@ final class Journal {
   /** A request-id record copied from another node, byte for byte. */
   static void putDedupBytes(WriteBatch batch, byte[] journalKey, byte[] record) {
     batch.put(ColumnFamily.JOURNAL, journalKey, record);
-  }
-
-  /** Visits every request-id record: its JOURNAL key and value, in key order. */
-  void scanDedup(BiConsumer<byte[], byte[]> visitor) {
-    storage.scan(ColumnFamily.JOURNAL, new byte[] {DEDUP}, visitor);
   }
 
   /** The key a request-id record's JOURNAL key names; {@link CorruptRecordException} if none. */

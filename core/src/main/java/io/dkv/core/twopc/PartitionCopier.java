@@ -18,6 +18,14 @@ import java.util.Set;
  * the replica refuses writes routed without the learner once its view has the move, and a page
  * stops before a key that a transaction still holds. Installing keeps the newer of the copied and
  * the learner's own version, so the two paths never undo each other.
+ *
+ * <p>Once the data keys are done, the copy pages through the partitions' request-id records (so
+ * that the learner, once a replica, knows a retry of a request that committed before the move):
+ * the cursor then is {@link #REQUESTS_PHASE} followed by the last JOURNAL request-id key sent. By
+ * then no transaction from before the move holds a key of the partitions (the data phase ends only
+ * without one), so every commit from before the move has written its record; later ones reach the
+ * learner as a participant. They used to come all at once on the last page: at a high write rate
+ * and a ten-minute window, one huge answer, built in one step of the source's core thread.
  */
 final class PartitionCopier {
   /** Keys looked at per page at most, wanted or not: bounds a step's work on the core's thread. */
@@ -25,6 +33,11 @@ final class PartitionCopier {
   /** Bytes of records per page at most (a page holds at least one key, whatever its size). */
   static final int MAX_PAGE_BYTES = 4 << 20;
   private static final int KEYS_PER_READ = 256;
+  /**
+   * A cursor's first byte in the request-id phase. A DATA key never starts with it: its first
+   * byte is the high byte of its namespace name's length, which is at most 64.
+   */
+  static final byte REQUESTS_PHASE = (byte) 0xFF;
 
   private final Journal journal;
   private final LockTable locks;
@@ -48,8 +61,13 @@ final class PartitionCopier {
           + c.since() + "); ask again once its view has caught up"));
       return;
     }
+    byte[] after = c.after().unsafeArray();
+    if (after.length > 0 && after[0] == REQUESTS_PHASE) {
+      copyRequests(c, Arrays.copyOfRange(after, 1, after.length), epochs, out);
+      return;
+    }
     List<CopiedEntry> entries = new ArrayList<>();
-    byte[] last = c.after().unsafeArray();
+    byte[] last = after;
     // The page ends before the first held key, whether or not it has a committed value yet: a
     // first write of a key, prepared here before this node's view had the move, is invisible
     // among the data keys, and skipping past it would lose its commit at the learner.
@@ -59,10 +77,9 @@ final class PartitionCopier {
     while (entries.size() < c.maxEntries() && examined < MAX_EXAMINED && bytes < MAX_PAGE_BYTES) {
       List<byte[]> keys = journal.dataKeys(successor(last), KEYS_PER_READ);
       if (keys.isEmpty()) {
-        out.reply(held == null
-            ? new ClientResult.Copied(c.handle(), entries, requestRecords(c.partitions(), epochs),
-                Bytes.wrap(last), true)
-            : new ClientResult.Copied(c.handle(), entries, List.of(), Bytes.wrap(last), false));
+        // Every data key is sent unless a held key stopped the page: then ask again from there.
+        byte[] next = held == null ? new byte[] {REQUESTS_PHASE} : last;
+        out.reply(new ClientResult.Copied(c.handle(), entries, List.of(), Bytes.wrap(next), false));
         return;
       }
       for (byte[] key : keys) {
@@ -89,18 +106,44 @@ final class PartitionCopier {
   }
 
   /**
-   * The request-id records of {@code partitions}' keys, for the last page: every request they
-   * hold committed before the page, since a commit writes its record with its data.
+   * A page of the request-id records of the partitions' keys after {@code last} (a JOURNAL key,
+   * empty for the first), within the same limits as a page of data; done once none is left.
    */
-  private List<CopiedEntry> requestRecords(Set<Integer> partitions, PartitionEpochs epochs) {
+  private void copyRequests(ClientCommand.Copy c, byte[] last, PartitionEpochs epochs, Output out) {
     List<CopiedEntry> requests = new ArrayList<>();
-    journal.scanDedup((key, record) -> {
-      DataKey dk = Journal.dedupDataKey(key);
-      if (partitions.contains(epochs.partitionOf(dk.namespace(), dk.key()))) {
-        requests.add(new CopiedEntry(Bytes.wrap(key), Bytes.wrap(record)));
+    int examined = 0;
+    long bytes = 0;
+    while (requests.size() < c.maxEntries() && examined < MAX_EXAMINED && bytes < MAX_PAGE_BYTES) {
+      List<byte[]> keys = journal.dedupKeys(successor(last), KEYS_PER_READ);
+      if (keys.isEmpty()) {
+        out.reply(new ClientResult.Copied(c.handle(), List.of(), requests,
+            Bytes.wrap(phaseCursor(last)), true));
+        return;
       }
-    });
-    return requests;
+      for (byte[] key : keys) {
+        examined++;
+        DataKey dk = Journal.dedupDataKey(key);
+        byte[] record = c.partitions().contains(epochs.partitionOf(dk.namespace(), dk.key()))
+            ? journal.readJournalBytes(key) : null;
+        if (record != null) {
+          requests.add(new CopiedEntry(Bytes.wrap(key), Bytes.wrap(record)));
+          bytes += key.length + record.length;
+        }
+        last = key;
+        if (requests.size() >= c.maxEntries() || examined >= MAX_EXAMINED || bytes >= MAX_PAGE_BYTES) {
+          break;
+        }
+      }
+    }
+    out.reply(new ClientResult.Copied(c.handle(), List.of(), requests, Bytes.wrap(phaseCursor(last)),
+        false));
+  }
+
+  private static byte[] phaseCursor(byte[] journalKey) {
+    byte[] cursor = new byte[journalKey.length + 1];
+    cursor[0] = REQUESTS_PHASE;
+    System.arraycopy(journalKey, 0, cursor, 1, journalKey.length);
+    return cursor;
   }
 
   /** The smallest encoded key after {@code after} of {@code partitions} that is held, or null. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dkv.core.twopc.ClientCommand;
 import io.dkv.core.twopc.ClientResult;
+import io.dkv.core.twopc.CopiedEntry;
 import io.dkv.core.twopc.PartitionEpochs;
 import io.dkv.core.twopc.TwoPhaseConfig;
 import io.dkv.protocol.Bytes;
@@ -15,6 +16,7 @@ import io.dkv.protocol.Mutation;
 import io.dkv.protocol.PeerMessage.Decision;
 import io.dkv.protocol.PeerMessage.Prepare;
 import io.dkv.protocol.PeerMessage.Vote;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -76,9 +78,28 @@ class MoveScenarioTest {
     return new Mutation.Put(Bytes.utf8(v));
   }
 
+  /**
+   * Partition 0 copied from the start, page after page, as one result: every page's entries and
+   * request-id records, done when the last page was; it stops early at a page that brings nothing
+   * and is not done (a held key stops it). Pages use handles {@code handle * 1000 + i}.
+   */
   private static ClientResult.Copied copy(ScriptedCluster c, String from, long handle, long since) {
-    c.client(from, new ClientCommand.Copy(handle, Set.of(0), since, Bytes.EMPTY, 10));
-    return (ClientResult.Copied) c.result(handle);
+    List<CopiedEntry> entries = new ArrayList<>();
+    List<CopiedEntry> requests = new ArrayList<>();
+    Bytes after = Bytes.EMPTY;
+    for (int i = 0; i < 100; i++) {
+      long pageHandle = handle * 1000 + i;
+      c.client(from, new ClientCommand.Copy(pageHandle, Set.of(0), since, after, 10));
+      ClientResult.Copied page = (ClientResult.Copied) c.result(pageHandle);
+      entries.addAll(page.entries());
+      requests.addAll(page.requests());
+      boolean stalled = page.entries().isEmpty() && page.requests().isEmpty() && !page.done();
+      if (page.done() || stalled) {
+        return new ClientResult.Copied(handle, entries, requests, page.next(), page.done());
+      }
+      after = page.next();
+    }
+    throw new AssertionError("no done page in 100");
   }
 
   private static ClientResult install(ScriptedCluster c, String learner, long handle, long since,

@@ -81,6 +81,24 @@ class PartitionCopyTest {
     return (ClientResult.Copied) ask(replica, new ClientCommand.Copy(1, partitions, 5, after, max));
   }
 
+  /** Every page from {@code after} up to the done one (at most 100). */
+  private List<ClientResult.Copied> pagesToTheEnd(Set<Integer> partitions, Bytes after, int max) {
+    List<ClientResult.Copied> pages = new ArrayList<>();
+    while (pages.size() < 100) {
+      ClientResult.Copied page = copy(partitions, after, max);
+      pages.add(page);
+      if (page.done()) {
+        return pages;
+      }
+      after = page.next();
+    }
+    throw new AssertionError("no done page in 100: " + pages);
+  }
+
+  private static List<CopiedEntry> requestsOf(List<ClientResult.Copied> pages) {
+    return pages.stream().flatMap(p -> p.requests().stream()).toList();
+  }
+
   private static List<String> keysOf(ClientResult.Copied page) {
     return page.entries().stream()
         .map(e -> DataKey.decode(e.key().unsafeArray()).key().toUtf8()).toList();
@@ -97,9 +115,13 @@ class PartitionCopyTest {
     assertThat(first.done()).isFalse();
     ClientResult.Copied second = copy(Set.of(1, 2), first.next(), 2);
     assertThat(keysOf(second)).containsExactly("d1", "e2");
-    ClientResult.Copied last = copy(Set.of(1, 2), second.next(), 2);
-    assertThat(last.entries()).isEmpty();
-    assertThat(last.done()).isTrue();
+    ClientResult.Copied dataDone = copy(Set.of(1, 2), second.next(), 2);
+    assertThat(dataDone.entries()).isEmpty();
+    assertThat(dataDone.done()).as("the request-id records come next").isFalse();
+    List<ClientResult.Copied> requestPages = pagesToTheEnd(Set.of(1, 2), dataDone.next(), 2);
+    assertThat(requestPages).allMatch(p -> p.entries().isEmpty());
+    assertThat(requestPages).allMatch(p -> p.requests().size() <= 2);
+    assertThat(requestsOf(requestPages)).as("one per commit of a1, b2, d1 (twice), e2").hasSize(5);
     // The tombstone travels with its version, so the key stays deleted at the learner.
     DataRecord d1 = DataRecord.decode(second.entries().get(0).record().unsafeArray());
     assertThat(d1.tombstone()).isTrue();
@@ -122,7 +144,8 @@ class PartitionCopyTest {
     assertThat(keysOf(rest)).containsExactly("b1");
     assertThat(DataRecord.decode(rest.entries().get(0).record().unsafeArray()).value())
         .isEqualTo(Bytes.utf8("z"));
-    assertThat(rest.done()).isTrue();
+    assertThat(rest.done()).isFalse();
+    assertThat(pagesToTheEnd(Set.of(1), rest.next(), 10).getLast().done()).isTrue();
   }
 
   @Test
@@ -182,21 +205,26 @@ class PartitionCopyTest {
     assertThat(((ClientResult.Failed) garbage).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
   }
 
+  /**
+   * After the data, the copy pages through the request-id records of its partitions (they used to
+   * come all at once on the last page: one huge answer at a high write rate).
+   */
   @Test
-  void theLastPageCarriesTheRequestIdRecordsOfItsPartitionsSoTheLearnerKnowsARetry() {
+  void afterTheDataTheRequestIdRecordsOfItsPartitionsComeInPagesSoTheLearnerKnowsARetry() {
     commit(replica, "a1", put("x")); // request 1
     commit(replica, "b2", put("y")); // request 2, another partition
     ClientResult.Copied first = copy(Set.of(1), Bytes.EMPTY, 1);
     assertThat(first.done()).isFalse();
     assertThat(first.requests()).isEmpty();
-    ClientResult.Copied last = copy(Set.of(1), first.next(), 1);
-    assertThat(last.done()).isTrue();
-    assertThat(last.requests()).hasSize(1);
-    CopiedEntry request = last.requests().get(0);
+    List<ClientResult.Copied> rest = pagesToTheEnd(Set.of(1), first.next(), 1);
+    assertThat(rest).allMatch(p -> p.entries().isEmpty() && p.requests().size() <= 1);
+    List<CopiedEntry> requests = requestsOf(rest);
+    assertThat(requests).hasSize(1);
+    CopiedEntry request = requests.get(0);
     assertThat(JournalInspector.dedup(request.key().unsafeArray(), request.record().unsafeArray()).requestId())
         .isEqualTo(1);
 
-    ClientResult installed = ask(learner, new ClientCommand.Install(2, 5, first.entries(), last.requests()));
+    ClientResult installed = ask(learner, new ClientCommand.Install(2, 5, first.entries(), requests));
     assertThat(installed).isEqualTo(new ClientResult.Installed(2, 1));
     // A retry of request 1, as a new transaction, is answered with the version it committed at.
     Vote retry = (Vote) learner.on(prepare(txn("c", 2, 1), "a1", put("x"), 5)).messages().get(0).message();
@@ -207,7 +235,7 @@ class PartitionCopyTest {
   @Test
   void requestIdRecordsThatAreNotOrOfAPartitionNotLearnedAreRefused() {
     commit(replica, "c3", put("x"));
-    List<CopiedEntry> otherPartition = copy(Set.of(3), Bytes.EMPTY, 10).requests();
+    List<CopiedEntry> otherPartition = requestsOf(pagesToTheEnd(Set.of(3), Bytes.EMPTY, 10));
     ClientResult r = ask(learner, new ClientCommand.Install(2, 5, List.of(), otherPartition));
     assertThat(((ClientResult.Failed) r).code()).isEqualTo(ErrorCode.STALE_EPOCH);
     assertThat(((ClientResult.Failed) r).message()).contains("not the learner of ns:c3's partition");
