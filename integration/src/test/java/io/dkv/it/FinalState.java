@@ -35,8 +35,8 @@ final class FinalState {
       for (Map.Entry<String, List<Attempt>> e : history.entrySet()) {
         List<GetResponse> replicas = new ArrayList<>();
         for (int i = 0; i < cluster.size(); i++) {
-          if (cluster.stoppedByTest(i)) {
-            continue; // the test took it out for good (once it was removed): it holds nothing
+          if (cluster.killedByTest(i)) {
+            continue; // the test killed it for good (it was removed): it holds nothing
           }
           byte[] body = MessageCodec.encode(new GetRequest("default", Bytes.utf8(e.getKey()), true, 0));
           try {
@@ -107,8 +107,8 @@ final class FinalState {
         int lockedKeys = 0;
         int activeTransactions = 0;
         for (int i = 0; i < cluster.size(); i++) {
-          if (cluster.stoppedByTest(i)) {
-            continue; // the test took it out for good (once it was removed)
+          if (cluster.killedByTest(i)) {
+            continue; // the test killed it for good (it was removed)
           }
           try {
             StatusResponse s = dkv.status(cluster.address(i));

@@ -47,7 +47,7 @@ final class ProcessCluster implements AutoCloseable {
   private final List<Integer> raftPorts = new ArrayList<>();
   private final Process[] processes;
   /** Whether node i's current process was killed by {@link #kill9}: the only allowed way to exit. */
-  private final boolean[] stoppedByTest;
+  private final boolean[] killedByTest;
 
   /** A kill -9 of one node: the node was running at {@code fromNanos} and dead at {@code toNanos}. */
   record Kill(int node, long fromNanos, long toNanos) {}
@@ -61,7 +61,7 @@ final class ProcessCluster implements AutoCloseable {
     this.dir = dir;
     this.founders = founders;
     this.processes = new Process[founders + joiners];
-    this.stoppedByTest = new boolean[founders + joiners];
+    this.killedByTest = new boolean[founders + joiners];
     for (int i = 0; i < founders + joiners; i++) {
       ids.add("n" + (i + 1));
       ports.add(freePort());
@@ -122,7 +122,7 @@ final class ProcessCluster implements AutoCloseable {
     if (processes[i] != null && processes[i].isAlive()) {
       throw new IllegalStateException(ids.get(i) + " is already running");
     }
-    if (processes[i] != null && !stoppedByTest[i]) {
+    if (processes[i] != null && !killedByTest[i]) {
       throw new AssertionError(diedOnItsOwn(i));
     }
     String members = java.util.stream.IntStream.range(0, founders)
@@ -136,7 +136,7 @@ final class ProcessCluster implements AutoCloseable {
       Path log = logOf(i);
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
       processes[i] = p;
-      stoppedByTest[i] = false;
+      killedByTest[i] = false;
       return watchForServing(p, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -176,19 +176,6 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  /** SIGTERM, as an operator stops a node, and waits until it exited cleanly. */
-  void stop(int i) {
-    Process p = processes[i];
-    if (!p.isAlive()) {
-      throw new AssertionError(diedOnItsOwn(i));
-    }
-    p.destroy();
-    stopAfterSigterm(i).ifPresent(problem -> {
-      throw new AssertionError(problem);
-    });
-    stoppedByTest[i] = true;
-  }
-
   /** kill -9: the process gets no chance to flush or close anything. Fails if it had already exited. */
   Kill kill9(int i) {
     Process p = processes[i];
@@ -206,7 +193,7 @@ final class ProcessCluster implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while killing " + ids.get(i), e);
     }
-    stoppedByTest[i] = true;
+    killedByTest[i] = true;
     return new Kill(i, fromNanos, System.nanoTime());
   }
 
@@ -219,9 +206,9 @@ final class ProcessCluster implements AutoCloseable {
     return processes[i] != null && processes[i].isAlive();
   }
 
-  /** Killed or stopped by the test and not started since. */
-  boolean stoppedByTest(int i) {
-    return stoppedByTest[i];
+  /** Killed by the test and not started since. */
+  boolean killedByTest(int i) {
+    return killedByTest[i];
   }
 
   /** Every node, joiners included. */
@@ -261,7 +248,7 @@ final class ProcessCluster implements AutoCloseable {
     boolean[] stopping = new boolean[processes.length];
     for (int i = 0; i < processes.length; i++) {
       Process p = processes[i];
-      if (p == null || stoppedByTest[i]) {
+      if (p == null || killedByTest[i]) {
         continue;
       }
       if (p.isAlive()) {

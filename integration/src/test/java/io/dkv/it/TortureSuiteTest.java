@@ -116,21 +116,9 @@ class TortureSuiteTest {
 
   /**
    * A fourth node joins the 3-node cluster under the write load, and is removed once it holds its
-   * share of the partitions: no other fault. The end of each window waits for its change to finish,
-   * so the run lasts as long as the moves take.
-   */
-  @Test
-  void aNodeJoinsAndIsRemovedUnderLoad(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path out) throws Exception {
-    assertJoinedAndRemoved(FaultSchedule.parse("""
-        dkv-fault-schedule seed=18 nodes=4 joiners=1 kinds=join,remove total=3000ms
-        at 1000ms for 1000ms join n4
-        at 2000ms for 1000ms remove n4
-        """), out);
-  }
-
-  /**
-   * The same, while a founder is killed with -9 as partitions move to the newcomer and restarted
-   * 8 s later: the join stalls (a move needs every participant, and a copy a live replica), the
+   * share, while a founder is killed with -9 as partitions move to the newcomer and restarted 8 s
+   * later (the same without the kill, docs/reliability.md §3, is not in the suite to keep it short:
+   * replay it with dkv torture --schedule): the join stalls (a move needs every participant, and a copy a live replica), the
    * killed node is evicted and gets its partitions back after its restart, and the join finishes
    * once every member holds its share again. Beginning the join waits until n4 serves (3 to 12 s
    * on the shared machine); the kill is due 6 s after the join began, so it comes while partitions
