@@ -8,8 +8,6 @@ import io.dkv.core.eventual.QuorumEnvelope;
 import io.dkv.core.eventual.QuorumMessage;
 import io.dkv.core.eventual.ReadRepair;
 import io.dkv.core.storage.Storage;
-import io.dkv.core.storage.StorageException;
-import io.dkv.core.twopc.CorruptRecordException;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.rpc.RpcException;
 import java.util.ArrayDeque;
@@ -151,33 +149,19 @@ final class EventualLoop implements AutoCloseable {
     }
   }
 
-  /**
-   * One step. As in {@link CoreLoop#step}: a failed disk, a damaged record or a broken invariant
-   * stops the node, and so does any bug in a peer message's step (it may have stored half of what
-   * it meant to); a bug in a client's step fails that request and the node goes on.
-   */
+  /** One step, guarded as {@link CoreLoop}'s are ({@link CoreLoops#step}). */
   private EventualOutput step(Event e, long now) {
-    try {
-      return switch (e) {
-        case Event.Client c -> core.onClient(c.command(), now);
-        case Event.Peer p -> core.onMessage(p.message(), now);
-      };
-    } catch (StorageException | IllegalStateException | CorruptRecordException fatal) {
-      throw fatal;
-    } catch (RuntimeException bug) {
-      return switch (e) {
-        case Event.Peer p -> throw new IllegalStateException("stepping the "
-            + p.message().getClass().getSimpleName() + " from " + p.message().from()
-            + " failed with an unexpected error", bug);
-        case Event.Client c -> {
-          log.error("node {}: an eventual {} failed with an unexpected error", nodeId,
-              c.command().getClass().getSimpleName(), bug);
-          fail(c.command().handle(), new RpcException(ErrorCode.INTERNAL, "node " + nodeId
-              + " failed to process the request: " + bug));
-          yield new EventualOutput();
-        }
-      };
-    }
+    return switch (e) {
+      case Event.Peer p -> CoreLoops.step(() -> core.onMessage(p.message(), now),
+          CoreLoops.describe(p.message(), p.message().from()), null);
+      case Event.Client c -> CoreLoops.step(() -> core.onClient(c.command(), now), null, bug -> {
+        log.error("node {}: an eventual {} failed with an unexpected error", nodeId,
+            c.command().getClass().getSimpleName(), bug);
+        fail(c.command().handle(), new RpcException(ErrorCode.INTERNAL, "node " + nodeId
+            + " failed to process the request: " + bug));
+        return new EventualOutput();
+      });
+    };
   }
 
   /** Messages, then answers, then repairs: the output's order (its writes are durable now). */
@@ -243,12 +227,7 @@ final class EventualLoop implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    CoreLoops.stop(thread);
     failAll("node " + nodeId + " is shutting down");
   }
 }

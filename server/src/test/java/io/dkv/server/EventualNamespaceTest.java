@@ -1,7 +1,7 @@
 package io.dkv.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.dkv.server.RpcAssertions.assertRefused;
 
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage;
@@ -21,7 +21,6 @@ import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
 import io.dkv.protocol.QuorumLevel;
 import io.dkv.rpc.RpcClient;
-import io.dkv.rpc.RpcException;
 import io.dkv.server.directory.FailureDetection;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -105,15 +104,6 @@ class EventualNamespaceTest {
         ? (GetResponse) call(node, Procedure.GET, get, 5_000)
         : (GetResponse) call(node, Procedure.GET_WITH_QUORUM, new QuorumGetRequest(get, r), 5_000);
     return g.found() ? g.value().toUtf8() : null;
-  }
-
-  private static void assertRefused(ThrowingCall call, ErrorCode code, String message) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(RpcException.class,
-        e -> assertThat(e.code()).isEqualTo(code)).hasMessageContaining(message);
-  }
-
-  private interface ThrowingCall {
-    void run() throws Exception;
   }
 
   @Test
