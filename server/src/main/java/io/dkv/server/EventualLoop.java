@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * stale and silent replicas as a write, after the read's answer has left, so the reply never waits
  * for it; their acknowledgements find no write under way and are dropped.
  *
+ * <p>Time: the wall clock ({@link #wallMillis}), for the core's hybrid clock, its timers and the
+ * requests' deadlines alike.
+ *
  * <p>A message that cannot be handed over is logged and skipped: the quorum protocol re-sends what
  * a client waits for, and a lost repair is only a repair not done.
  */
@@ -221,7 +224,16 @@ final class EventualLoop implements AutoCloseable {
   }
 
   private static long nowMillis() {
-    return CoreLoop.nowMillis();
+    return wallMillis();
+  }
+
+  /**
+   * The clock the eventual core runs on: the wall clock, milliseconds since the Unix epoch, which
+   * its hybrid clock needs (versions of different nodes are compared, and a version too far ahead
+   * of a replica's wall clock is refused). Not {@link NodeClock}, whose origin is arbitrary.
+   */
+  static long wallMillis() {
+    return System.currentTimeMillis();
   }
 
   @Override

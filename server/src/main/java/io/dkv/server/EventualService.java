@@ -31,11 +31,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class EventualService {
   /**
-   * How much sooner than the caller's deadline the coordinator gives up, at most: its answer
-   * ("only 2 of 3 replicas acknowledged") must reach the caller before the caller stops waiting,
-   * or the caller sees only its own timeout.
+   * How much sooner than the caller's deadline the coordinator gives up, at most (a quarter of the
+   * time left when that is less): its answer ("only 2 of 3 replicas acknowledged") must reach the
+   * caller before the caller stops waiting, or the caller sees only its own timeout. Generous,
+   * because a loaded machine may take a while between the deadline's tick and the reply's send.
    */
-  static final long ANSWER_MARGIN_MILLIS = 50;
+  static final long ANSWER_MARGIN_MILLIS = 250;
 
   private final String nodeId;
   private final EventualLoop loop;
@@ -118,10 +119,14 @@ final class EventualService {
     return quorum;
   }
 
-  /** The coordinator's deadline: a little before the caller's, so that its answer arrives in time. */
+  /**
+   * The coordinator's deadline, on the eventual core's wall clock ({@link EventualLoop#wallMillis}):
+   * a little before the caller's {@code deadlineMillis} (on {@link CoreLoop#nowMillis}), so that its
+   * answer arrives in time.
+   */
   private static long answerBy(long deadlineMillis) {
-    long remaining = deadlineMillis - CoreLoop.nowMillis();
-    return deadlineMillis - Math.max(0, Math.min(ANSWER_MARGIN_MILLIS, remaining / 10));
+    long remaining = Math.max(0, deadlineMillis - CoreLoop.nowMillis());
+    return EventualLoop.wallMillis() + remaining - Math.min(ANSWER_MARGIN_MILLIS, remaining / 4);
   }
 
   private static RpcException notConditional(String operation, Namespace ns) {
