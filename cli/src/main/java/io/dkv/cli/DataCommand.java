@@ -4,6 +4,7 @@ import io.dkv.client.ConditionFailedException;
 import io.dkv.client.DkvClient;
 import io.dkv.client.DkvException;
 import io.dkv.client.KeyNotFoundException;
+import io.dkv.protocol.QuorumLevel;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,6 +68,17 @@ abstract class DataCommand implements Callable<Integer> {
         err.println("dkv: " + e.getMessage());
       }
       return ExitCodes.of(e);
+    }
+  }
+
+  /**
+   * Prints to standard error the warning for a request's own quorum that lets reads miss the latest
+   * acknowledged write (R + W <= N with the namespace's other quorum); nothing when neither is given.
+   */
+  void warnAboutQuorums(DkvClient dkv, QuorumLevel writeQuorum, QuorumLevel readQuorum) {
+    if (writeQuorum != null || readQuorum != null) {
+      dkv.quorumWarning(writeQuorum, readQuorum)
+          .ifPresent(w -> spec.commandLine().getErr().println("dkv: warning: " + w));
     }
   }
 

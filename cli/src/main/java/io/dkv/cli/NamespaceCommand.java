@@ -24,8 +24,9 @@ final class NamespaceCommand {
         description = "1-64 letters, digits, '_', '.', '-', starting with a letter or digit.")
     String name;
 
-    @Option(names = "--mode", paramLabel = "strong", defaultValue = "strong", converter = ModeConverter.class,
-        description = "strong: two-phase commit on all N replicas, W = N, R = 1 (the only mode today).")
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "strong", converter = ModeConverter.class,
+        description = "strong (default): two-phase commit on all N replicas, W = N, R = 1. eventual: quorum"
+            + " writes and reads, last writer wins; W and R from 1 to N.")
     NamespaceSettings.Mode mode;
 
     @Option(names = "--n", paramLabel = "N", converter = CountConverter.class,
@@ -33,18 +34,22 @@ final class NamespaceCommand {
     Integer n;
 
     @Option(names = "--w", paramLabel = "W", converter = CountConverter.class,
-        description = "Replicas that acknowledge a write (default: N).")
+        description = "Replicas that acknowledge a write (default: N for strong, a majority of N for eventual).")
     Integer w;
 
     @Option(names = "--r", paramLabel = "R", converter = CountConverter.class,
-        description = "Replies a read waits for (default: 1).")
+        description = "Replies a read waits for (default: 1 for strong, a majority of N for eventual)."
+            + " Eventual: a warning when R + W <= N.")
     Integer r;
 
     @Override
     Result run(DkvClient dkv) {
       int replicas = n != null ? n : dkv.clusterStatus().replicationFactor();
-      NamespaceSettings settings = new NamespaceSettings(name, mode, replicas, w != null ? w : replicas,
-          r != null ? r : 1);
+      boolean eventual = mode == NamespaceSettings.Mode.EVENTUAL;
+      int majority = replicas / 2 + 1;
+      NamespaceSettings settings = new NamespaceSettings(name, mode, replicas,
+          w != null ? w : eventual ? majority : replicas, r != null ? r : eventual ? majority : 1);
+      settings.overlapWarning().ifPresent(warning -> spec.commandLine().getErr().println("dkv: warning: " + warning));
       long epoch = dkv.createNamespace(settings);
       return new Result(DataCommand.fields("namespace", DirectoryView.namespaceFields(settings), "epoch", epoch),
           "created namespace " + name + " (" + DirectoryView.lower(mode) + ", N=" + settings.n()
@@ -76,15 +81,14 @@ final class NamespaceCommand {
     }
   }
 
-  /** Accepts mode names in any case; eventual is named but refused until it exists. */
+  /** Accepts mode names in any case. */
   static final class ModeConverter implements ITypeConverter<NamespaceSettings.Mode> {
     @Override
     public NamespaceSettings.Mode convert(String value) {
       return switch (value.trim().toLowerCase(Locale.ROOT)) {
         case "strong" -> NamespaceSettings.Mode.STRONG;
-        case "eventual" -> throw new TypeConversionException(
-            "eventual namespaces are not available yet; use --mode strong");
-        default -> throw new TypeConversionException("'" + value + "' is not a namespace mode; use strong");
+        case "eventual" -> NamespaceSettings.Mode.EVENTUAL;
+        default -> throw new TypeConversionException("'" + value + "' is not a namespace mode; use strong or eventual");
       };
     }
   }

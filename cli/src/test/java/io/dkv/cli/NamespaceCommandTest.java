@@ -79,17 +79,25 @@ class NamespaceCommandTest {
   }
 
   @Test
-  void eventualModeIsAUsageErrorThatSaysItIsNotAvailableYet() {
-    Run run = Run.of("ns", "create", "logs", "--mode", "eventual", "--cluster", "127.0.0.1:1");
-    assertThat(run.exitCode()).isEqualTo(Main.USAGE);
-    assertThat(run.err()).contains("eventual namespaces are not available yet; use --mode strong");
+  void eventualDefaultsWAndRToAMajorityAndWarnsWhenReadsMayMissWrites() throws Exception {
+    String cluster = scriptedNode();
+    Run majority = Run.of("ns", "create", "logs", "--mode", "eventual", "--cluster", cluster);
+    assertThat(majority.exitCode()).isEqualTo(Main.OK);
+    assertThat(majority.err()).isEmpty();
+    assertThat(majority.out().strip()).isEqualTo("created namespace logs (eventual, N=3 W=2 R=2) at directory epoch 13");
+    Run fast = Run.of("ns", "create", "fast", "--mode", "EVENTUAL", "--w", "1", "--r", "1", "--cluster", cluster);
+    assertThat(fast.exitCode()).isEqualTo(Main.OK);
+    assertThat(fast.err().strip()).isEqualTo("dkv: warning: R + W = 2 is not more than N = 3: a read may miss the"
+        + " latest acknowledged write (choose R + W > N to see it)");
+    assertThat(created).containsExactly(new NamespaceInfo("logs", NamespaceMode.EVENTUAL, 3, 2, 2),
+        new NamespaceInfo("fast", NamespaceMode.EVENTUAL, 3, 1, 1));
   }
 
   @Test
   void badArgumentsAreUsageErrorsThatSayWhatIsAllowed() {
     Run unknownMode = Run.of("ns", "create", "logs", "--mode", "quorum");
     assertThat(unknownMode.exitCode()).isEqualTo(Main.USAGE);
-    assertThat(unknownMode.err()).contains("'quorum' is not a namespace mode; use strong");
+    assertThat(unknownMode.err()).contains("'quorum' is not a namespace mode; use strong or eventual");
     for (String[] option : List.of(new String[] {"--n", "0"}, new String[] {"--w", "-1"}, new String[] {"--r", "x"})) {
       Run run = Run.of("ns", "create", "logs", option[0], option[1]);
       assertThat(run.exitCode()).as("%s %s", option[0], option[1]).isEqualTo(Main.USAGE);

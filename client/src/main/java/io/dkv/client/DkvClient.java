@@ -9,6 +9,8 @@ import io.dkv.client.internal.Router;
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage.GetRequest;
 import io.dkv.protocol.ClientMessage.GetResponse;
+import io.dkv.protocol.ClientMessage.QuorumGetRequest;
+import io.dkv.protocol.ClientMessage.QuorumWriteRequest;
 import io.dkv.protocol.ClientMessage.StatusRequest;
 import io.dkv.protocol.ClientMessage.StatusResponse;
 import io.dkv.protocol.ClientMessage.WriteRequest;
@@ -16,12 +18,14 @@ import io.dkv.protocol.ClientMessage.WriteResponse;
 import io.dkv.protocol.MessageCodec;
 import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
+import io.dkv.protocol.QuorumLevel;
 import io.dkv.rpc.RpcClient;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -75,14 +79,35 @@ public final class DkvClient implements AutoCloseable {
 
   // ---- async API -------------------------------------------------------------------------------
 
-  /** The key's value and version, or empty when the key is absent. Linearizable. */
+  /**
+   * The key's value and version, or empty when the key is absent. Linearizable in a strong
+   * namespace; in an eventual one, the newest of the namespace's R replies (a deleted key is
+   * absent), and its version is the write's hybrid-clock time (docs/eventual.md).
+   */
   public CompletableFuture<Optional<Versioned>> getAsync(byte[] key) {
+    return get(key, null);
+  }
+
+  /**
+   * {@link #getAsync(byte[])} in an eventual namespace, waiting for {@code readQuorum} replies
+   * instead of the namespace's R ({@link QuorumLevel#ONE}, {@link QuorumLevel#QUORUM},
+   * {@link QuorumLevel#ALL} or {@link QuorumLevel#of}). A strong namespace refuses it with
+   * {@link InvalidRequestException}; see {@link #quorumWarningAsync} for the R + W <= N warning.
+   */
+  public CompletableFuture<Optional<Versioned>> getAsync(byte[] key, QuorumLevel readQuorum) {
+    return get(key, Objects.requireNonNull(readQuorum, "readQuorum"));
+  }
+
+  private CompletableFuture<Optional<Versioned>> get(byte[] key, QuorumLevel readQuorum) {
     Bytes k = Bytes.copyOf(key);
     boolean direct = router.direct();
-    return caller.call(Procedure.GET, namespace, k, false,
-            epoch -> MessageCodec.encode(new GetRequest(namespace, k, direct, epoch)))
+    Procedure procedure = readQuorum == null ? Procedure.GET : Procedure.GET_WITH_QUORUM;
+    return caller.call(procedure, namespace, k, false, epoch -> {
+          GetRequest get = new GetRequest(namespace, k, direct, epoch);
+          return MessageCodec.encode(readQuorum == null ? get : new QuorumGetRequest(get, readQuorum));
+        })
         .thenApply(body -> {
-          GetResponse r = (GetResponse) MessageCodec.decodeResponse(Procedure.GET, body);
+          GetResponse r = (GetResponse) MessageCodec.decodeResponse(procedure, body);
           return r.found() ? Optional.of(new Versioned(r.value().unsafeArray(), r.version()))
                            : Optional.<Versioned>empty();
         })
@@ -92,7 +117,15 @@ public final class DkvClient implements AutoCloseable {
 
   /** Writes the value, replacing any; returns the key's new version. */
   public CompletableFuture<Long> putAsync(byte[] key, byte[] value) {
-    return write(key, new Mutation.Put(Bytes.copyOf(value)));
+    return write(key, new Mutation.Put(Bytes.copyOf(value)), null);
+  }
+
+  /**
+   * {@link #putAsync(byte[], byte[])} in an eventual namespace, acknowledged after
+   * {@code writeQuorum} replicas instead of the namespace's W. A strong namespace refuses it.
+   */
+  public CompletableFuture<Long> putAsync(byte[] key, byte[] value, QuorumLevel writeQuorum) {
+    return write(key, new Mutation.Put(Bytes.copyOf(value)), Objects.requireNonNull(writeQuorum, "writeQuorum"));
   }
 
   /**
@@ -100,12 +133,36 @@ public final class DkvClient implements AutoCloseable {
    * otherwise fails with {@link ConditionFailedException}. Returns the key's new version.
    */
   public CompletableFuture<Long> putIfAbsentAsync(byte[] key, byte[] value) {
-    return write(key, new Mutation.PutIfAbsent(Bytes.copyOf(value)));
+    return write(key, new Mutation.PutIfAbsent(Bytes.copyOf(value)), null);
   }
 
-  /** Deletes the key; fails with {@link KeyNotFoundException} when absent. Returns the new version. */
+  /**
+   * Deletes the key; returns the new version. In a strong namespace it fails with
+   * {@link KeyNotFoundException} when the key is absent; in an eventual one it always writes a
+   * tombstone and succeeds.
+   */
   public CompletableFuture<Long> deleteAsync(byte[] key) {
-    return write(key, new Mutation.Delete());
+    return write(key, new Mutation.Delete(), null);
+  }
+
+  /** {@link #deleteAsync(byte[])} in an eventual namespace with its own write quorum. */
+  public CompletableFuture<Long> deleteAsync(byte[] key, QuorumLevel writeQuorum) {
+    return write(key, new Mutation.Delete(), Objects.requireNonNull(writeQuorum, "writeQuorum"));
+  }
+
+  /**
+   * The warning to show when reads of this client's namespace with these quorums may miss the
+   * latest acknowledged write (R + W <= N), or empty: a strong namespace, or R + W > N. Null for
+   * {@code writeQuorum} or {@code readQuorum} means the namespace's own. This is how the client
+   * warns: it never logs; call it (one directory look-up) where a user chooses the levels, as
+   * {@code dkv put/get/del --w/--r} do.
+   */
+  public CompletableFuture<Optional<String>> quorumWarningAsync(QuorumLevel writeQuorum, QuorumLevel readQuorum) {
+    return clusterStatusAsync().thenApply(status -> status.namespace(namespace)
+        .map(ns -> new NamespaceSettings(ns.name(), ns.mode(), ns.n(),
+            writeQuorum == null ? ns.w() : writeQuorum.resolve(ns.n()),
+            readQuorum == null ? ns.r() : readQuorum.resolve(ns.n())))
+        .flatMap(NamespaceSettings::overlapWarning));
   }
 
   /**
@@ -113,7 +170,7 @@ public final class DkvClient implements AutoCloseable {
    * absent); otherwise fails with {@link ConditionFailedException}. Returns the new version.
    */
   public CompletableFuture<Long> compareAndSetAsync(byte[] key, long expectedVersion, byte[] value) {
-    return write(key, new Mutation.CompareAndSet(expectedVersion, Bytes.copyOf(value)));
+    return write(key, new Mutation.CompareAndSet(expectedVersion, Bytes.copyOf(value)), null);
   }
 
   /** Asks one node how it is doing; one attempt, for at most the request timeout. */
@@ -173,11 +230,14 @@ public final class DkvClient implements AutoCloseable {
     return directory.removeNode(nodeId);
   }
 
-  private CompletableFuture<Long> write(byte[] key, Mutation mutation) {
+  /** @param writeQuorum the request's own W, or null for the namespace's */
+  private CompletableFuture<Long> write(byte[] key, Mutation mutation, QuorumLevel writeQuorum) {
     Bytes k = Bytes.copyOf(key);
-    Procedure procedure = Procedure.forWrite(mutation);
-    return caller.call(procedure, namespace, k, true,
-            epoch -> MessageCodec.encode(new WriteRequest(namespace, k, mutation, epoch)))
+    Procedure procedure = writeQuorum == null ? Procedure.forWrite(mutation) : Procedure.forQuorumWrite(mutation);
+    return caller.call(procedure, namespace, k, true, epoch -> {
+          WriteRequest write = new WriteRequest(namespace, k, mutation, epoch);
+          return MessageCodec.encode(writeQuorum == null ? write : new QuorumWriteRequest(write, writeQuorum));
+        })
         .thenApply(body -> {
           WriteResponse r = (WriteResponse) MessageCodec.decodeResponse(procedure, body);
           return switch (r.status()) {
@@ -210,12 +270,20 @@ public final class DkvClient implements AutoCloseable {
     return get(utf8(key));
   }
 
+  public Optional<Versioned> get(String key, QuorumLevel readQuorum) {
+    return await(getAsync(utf8(key), readQuorum));
+  }
+
   public long put(byte[] key, byte[] value) {
     return await(putAsync(key, value));
   }
 
   public long put(String key, String value) {
     return put(utf8(key), utf8(value));
+  }
+
+  public long put(String key, String value, QuorumLevel writeQuorum) {
+    return await(putAsync(utf8(key), utf8(value), writeQuorum));
   }
 
   public long putIfAbsent(byte[] key, byte[] value) {
@@ -232,6 +300,14 @@ public final class DkvClient implements AutoCloseable {
 
   public long delete(String key) {
     return delete(utf8(key));
+  }
+
+  public long delete(String key, QuorumLevel writeQuorum) {
+    return await(deleteAsync(utf8(key), writeQuorum));
+  }
+
+  public Optional<String> quorumWarning(QuorumLevel writeQuorum, QuorumLevel readQuorum) {
+    return await(quorumWarningAsync(writeQuorum, readQuorum));
   }
 
   public long compareAndSet(byte[] key, long expectedVersion, byte[] value) {

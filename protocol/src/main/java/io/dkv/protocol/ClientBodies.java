@@ -20,6 +20,8 @@ import io.dkv.protocol.ClientMessage.MoveStatusResponse;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.ClientMessage.PartitionMapRequest;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
+import io.dkv.protocol.ClientMessage.QuorumGetRequest;
+import io.dkv.protocol.ClientMessage.QuorumWriteRequest;
 import io.dkv.protocol.ClientMessage.StatusRequest;
 import io.dkv.protocol.ClientMessage.StatusResponse;
 import io.dkv.protocol.ClientMessage.WriteRequest;
@@ -46,6 +48,14 @@ final class ClientBodies {
         w.string(r.namespace()).bytes(r.key());
         writeMutation(w, r.mutation());
         w.i64(r.epoch());
+      }
+      case QuorumGetRequest q -> {
+        write(w, q.get());
+        writeQuorumLevel(w, q.readQuorum());
+      }
+      case QuorumWriteRequest q -> {
+        write(w, q.write());
+        writeQuorumLevel(w, q.writeQuorum());
       }
       case WriteResponse r -> w.u8(WireEnums.code(r.status())).i64(r.version());
       case PartitionMapRequest r -> { }
@@ -90,6 +100,37 @@ final class ClientBodies {
     }
   }
 
+  private static void writeQuorumLevel(BodyWriter w, QuorumLevel level) {
+    w.u8(level.kind().code()).i32(level.count());
+  }
+
+  private static QuorumLevel readQuorumLevel(BodyReader r, String field) {
+    int offset = r.position();
+    int code = r.u8(field + ".kind");
+    int count = r.i32(field + ".count");
+    QuorumLevel.Kind kind = switch (code) {
+      case 1 -> QuorumLevel.Kind.COUNT;
+      case 2 -> QuorumLevel.Kind.QUORUM;
+      case 3 -> QuorumLevel.Kind.ALL;
+      default -> throw r.fail(field + ".kind", offset, "unknown code " + code
+          + "; allowed: 1 (COUNT), 2 (QUORUM), 3 (ALL)");
+    };
+    if (kind != QuorumLevel.Kind.COUNT && count != 0) {
+      throw r.fail(field + ".count", offset + 1, "must be 0 for " + kind + ", got " + count);
+    }
+    return new QuorumLevel(kind, count);
+  }
+
+  static QuorumGetRequest readQuorumGetRequest(BodyReader r) {
+    return new QuorumGetRequest(readGetRequest(r), readQuorumLevel(r, "readQuorum"));
+  }
+
+  /** PUT_WITH_QUORUM carries a put's fields, DELETE_WITH_QUORUM a delete's. */
+  static QuorumWriteRequest readQuorumWriteRequest(BodyReader r, Procedure p) {
+    Procedure kind = p == Procedure.PUT_WITH_QUORUM ? Procedure.PUT : Procedure.DELETE;
+    return new QuorumWriteRequest(readWriteRequest(r, kind), readQuorumLevel(r, "writeQuorum"));
+  }
+
   private static void writeClusterStatus(BodyWriter w, ClusterStatusResponse c) {
     w.i64(c.epoch()).string(c.leader()).i32(c.partitionCount()).i32(c.replicationFactor());
     w.u32(c.members().size());
@@ -125,7 +166,9 @@ final class ClientBodies {
       case COMPARE_AND_SET -> new Mutation.CompareAndSet(r.i64("expectedVersion"), r.bytes("value"));
       case GET, PARTITION_MAP, STATUS, CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, JOIN, LEAVE,
            COPY_PARTITION, MOVE_STATUS, PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY,
-           FORGET, PEER_BATCH -> throw new IllegalArgumentException(kind + " is not a write procedure");
+           FORGET, PEER_BATCH, GET_WITH_QUORUM, PUT_WITH_QUORUM, DELETE_WITH_QUORUM, QUORUM_WRITE,
+           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY ->
+          throw new IllegalArgumentException(kind + " is not a write procedure");
     };
   }
 

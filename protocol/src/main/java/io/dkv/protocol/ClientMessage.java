@@ -17,6 +17,26 @@ public sealed interface ClientMessage {
    */
   record GetRequest(String namespace, Bytes key, boolean direct, long epoch) implements ClientMessage {}
 
+  /**
+   * GET_WITH_QUORUM: a read of an eventual namespace that waits for {@code readQuorum} replicas
+   * instead of the namespace's R.
+   */
+  record QuorumGetRequest(GetRequest get, QuorumLevel readQuorum) implements ClientMessage {}
+
+  /**
+   * PUT_WITH_QUORUM or DELETE_WITH_QUORUM (the procedure id tells which; the mutation is a put or
+   * a delete): a write of an eventual namespace acknowledged after {@code writeQuorum} replicas
+   * instead of the namespace's W.
+   */
+  record QuorumWriteRequest(WriteRequest write, QuorumLevel writeQuorum) implements ClientMessage {
+    public QuorumWriteRequest {
+      if (!(write.mutation() instanceof Mutation.Put || write.mutation() instanceof Mutation.Delete)) {
+        throw new IllegalArgumentException("a write with its own quorum is a put or a delete, not "
+            + write.mutation().getClass().getSimpleName());
+      }
+    }
+  }
+
   /** {@code version} is 0 and {@code value} empty when the key is absent. */
   record GetResponse(boolean found, long version, Bytes value) implements ClientMessage {}
 

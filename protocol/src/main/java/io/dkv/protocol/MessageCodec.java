@@ -50,7 +50,8 @@ public final class MessageCodec {
 
   /**
    * Decodes the body of a request to a client procedure: GET gives a GetRequest, the four write
-   * procedures a WriteRequest with the matching mutation, PARTITION_MAP a PartitionMapRequest,
+   * procedures a WriteRequest with the matching mutation, GET_WITH_QUORUM a QuorumGetRequest,
+   * PUT_WITH_QUORUM and DELETE_WITH_QUORUM a QuorumWriteRequest, PARTITION_MAP a PartitionMapRequest,
    * STATUS a StatusRequest, CLUSTER_STATUS a ClusterStatusRequest, CREATE_NAMESPACE a
    * CreateNamespaceRequest, DROP_NAMESPACE a DropNamespaceRequest, JOIN a JoinRequest, LEAVE a
    * LeaveRequest, COPY_PARTITION a CopyRequest, MOVE_STATUS a MoveStatusRequest.
@@ -62,7 +63,9 @@ public final class MessageCodec {
     BodyReader r = new BodyReader(body, p + " request");
     ClientMessage m = switch (p) {
       case GET -> ClientBodies.readGetRequest(r);
+      case GET_WITH_QUORUM -> ClientBodies.readQuorumGetRequest(r);
       case PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET -> ClientBodies.readWriteRequest(r, p);
+      case PUT_WITH_QUORUM, DELETE_WITH_QUORUM -> ClientBodies.readQuorumWriteRequest(r, p);
       case PARTITION_MAP -> new ClientMessage.PartitionMapRequest();
       case STATUS -> new ClientMessage.StatusRequest();
       case CLUSTER_STATUS -> new ClientMessage.ClusterStatusRequest();
@@ -72,15 +75,16 @@ public final class MessageCodec {
       case LEAVE -> new ClientMessage.LeaveRequest(r.string("nodeId"));
       case COPY_PARTITION -> CopyBodies.readRequest(r);
       case MOVE_STATUS -> new ClientMessage.MoveStatusRequest();
-      case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
+      case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH, QUORUM_WRITE,
+           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY -> throw notClient(p);
     };
     r.end();
     return m;
   }
 
   /**
-   * Decodes the body of a successful response to a client procedure: GET gives a GetResponse,
-   * writes a WriteResponse, PARTITION_MAP a PartitionMapResponse, STATUS a StatusResponse,
+   * Decodes the body of a successful response to a client procedure: GET and GET_WITH_QUORUM give
+   * a GetResponse, writes (with or without a quorum) a WriteResponse, PARTITION_MAP a PartitionMapResponse, STATUS a StatusResponse,
    * CLUSTER_STATUS a ClusterStatusResponse, CREATE_NAMESPACE, DROP_NAMESPACE and LEAVE a
    * DirectoryChangeResponse, JOIN a JoinResponse, COPY_PARTITION a CopyResponse, MOVE_STATUS a
    * MoveStatusResponse. Error bodies go to {@link #decodeError}.
@@ -88,8 +92,9 @@ public final class MessageCodec {
   public static ClientMessage decodeResponse(Procedure p, byte[] body) {
     BodyReader r = new BodyReader(body, p + " response");
     ClientMessage m = switch (p) {
-      case GET -> ClientBodies.readGetResponse(r);
-      case PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET -> ClientBodies.readWriteResponse(r);
+      case GET, GET_WITH_QUORUM -> ClientBodies.readGetResponse(r);
+      case PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET, PUT_WITH_QUORUM, DELETE_WITH_QUORUM ->
+          ClientBodies.readWriteResponse(r);
       case PARTITION_MAP -> ClientBodies.readPartitionMapResponse(r);
       case STATUS -> ClientBodies.readStatusResponse(r);
       case CLUSTER_STATUS -> ClientBodies.readClusterStatusResponse(r);
@@ -97,7 +102,8 @@ public final class MessageCodec {
       case JOIN -> ClientBodies.readJoinResponse(r);
       case COPY_PARTITION -> CopyBodies.readResponse(r);
       case MOVE_STATUS -> MoveBodies.readResponse(r);
-      case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH -> throw notClient(p);
+      case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH, QUORUM_WRITE,
+           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY -> throw notClient(p);
     };
     r.end();
     return m;
@@ -127,6 +133,11 @@ public final class MessageCodec {
     }
     if (p == Procedure.PEER_BATCH) {
       throw new MalformedMessageException("a PEER_BATCH carries several messages: decodeBatch reads it");
+    }
+    if (p.isQuorum()) {
+      throw new MalformedMessageException(ErrorCode.UNKNOWN_PROCEDURE, "procedure " + p + " (id " + p.id()
+          + ") is a quorum message of eventual namespaces, not a 2PC message; the eventual core's"
+          + " QuorumCodec reads it");
     }
     BodyReader r = new BodyReader(body, p + " message");
     PeerMessage m = PeerBodies.read(r, p);
@@ -164,7 +175,7 @@ public final class MessageCodec {
     for (int i = 0; i < count; i++) {
       int offset = r.position();
       int id = r.u16("procedure");
-      Procedure p = Procedure.of(id).filter(x -> x.isPeer() && x != Procedure.PEER_BATCH)
+      Procedure p = Procedure.of(id).filter(x -> x.isPeer() && !x.isQuorum() && x != Procedure.PEER_BATCH)
           .orElseThrow(() -> r.fail("procedure", offset, "id " + id + " is not a peer message; allowed 32..38"));
       messages.add(decodePeer(p, r.bytes("body").unsafeArray()));
     }

@@ -7,7 +7,8 @@ import java.util.Optional;
  * the protocol: never renumber or reuse one, even after a procedure is retired.
  *
  * <p>Client procedures (1..31) are request/response; peer procedures (32..63) are one-way
- * two-phase-commit messages whose replies are messages of their own.
+ * messages whose replies are messages of their own: two-phase commit (32..39) and the quorum
+ * protocol of eventual namespaces (40..44).
  */
 public enum Procedure {
   GET(1, false),
@@ -46,7 +47,25 @@ public enum Procedure {
    * Where the partition moves stand in the directory as the answering node knows it: per member
    * its partitions now and its target, learning and leaving (docs/directory.md §9).
    */
-  MOVE_STATUS(14, false);
+  MOVE_STATUS(14, false),
+  /** GET with the caller's own read quorum R (eventual namespaces, docs/eventual.md). */
+  GET_WITH_QUORUM(15, false),
+  /** PUT with the caller's own write quorum W (eventual namespaces). */
+  PUT_WITH_QUORUM(16, false),
+  /** DELETE with the caller's own write quorum W (eventual namespaces). */
+  DELETE_WITH_QUORUM(17, false),
+  // The quorum protocol of eventual namespaces: one-way, encoded by the eventual core's
+  // QuorumCodec (their values carry hybrid-clock versions, a core type), never in a PEER_BATCH.
+  /** Coordinator (or read repair) to replica: merge this versioned value, then acknowledge. */
+  QUORUM_WRITE(40, true),
+  /** Replica to coordinator: it holds the version or a newer one, durably. */
+  QUORUM_ACK(41, true),
+  /** Replica to coordinator: it will not store the version, and why. */
+  QUORUM_REFUSED(42, true),
+  /** Coordinator to replica: what do you hold for this key? */
+  QUORUM_READ(43, true),
+  /** Replica to coordinator: what it holds for the key. */
+  QUORUM_REPLY(44, true);
 
   private static final Procedure[] BY_ID = new Procedure[64];
 
@@ -72,9 +91,15 @@ public enum Procedure {
     return id;
   }
 
-  /** True for the one-way node-to-node 2PC messages, false for client request/response. */
+  /** True for the one-way node-to-node messages (2PC and quorum), false for client request/response. */
   public boolean isPeer() {
     return peer;
+  }
+
+  /** True for the one-way messages of the eventual namespaces' quorum protocol (ids 40..44). */
+  public boolean isQuorum() {
+    return this == QUORUM_WRITE || this == QUORUM_ACK || this == QUORUM_REFUSED || this == QUORUM_READ
+        || this == QUORUM_REPLY;
   }
 
   /** True for PUT, PUT_IF_ABSENT, DELETE and COMPARE_AND_SET. */
@@ -94,6 +119,16 @@ public enum Procedure {
       case Mutation.PutIfAbsent p -> PUT_IF_ABSENT;
       case Mutation.Delete d -> DELETE;
       case Mutation.CompareAndSet c -> COMPARE_AND_SET;
+    };
+  }
+
+  /** The procedure that carries a put or delete with the caller's own write quorum. */
+  public static Procedure forQuorumWrite(Mutation m) {
+    return switch (m) {
+      case Mutation.Put p -> PUT_WITH_QUORUM;
+      case Mutation.Delete d -> DELETE_WITH_QUORUM;
+      case Mutation.PutIfAbsent p -> throw new IllegalArgumentException("putIfAbsent has no quorum form");
+      case Mutation.CompareAndSet c -> throw new IllegalArgumentException("compareAndSet has no quorum form");
     };
   }
 

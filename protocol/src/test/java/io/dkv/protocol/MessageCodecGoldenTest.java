@@ -54,6 +54,25 @@ class MessageCodecGoldenTest {
   }
 
   @Test
+  void requestsWithTheirOwnQuorum() {
+    var get = new ClientMessage.QuorumGetRequest(new GetRequest("ns", Bytes.utf8("k"), false, 5), QuorumLevel.of(2));
+    String getHex = "0002" + "6e73" + "00000001" + "6b" + "00" + "0000000000000005" // as GET
+        + "01" + "00000002";                                                      // COUNT 2
+    check(getHex, get, MessageCodec.decodeRequest(Procedure.GET_WITH_QUORUM, HEX.parseHex(getHex)));
+    var put = new ClientMessage.QuorumWriteRequest(
+        new WriteRequest("ns", Bytes.utf8("k"), new Mutation.Put(Bytes.utf8("v")), 0), QuorumLevel.ALL);
+    String putHex = "0002" + "6e73" + "00000001" + "6b" + "00000001" + "76" + "0000000000000000" // as PUT
+        + "03" + "00000000";                                                                   // ALL
+    check(putHex, put, MessageCodec.decodeRequest(Procedure.PUT_WITH_QUORUM, HEX.parseHex(putHex)));
+    var delete = new ClientMessage.QuorumWriteRequest(
+        new WriteRequest("ns", Bytes.utf8("k"), new Mutation.Delete(), 0), QuorumLevel.QUORUM);
+    String deleteHex = "0002" + "6e73" + "00000001" + "6b" + "0000000000000000" + "02" + "00000000";
+    check(deleteHex, delete, MessageCodec.decodeRequest(Procedure.DELETE_WITH_QUORUM, HEX.parseHex(deleteHex)));
+    assertThat(MessageCodec.decodeResponse(Procedure.GET_WITH_QUORUM, HEX.parseHex("01" + "0000000000000007"
+        + "00000001" + "76"))).isEqualTo(new ClientMessage.GetResponse(true, 7, Bytes.utf8("v")));
+  }
+
+  @Test
   void compareAndSetRequest() {
     var m = new WriteRequest("ns", Bytes.utf8("k"), new Mutation.CompareAndSet(7, Bytes.utf8("v")),
         9);

@@ -222,6 +222,33 @@ class MessageCodecMalformedTest {
   }
 
   @Test
+  void badQuorumLevelsAreRejectedNamingTheField() {
+    String get = "0002" + "6e73" + "00000001" + "6b" + "00" + "0000000000000005";
+    assertMalformed(Procedure.GET_WITH_QUORUM, get + "04" + "00000000")
+        .hasMessageContaining("field 'readQuorum.kind'")
+        .hasMessageContaining("unknown code 4; allowed: 1 (COUNT), 2 (QUORUM), 3 (ALL)");
+    assertMalformed(Procedure.GET_WITH_QUORUM, get + "02" + "00000001")
+        .hasMessageContaining("field 'readQuorum.count'").hasMessageContaining("must be 0 for QUORUM, got 1");
+    assertMalformed(Procedure.GET_WITH_QUORUM, get + "01" + "000000")
+        .hasMessageContaining("readQuorum.count");
+    assertMalformed(Procedure.GET_WITH_QUORUM, get).hasMessageContaining("readQuorum.kind");
+    // A DELETE_WITH_QUORUM has no value: read as a delete, the value's bytes shift every later field.
+    assertMalformed(Procedure.DELETE_WITH_QUORUM, "0002" + "6e73" + "00000001" + "6b" + "00000001" + "76"
+        + "0000000000000000" + "01" + "00000001").hasMessageContaining("writeQuorum.kind");
+  }
+
+  @Test
+  void quorumMessagesAreNotTwoPhaseCommitMessages() {
+    assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.QUORUM_WRITE, new byte[0]))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("QuorumCodec")
+        .extracting(e -> ((MalformedMessageException) e).code()).isEqualTo(ErrorCode.UNKNOWN_PROCEDURE);
+    assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0001" + "0028" + "00000000")))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 40 is not a peer message");
+    assertThatThrownBy(() -> MessageCodec.decodeRequest(Procedure.QUORUM_READ, new byte[0]))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("one-way peer message");
+  }
+
+  @Test
   void aPeerBatchHasTheDocumentedBytes() {
     TxnId txn = new TxnId("c", 1, 2);
     String ack = "0001" + "61" + "0001" + "63" + "0000000000000001" + "0000000000000002";

@@ -81,7 +81,20 @@ final class Messages {
             .as(ClientMessage.CopyRequest::new),
         Combinators.combine(strings(), strings()).as(ClientMessage.JoinRequest::new),
         strings().map(ClientMessage.LeaveRequest::new),
-        Arbitraries.just(new ClientMessage.MoveStatusRequest()));
+        Arbitraries.just(new ClientMessage.MoveStatusRequest()),
+        Combinators.combine(strings(), bytes(), Arbitraries.of(true, false), Arbitraries.longs(), quorumLevels())
+            .as((ns, key, direct, epoch, level) -> new ClientMessage.QuorumGetRequest(
+                new ClientMessage.GetRequest(ns, key, direct, epoch), level)),
+        Combinators.combine(strings(), bytes(), Arbitraries.of(true, false), bytes(), Arbitraries.longs(),
+                quorumLevels())
+            .as((ns, key, put, value, epoch, level) -> new ClientMessage.QuorumWriteRequest(
+                new ClientMessage.WriteRequest(ns, key, put ? new Mutation.Put(value) : new Mutation.Delete(),
+                    epoch), level)));
+  }
+
+  static Arbitrary<QuorumLevel> quorumLevels() {
+    return Arbitraries.oneOf(Arbitraries.integers().map(QuorumLevel::of),
+        Arbitraries.of(QuorumLevel.QUORUM, QuorumLevel.ALL));
   }
 
   static Arbitrary<ClientMessage> responses() {
@@ -152,6 +165,8 @@ final class Messages {
     return switch (m) {
       case ClientMessage.GetRequest g -> Procedure.GET;
       case ClientMessage.GetResponse g -> Procedure.GET;
+      case ClientMessage.QuorumGetRequest q -> Procedure.GET_WITH_QUORUM;
+      case ClientMessage.QuorumWriteRequest q -> Procedure.forQuorumWrite(q.write().mutation());
       case ClientMessage.WriteRequest w -> Procedure.forWrite(w.mutation());
       case ClientMessage.WriteResponse w -> Procedure.PUT;
       case ClientMessage.PartitionMapRequest p -> Procedure.PARTITION_MAP;

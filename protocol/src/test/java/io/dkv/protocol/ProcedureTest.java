@@ -24,7 +24,11 @@ class ProcedureTest {
         Map.entry(Procedure.ACK, 35), Map.entry(Procedure.STATUS_QUERY, 36),
         Map.entry(Procedure.STATUS_REPLY, 37), Map.entry(Procedure.FORGET, 38),
         Map.entry(Procedure.PEER_BATCH, 39), Map.entry(Procedure.COPY_PARTITION, 13),
-        Map.entry(Procedure.MOVE_STATUS, 14));
+        Map.entry(Procedure.MOVE_STATUS, 14), Map.entry(Procedure.GET_WITH_QUORUM, 15),
+        Map.entry(Procedure.PUT_WITH_QUORUM, 16), Map.entry(Procedure.DELETE_WITH_QUORUM, 17),
+        Map.entry(Procedure.QUORUM_WRITE, 40), Map.entry(Procedure.QUORUM_ACK, 41),
+        Map.entry(Procedure.QUORUM_REFUSED, 42), Map.entry(Procedure.QUORUM_READ, 43),
+        Map.entry(Procedure.QUORUM_REPLY, 44));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.dkv.server;
 
 import io.dkv.core.directory.Namespace;
+import io.dkv.core.directory.NamespaceMode;
 import io.dkv.core.placement.PartitionMap;
 import io.dkv.core.placement.Partitioner;
 import io.dkv.core.twopc.ClientCommand;
@@ -8,12 +9,15 @@ import io.dkv.core.twopc.ClientResult;
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage.GetRequest;
 import io.dkv.protocol.ClientMessage.GetResponse;
+import io.dkv.protocol.ClientMessage.QuorumGetRequest;
+import io.dkv.protocol.ClientMessage.QuorumWriteRequest;
 import io.dkv.protocol.ClientMessage.WriteRequest;
 import io.dkv.protocol.ClientMessage.WriteResponse;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.MessageCodec;
 import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
+import io.dkv.protocol.QuorumLevel;
 import io.dkv.rpc.RequestContext;
 import io.dkv.rpc.RpcClient;
 import io.dkv.rpc.RpcException;
@@ -28,7 +32,8 @@ import java.util.function.Function;
 
 /**
  * Serves the client procedures: validates each request, then reads from the local replica,
- * forwards the read to a replica (recursive routing), or coordinates the write.
+ * forwards the read to a replica (recursive routing), or coordinates the write; requests to
+ * eventual namespaces go to {@link EventualService}, which coordinates them here.
  * Called on RPC event-loop threads; never blocks.
  */
 final class ClientService {
@@ -45,6 +50,7 @@ final class ClientService {
   private final NodeConfig config;
   private final ClusterSource clusters;
   private final CoreLoop core;
+  private final EventualService eventual;
   private final RpcClient peers;
   private final ReadLease lease;
   private final ReplicaHealth replicaHealth;
@@ -55,9 +61,10 @@ final class ClientService {
    * @param clusters the node's view of the cluster, read once per request
    * @param lease whether this node may serve strong reads from its own replica
    */
-  ClientService(NodeConfig config, ClusterSource clusters, CoreLoop core, RpcClient peers,
-                ReadLease lease) {
+  ClientService(NodeConfig config, ClusterSource clusters, CoreLoop core, EventualService eventual,
+                RpcClient peers, ReadLease lease) {
     this.config = config;
+    this.eventual = eventual;
     this.lease = lease;
     this.replicaHealth = new ReplicaHealth(config.nodeId(), peers);
     this.clusters = clusters;
@@ -67,11 +74,23 @@ final class ClientService {
 
   CompletableFuture<byte[]> get(RequestContext ctx, byte[] body) {
     GetRequest req = (GetRequest) MessageCodec.decodeRequest(Procedure.GET, body);
-    return withNamespace(req.namespace(), view -> get(ctx, req, view));
+    return withNamespace(req.namespace(), view -> get(ctx, req, null, view));
   }
 
-  private CompletableFuture<byte[]> get(RequestContext ctx, GetRequest req, Cluster view) {
-    String storageName = validate(view, req.namespace(), req.key(), req.epoch());
+  /** GET_WITH_QUORUM: a read of an eventual namespace with its own R. */
+  CompletableFuture<byte[]> getWithQuorum(RequestContext ctx, byte[] body) {
+    QuorumGetRequest req = (QuorumGetRequest) MessageCodec.decodeRequest(Procedure.GET_WITH_QUORUM, body);
+    return withNamespace(req.get().namespace(), view -> get(ctx, req.get(), req.readQuorum(), view));
+  }
+
+  /** @param readQuorum the request's own R (eventual namespaces only), or null */
+  private CompletableFuture<byte[]> get(RequestContext ctx, GetRequest req, QuorumLevel readQuorum, Cluster view) {
+    Namespace ns = validate(view, req.namespace(), req.key(), req.epoch());
+    if (ns.mode() == NamespaceMode.EVENTUAL) {
+      return eventual.get(req, readQuorum, ns, ns.storageName(), view.map(), deadlineMillis(ctx, "read"));
+    }
+    requireNoQuorum(ns, readQuorum, "R");
+    String storageName = ns.storageName();
     PartitionMap map = view.map();
     List<String> replicas = map.replicas(Partitioner.partitionOf(req.namespace(), req.key(),
         map.partitionCount()));
@@ -142,7 +161,21 @@ final class ClientService {
 
   CompletableFuture<byte[]> write(Procedure procedure, RequestContext ctx, byte[] body) {
     WriteRequest req = (WriteRequest) MessageCodec.decodeRequest(procedure, body);
-    return withNamespace(req.namespace(), view -> write(ctx, req, view));
+    return withNamespace(req.namespace(), view -> write(ctx, req, null, view));
+  }
+
+  /** PUT_WITH_QUORUM and DELETE_WITH_QUORUM: writes of an eventual namespace with their own W. */
+  CompletableFuture<byte[]> writeWithQuorum(Procedure procedure, RequestContext ctx, byte[] body) {
+    QuorumWriteRequest req = (QuorumWriteRequest) MessageCodec.decodeRequest(procedure, body);
+    return withNamespace(req.write().namespace(), view -> write(ctx, req.write(), req.writeQuorum(), view));
+  }
+
+  /** A strong namespace has W = N and R = 1 for good: a request's own quorum is refused. */
+  private static void requireNoQuorum(Namespace ns, QuorumLevel level, String which) {
+    if (level != null) {
+      throw new RpcException(ErrorCode.INVALID_ARGUMENT, "namespace '" + ns.name() + "' is strong (W = N, R = 1"
+          + " always); a request's own " + which + " (" + level + ") applies only to eventual namespaces");
+    }
   }
 
   /**
@@ -160,9 +193,17 @@ final class ClientService {
     return clusters.refresh().exceptionally(e -> clusters.current()).thenCompose(action);
   }
 
-  private CompletableFuture<byte[]> write(RequestContext ctx, WriteRequest req, Cluster view) {
-    String storageName = validate(view, req.namespace(), req.key(), req.epoch());
+  /** @param writeQuorum the request's own W (eventual namespaces only), or null */
+  private CompletableFuture<byte[]> write(RequestContext ctx, WriteRequest req, QuorumLevel writeQuorum,
+                                          Cluster view) {
+    Namespace ns = validate(view, req.namespace(), req.key(), req.epoch());
     validate(req.mutation());
+    if (ns.mode() == NamespaceMode.EVENTUAL) {
+      return eventual.write(ctx.requestId(), req, writeQuorum, ns, ns.storageName(), view.map(),
+          deadlineMillis(ctx, "write"));
+    }
+    requireNoQuorum(ns, writeQuorum, "W");
+    String storageName = ns.storageName();
     PartitionMap map = view.map();
     int partition = Partitioner.partitionOf(req.namespace(), req.key(), map.partitionCount());
     // Every participant: the replicas, and a learner or leaving node while the partition moves.
@@ -176,8 +217,8 @@ final class ClientService {
         .thenApply(ClientService::encode);
   }
 
-  /** Checks the request's namespace, key and epoch; returns the name its keys are stored under. */
-  private String validate(Cluster view, String namespace, Bytes key, long epoch) {
+  /** Checks the request's namespace, key and epoch; returns the namespace. */
+  private Namespace validate(Cluster view, String namespace, Bytes key, long epoch) {
     Namespace ns = view.namespace(namespace).orElseThrow(() -> new RpcException(
         ErrorCode.INVALID_ARGUMENT, "namespace '" + namespace + "' does not exist; this cluster has: "
             + view.state().namespaces().stream().map(Namespace::name).toList()
@@ -191,7 +232,7 @@ final class ClientService {
       throw new RpcException(ErrorCode.STALE_EPOCH, "request routed with partition-map epoch "
           + epoch + " but the current epoch is " + current + "; refresh the map");
     }
-    return ns.storageName();
+    return ns;
   }
 
   private void validate(Mutation m) {

@@ -1,10 +1,8 @@
 package io.dkv.server;
 
 import io.dkv.core.storage.Storage;
-import io.dkv.core.storage.StorageException;
 import io.dkv.core.twopc.ClientCommand;
 import io.dkv.core.twopc.ClientResult;
-import io.dkv.core.twopc.CorruptRecordException;
 import io.dkv.core.twopc.Envelope;
 import io.dkv.core.twopc.NodeStats;
 import io.dkv.core.twopc.PartitionEpochs;
@@ -219,27 +217,16 @@ final class CoreLoop implements AutoCloseable {
    * later step may answer from that write: nothing after it leaves before that write is durable.
    */
   private Output step(Event e, long now) {
-    try {
-      return switch (e) {
-        case Event.Client c -> core.onClient(c.command(), now);
-        case Event.Peer p -> core.onMessage(p.message(), now);
-      };
-    } catch (StorageException | IllegalStateException | CorruptRecordException fatal) {
-      throw fatal;
-    } catch (RuntimeException bug) {
-      return switch (e) {
-        case Event.Peer p -> throw new IllegalStateException("stepping the "
-            + p.message().getClass().getSimpleName() + " from " + p.message().from()
-            + " failed with an unexpected error; the node stops so that recovery rebuilds its"
-            + " state from the journal", bug);
-        case Event.Client c -> {
-          log.error("node {}: a {} failed with an unexpected error; it is answered INTERNAL",
-              nodeId, c.command().getClass().getSimpleName(), bug);
-          yield new Output().requireSync().reply(new ClientResult.Failed(c.command().handle(),
-              ErrorCode.INTERNAL, "node " + nodeId + " failed to process the request: " + bug));
-        }
-      };
-    }
+    return switch (e) {
+      case Event.Peer p -> CoreLoops.step(() -> core.onMessage(p.message(), now),
+          CoreLoops.describe(p.message(), p.message().from()), null);
+      case Event.Client c -> CoreLoops.step(() -> core.onClient(c.command(), now), null, bug -> {
+        log.error("node {}: a {} failed with an unexpected error; it is answered INTERNAL",
+            nodeId, c.command().getClass().getSimpleName(), bug);
+        return new Output().requireSync().reply(new ClientResult.Failed(c.command().handle(),
+            ErrorCode.INTERNAL, "node " + nodeId + " failed to process the request: " + bug));
+      });
+    };
   }
 
   /**
@@ -310,12 +297,7 @@ final class CoreLoop implements AutoCloseable {
   public void close() {
     running = false;
     syncStage.close();
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    CoreLoops.stop(thread);
     failAll("node " + nodeId + " is shutting down");
   }
 }

@@ -80,11 +80,11 @@ final class DirectoryService {
   CompletableFuture<byte[]> createNamespace(RequestContext ctx, byte[] body) {
     NamespaceInfo ns = ((CreateNamespaceRequest) MessageCodec.decodeRequest(Procedure.CREATE_NAMESPACE,
         body)).namespace();
-    if (ns.mode() != io.dkv.protocol.ClientMessage.NamespaceMode.STRONG) {
-      throw new RpcException(ErrorCode.INVALID_ARGUMENT, "namespace '" + ns.name() + "': mode "
-          + ns.mode() + " is not available yet; use STRONG");
-    }
-    return change(new DirectoryCommand.CreateNamespace(ns.name(), NamespaceMode.STRONG, ns.n(),
+    NamespaceMode mode = switch (ns.mode()) {
+      case STRONG -> NamespaceMode.STRONG;
+      case EVENTUAL -> NamespaceMode.EVENTUAL;
+    };
+    return change(new DirectoryCommand.CreateNamespace(ns.name(), mode, ns.n(),
         ns.w(), ns.r()), "create namespace '" + ns.name() + "'", NAMESPACES_HINT);
   }
 
@@ -185,10 +185,11 @@ final class DirectoryService {
     };
   }
 
-  /** The wire's mode of a namespace (only strong exists in the directory today). */
+  /** The wire's mode of a namespace. */
   private static io.dkv.protocol.ClientMessage.NamespaceMode wireMode(Namespace ns) {
     return switch (ns.mode()) {
       case STRONG -> io.dkv.protocol.ClientMessage.NamespaceMode.STRONG;
+      case EVENTUAL -> io.dkv.protocol.ClientMessage.NamespaceMode.EVENTUAL;
     };
   }
 }

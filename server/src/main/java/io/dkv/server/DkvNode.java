@@ -1,5 +1,9 @@
 package io.dkv.server;
 
+import io.dkv.core.eventual.EventualConfig;
+import io.dkv.core.eventual.EventualNode;
+import io.dkv.core.eventual.QuorumCodec;
+import io.dkv.core.eventual.QuorumMessage;
 import io.dkv.core.storage.ColumnFamily;
 import io.dkv.core.storage.Storage;
 import io.dkv.core.storage.WriteBatch;
@@ -20,6 +24,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One dkv server: RocksDB storage, the two-phase-commit core on its loop, the RPC server for
- * clients and peers, and the RPC client that reaches the other nodes.
+ * One dkv server: RocksDB storage, the two-phase-commit core and the eventual namespaces' core on
+ * their loops, the RPC server for clients and peers, and the RPC client that reaches the other nodes.
  */
 public final class DkvNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DkvNode.class);
@@ -40,6 +45,7 @@ public final class DkvNode implements AutoCloseable {
   private final NodeDirectory directory;
   private final NamespaceReclaimer reclaimer;
   private final CoreLoop core;
+  private final EventualLoop eventual;
   private final CatchUp catchUp;
   private final RpcServer server;
   private final long startedMillis = System.currentTimeMillis();
@@ -63,13 +69,17 @@ public final class DkvNode implements AutoCloseable {
       directory.onChange(view -> core.configure(view.partitionEpochs(config.nodeId())));
       core.readLeaseFrom(() -> directory.lease().isValid(System.nanoTime()));
       core.start().get();
-      ClientService clients = new ClientService(config, directory, core, peers, directory.lease());
+      this.eventual = new EventualLoop(config.nodeId(), new EventualNode(config.nodeId(), storage,
+          EventualConfig.defaults(), firstReadId()), storage, this::sendToPeer, this::reportFailure);
+      ClientService clients = new ClientService(config, directory, core,
+          new EventualService(config.nodeId(), eventual), peers, directory.lease());
       this.catchUp = new CatchUp(config.nodeId(), directory, core, peers);
       DirectoryService directoryCalls = new DirectoryService(directory, config.nodeId(), catchUp::counters);
       PartitionCopyService copies = new PartitionCopyService(config.nodeId(), directory, core);
       RpcServer.Builder b = RpcServer.builder()
           .listen(config.listen().host(), config.listen().port())
           .handle(Procedure.GET.id(), clients::get)
+          .handle(Procedure.GET_WITH_QUORUM.id(), clients::getWithQuorum)
           .handle(Procedure.PARTITION_MAP.id(), (ctx, body) -> CompletableFuture.completedFuture(
               MessageCodec.encode(directory.current().toWire())))
           .handle(Procedure.STATUS.id(), (ctx, body) -> CompletableFuture.completedFuture(
@@ -89,7 +99,15 @@ public final class DkvNode implements AutoCloseable {
           Procedure.ACK, Procedure.STATUS_QUERY, Procedure.STATUS_REPLY, Procedure.FORGET}) {
         b.handleOneWay(p.id(), (ctx, body) -> deliverFromPeer(List.of(MessageCodec.decodePeer(p, body))));
       }
+      for (Procedure p : new Procedure[] {Procedure.PUT_WITH_QUORUM, Procedure.DELETE_WITH_QUORUM}) {
+        b.handleDeduplicated(p.id(), (ctx, body) -> clients.writeWithQuorum(p, ctx, body));
+      }
       b.handleOneWay(Procedure.PEER_BATCH.id(), (ctx, body) -> deliverFromPeer(MessageCodec.decodeBatch(body)));
+      for (Procedure p : Procedure.values()) {
+        if (p.isQuorum()) {
+          b.handleOneWay(p.id(), (ctx, body) -> deliverQuorumMessage(QuorumCodec.decode(p, body)));
+        }
+      }
       this.server = b.build().start();
       catchUp.start();
     } catch (Exception | Error e) {
@@ -166,13 +184,34 @@ public final class DkvNode implements AutoCloseable {
   /** Hands peer messages to the core, all or none: a batch with a sender that is no member is refused whole. */
   private void deliverFromPeer(List<PeerMessage> messages) {
     Cluster cluster = directory.current();
-    for (PeerMessage m : messages) {
-      if (!cluster.isMember(m.from())) {
-        throw new RpcException(ErrorCode.INVALID_ARGUMENT, "peer message from '" + m.from()
-            + "', which is not a member of this cluster");
-      }
-    }
+    messages.forEach(m -> requireMember(cluster, m.from()));
     messages.forEach(core::deliver);
+  }
+
+  private void deliverQuorumMessage(QuorumMessage m) {
+    requireMember(directory.current(), m.from());
+    eventual.deliver(m);
+  }
+
+  private static void requireMember(Cluster cluster, String from) {
+    if (!cluster.isMember(from)) {
+      throw new RpcException(ErrorCode.INVALID_ARGUMENT, "peer message from '" + from
+          + "', which is not a member of this cluster");
+    }
+  }
+
+  /** One frame per quorum message: they are not batched (PEER_BATCH carries 2PC messages only). */
+  private void sendToPeer(String to, QuorumMessage m) {
+    peers.send(directory.current().address(to), QuorumCodec.procedureOf(m).id(), QuorumCodec.encode(m));
+  }
+
+  /**
+   * Where this process's eventual read ids start: a random point of the 63-bit space, so that a
+   * reply to a read of this node's previous process (one-way messages outlive a restart) names no
+   * read of this one.
+   */
+  private static long firstReadId() {
+    return new SecureRandom().nextLong(1, Long.MAX_VALUE / 2);
   }
 
   private StatusResponse status(Cluster cluster) {
@@ -189,7 +228,8 @@ public final class DkvNode implements AutoCloseable {
   }
 
   private void closeQuietly() {
-    for (AutoCloseable c : new AutoCloseable[] {catchUp, server, core, peers, directory, reclaimer, storage}) {
+    for (AutoCloseable c : new AutoCloseable[] {catchUp, server, core, eventual, peers, directory, reclaimer,
+        storage}) {
       if (c != null) {
         try {
           c.close();

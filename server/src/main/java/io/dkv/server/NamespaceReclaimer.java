@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>The storage names of the last view are kept in META ({@code namespaces/seen}), so a namespace
  * dropped while this node was down is found at its next view. A drop found is recorded in META
  * ({@code reclaim/NAME}) in the same batch, before any deletion, and a restart resumes what is
- * recorded. Keys go in batches of {@link #KEYS_PER_BATCH} point deletions on a thread of its own,
+ * recorded. Keys, strong (DATA) and eventual (EVENTUAL) alike, go in batches of {@link #KEYS_PER_BATCH} point deletions on a thread of its own,
  * without syncs: a crash only leaves more to delete after the restart.
  */
 final class NamespaceReclaimer implements AutoCloseable {
@@ -37,6 +37,8 @@ final class NamespaceReclaimer implements AutoCloseable {
   static final byte[] SEEN_KEY = "namespaces/seen".getBytes(StandardCharsets.UTF_8);
   static final String PENDING_PREFIX = "reclaim/";
   static final int KEYS_PER_BATCH = 1_000;
+  /** Where namespaces keep their keys: DATA for strong ones, EVENTUAL for eventual ones. */
+  private static final List<ColumnFamily> DATA_FAMILIES = List.of(ColumnFamily.DATA, ColumnFamily.EVENTUAL);
 
   private final String nodeId;
   private final Storage storage;
@@ -88,28 +90,41 @@ final class NamespaceReclaimer implements AutoCloseable {
   private void reclaim(String storageName) {
     try {
       byte[] prefix = TwoPhaseNode.dataPrefix(storageName);
-      byte[] from = prefix;
       long deleted = 0;
-      while (true) {
-        if (Thread.currentThread().isInterrupted()) {
+      // A name is strong or eventual, so one family holds its keys; the walk of the other is empty.
+      for (ColumnFamily family : DATA_FAMILIES) {
+        long more = deleteAll(family, prefix);
+        if (more < 0) {
           return; // stopping: the pending record stays for the next start
         }
-        List<byte[]> keys = storage.keys(ColumnFamily.DATA, prefix, from, KEYS_PER_BATCH);
-        if (keys.isEmpty()) {
-          break;
-        }
-        WriteBatch batch = new WriteBatch();
-        keys.forEach(k -> batch.delete(ColumnFamily.DATA, k));
-        storage.write(batch);
-        deleted += keys.size();
-        byte[] last = keys.get(keys.size() - 1);
-        from = Arrays.copyOf(last, last.length + 1); // the smallest key after the last one
+        deleted += more;
       }
       storage.write(new WriteBatch().delete(ColumnFamily.META, pendingKey(storageName)));
       log.info("node {}: freed the space of dropped namespace {} ({} keys)", nodeId, storageName, deleted);
     } catch (RuntimeException e) {
       log.warn("node {}: could not free the space of dropped namespace {}; the next start tries"
           + " again", nodeId, storageName, e);
+    }
+  }
+
+  /** Deletes every key of {@code family} under {@code prefix}; how many, or -1 if interrupted. */
+  private long deleteAll(ColumnFamily family, byte[] prefix) {
+    byte[] from = prefix;
+    long deleted = 0;
+    while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        return -1;
+      }
+      List<byte[]> keys = storage.keys(family, prefix, from, KEYS_PER_BATCH);
+      if (keys.isEmpty()) {
+        return deleted;
+      }
+      WriteBatch batch = new WriteBatch();
+      keys.forEach(k -> batch.delete(family, k));
+      storage.write(batch);
+      deleted += keys.size();
+      byte[] last = keys.get(keys.size() - 1);
+      from = Arrays.copyOf(last, last.length + 1); // the smallest key after the last one
     }
   }
 

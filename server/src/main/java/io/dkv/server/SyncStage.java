@@ -171,11 +171,6 @@ final class SyncStage implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    CoreLoops.stop(thread);
   }
 }

@@ -10,6 +10,8 @@ import io.dkv.core.directory.DirectoryState;
 import io.dkv.core.directory.NamespaceMode;
 import io.dkv.core.placement.PartitionMap;
 import io.dkv.core.placement.Partitioner;
+import io.dkv.core.eventual.EventualConfig;
+import io.dkv.core.eventual.EventualNode;
 import io.dkv.core.storage.InMemoryStorage;
 import io.dkv.core.twopc.ClientCommand;
 import io.dkv.core.twopc.ClientResult;
@@ -18,11 +20,15 @@ import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage.GetRequest;
 import io.dkv.protocol.ClientMessage.GetResponse;
 import io.dkv.protocol.ClientMessage.WriteRequest;
+import io.dkv.protocol.ClientMessage.WriteResponse;
 import io.dkv.protocol.ClientMessage.WriteStatus;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.MessageCodec;
 import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
+import io.dkv.protocol.QuorumLevel;
+import io.dkv.protocol.ClientMessage.QuorumGetRequest;
+import io.dkv.protocol.ClientMessage.QuorumWriteRequest;
 import io.dkv.rpc.RequestContext;
 import io.dkv.rpc.RpcClient;
 import io.dkv.rpc.RpcException;
@@ -102,7 +108,9 @@ class ClientServiceTest {
         return CompletableFuture.completedFuture(view);
       }
     };
-    return new ClientService(config, source, loop, peers, lease);
+    EventualLoop eventual = closeLater(new EventualLoop(config.nodeId(),
+        new EventualNode(config.nodeId(), storage, EventualConfig.defaults()), storage, (to, m) -> {}, t -> {}));
+    return new ClientService(config, source, loop, new EventualService(config.nodeId(), eventual), peers, lease);
   }
 
   @Test
@@ -225,6 +233,47 @@ class ClientServiceTest {
       case ClientCommand.Copy copy -> "copy";
       case ClientCommand.Install i -> "install";
     }).containsExactly("users@2", "default");
+  }
+
+  @Test
+  void eventualNamespacesAreServedByTheirCoreAndRefuseWhatOnlyAStrongOneCanDo() throws Exception {
+    NodeConfig config = TestClusters.singleNode(dir);
+    DirectoryState s = TestClusters.cluster(config.members(), 8, 1).state()
+        .apply(new DirectoryCommand.CreateNamespace("logs", NamespaceMode.EVENTUAL, 1, 1, 1)).state();
+    ClientService service = service(config, new Cluster(s));
+    Bytes k = Bytes.utf8("k");
+    byte[] put = MessageCodec.encode(new WriteRequest("logs", k, new Mutation.Put(Bytes.utf8("v")), 0));
+    var written = (WriteResponse) MessageCodec.decodeResponse(Procedure.PUT,
+        service.write(Procedure.PUT, deadlineIn(5_000), put).get(5, SECONDS));
+    byte[] readOne = MessageCodec.encode(new QuorumGetRequest(new GetRequest("logs", k, false, 0), QuorumLevel.ONE));
+    assertThat(MessageCodec.decodeResponse(Procedure.GET, service.getWithQuorum(deadlineIn(5_000), readOne)
+        .get(5, SECONDS))).isEqualTo(new GetResponse(true, written.version(), Bytes.utf8("v")));
+    assertThat(core.commands).as("the 2PC core saw nothing").isEmpty();
+
+    byte[] delete = MessageCodec.encode(new QuorumWriteRequest(new WriteRequest("logs", k, new Mutation.Delete(), 0),
+        QuorumLevel.ALL));
+    RequestContext another = new RequestContext(8, Procedure.DELETE_WITH_QUORUM.id(),
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(5), null); // a new write needs a new request id
+    service.writeWithQuorum(Procedure.DELETE_WITH_QUORUM, another, delete).get(5, SECONDS);
+    assertThat(MessageCodec.decodeResponse(Procedure.GET, service.get(deadlineIn(5_000),
+        MessageCodec.encode(new GetRequest("logs", k, false, 0))).get(5, SECONDS)))
+        .isEqualTo(new GetResponse(false, 0, Bytes.EMPTY));
+
+    byte[] cas = MessageCodec.encode(new WriteRequest("logs", k, new Mutation.CompareAndSet(0, Bytes.utf8("v")), 0));
+    assertThatThrownBy(() -> service.write(Procedure.COMPARE_AND_SET, deadlineIn(5_000), cas))
+        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("compareAndSet is not available on namespace 'logs'")
+        .hasMessageContaining("use a strong namespace");
+    byte[] tooMany = MessageCodec.encode(new QuorumGetRequest(new GetRequest("logs", k, false, 0), QuorumLevel.of(2)));
+    assertThatThrownBy(() -> service.getWithQuorum(deadlineIn(5_000), tooMany))
+        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessage("read quorum R = 2 is out of range for namespace 'logs': it must be between 1 and N = 1");
+    byte[] strongWithQuorum = MessageCodec.encode(new QuorumGetRequest(new GetRequest("default", k, false, 0),
+        QuorumLevel.ONE));
+    assertThatThrownBy(() -> service.getWithQuorum(deadlineIn(5_000), strongWithQuorum))
+        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("namespace 'default' is strong (W = N, R = 1 always); a request's own R (one)"
+            + " applies only to eventual namespaces");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.dkv.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.dkv.server.RpcAssertions.assertRefused;
 
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage;
@@ -88,15 +89,6 @@ class MembershipTest {
   private MemberStatus member(InetSocketAddress via, String nodeId) throws Exception {
     var status = (ClusterStatusResponse) call(via, Procedure.CLUSTER_STATUS, new ClusterStatusRequest());
     return status.members().stream().filter(m -> m.nodeId().equals(nodeId)).findFirst().orElseThrow();
-  }
-
-  private static void assertRefused(ThrowingCall call, ErrorCode code, String message) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(RpcException.class,
-        e -> assertThat(e.code()).isEqualTo(code)).hasMessageContaining(message);
-  }
-
-  private interface ThrowingCall {
-    void run() throws Exception;
   }
 
   @Test

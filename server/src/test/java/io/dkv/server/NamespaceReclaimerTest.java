@@ -29,18 +29,41 @@ class NamespaceReclaimerTest {
   }
 
   private void putKeys(String storageName, int count) {
+    putKeys(ColumnFamily.DATA, storageName, count);
+  }
+
+  private void putKeys(ColumnFamily family, String storageName, int count) {
     WriteBatch batch = new WriteBatch();
     byte[] prefix = TwoPhaseNode.dataPrefix(storageName);
     for (int i = 0; i < count; i++) {
       byte[] key = Arrays.copyOf(prefix, prefix.length + 8);
       System.arraycopy(String.format("k%07d", i).getBytes(StandardCharsets.UTF_8), 0, key, prefix.length, 8);
-      batch.put(ColumnFamily.DATA, key, new byte[] {1});
+      batch.put(family, key, new byte[] {1});
     }
     storage.write(batch);
   }
 
   private int keysOf(String storageName) {
-    return storage.keys(ColumnFamily.DATA, TwoPhaseNode.dataPrefix(storageName), new byte[0], 100_000).size();
+    return keysOf(ColumnFamily.DATA, storageName);
+  }
+
+  private int keysOf(ColumnFamily family, String storageName) {
+    return storage.keys(family, TwoPhaseNode.dataPrefix(storageName), new byte[0], 100_000).size();
+  }
+
+  @Test
+  void aDroppedEventualNamespacesValuesAreDeletedFromTheirOwnKeySpace() throws Exception {
+    DirectoryState s = apply(withNamespaces("users"),
+        new DirectoryCommand.CreateNamespace("logs", NamespaceMode.EVENTUAL, 1, 1, 1)); // logs@3
+    putKeys(ColumnFamily.EVENTUAL, "logs@3", NamespaceReclaimer.KEYS_PER_BATCH + 5);
+    putKeys("users@2", 7);
+    try (NamespaceReclaimer reclaimer = new NamespaceReclaimer("n1", storage)) {
+      reclaimer.onView(new Cluster(s));
+      reclaimer.onView(new Cluster(apply(s, new DirectoryCommand.DropNamespace("logs"))));
+      reclaimer.awaitIdle();
+    }
+    assertThat(keysOf(ColumnFamily.EVENTUAL, "logs@3")).isZero();
+    assertThat(keysOf("users@2")).isEqualTo(7);
   }
 
   @Test

@@ -358,6 +358,7 @@ final class CommandRules {
       case STRONG -> c.w() == c.n() && c.r() == 1 ? null
           : "a strong namespace writes every replica and reads one: W must equal N (" + c.n()
               + ") and R must be 1, got W = " + c.w() + ", R = " + c.r();
+      case EVENTUAL -> eventualQuorumProblem(c);
     };
     if (problem != null) {
       return reject(s, problem);
@@ -365,6 +366,17 @@ final class CommandRules {
     SortedMap<String, Namespace> namespaces = new TreeMap<>(s.namespaceMap());
     namespaces.put(c.name(), new Namespace(c.name(), c.mode(), c.n(), c.w(), c.r(), s.epoch() + 1));
     return accept(s.next(new TreeMap<>(s.memberMap()), s.map(), namespaces));
+  }
+
+  /** Why an eventual namespace's W or R is not allowed (each must be 1..N), or null. */
+  private static String eventualQuorumProblem(CreateNamespace c) {
+    if (c.w() < 1 || c.w() > c.n()) {
+      return "an eventual namespace's write quorum W must be 1..N (" + c.n() + "), got W = " + c.w();
+    }
+    if (c.r() < 1 || c.r() > c.n()) {
+      return "an eventual namespace's read quorum R must be 1..N (" + c.n() + "), got R = " + c.r();
+    }
+    return null;
   }
 
   private static Transition onDropNamespace(DirectoryState s, DropNamespace d) {

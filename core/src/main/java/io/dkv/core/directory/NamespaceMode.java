@@ -1,12 +1,17 @@
 package io.dkv.core.directory;
 
 /**
- * How a namespace replicates its writes. Only {@link #STRONG} exists until eventual namespaces
- * land. The codes are part of the directory's encoding: never reuse or renumber one.
+ * How a namespace replicates its writes. The codes are part of the directory's encoding: never
+ * reuse or renumber one.
  */
 public enum NamespaceMode {
   /** Two-phase commit on every replica (W = N), reads from any one replica (R = 1). */
-  STRONG(1);
+  STRONG(1),
+  /**
+   * Quorum writes and reads on N replicas (docs/eventual.md): a write is acknowledged after W of
+   * them hold it, a read answers the newest of R replies; last writer wins by version.
+   */
+  EVENTUAL(2);
 
   private final int code;
 
@@ -25,7 +30,7 @@ public enum NamespaceMode {
         return m;
       }
     }
-    throw new IllegalArgumentException("unknown namespace mode code " + code + "; known: 1 (strong)");
+    throw new IllegalArgumentException("unknown namespace mode code " + code + "; known: 1 (strong), 2 (eventual)");
   }
 
   @Override

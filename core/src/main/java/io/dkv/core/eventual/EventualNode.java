@@ -23,8 +23,9 @@ import io.dkv.protocol.Bytes;
  * by it or by an earlier step has completed; merging steps under one sync is allowed.
  * Self-addressed envelopes must be delivered back to this node like any other message. A reply
  * to a node that has restarted since the request left must be dropped (as a TCP connection that
- * died with the process does): read ids are numbered from 1 by each process, and a reply to the
- * previous process's read of the same key would be taken for the new one's. Call {@link #tick} every 10-50 ms. A
+ * died with the process does), or each process must start its read ids elsewhere
+ * ({@link #EventualNode(String, Storage, EventualConfig, long)}): otherwise a reply to the previous
+ * process's read of the same key would be taken for the new one's. Call {@link #tick} every 10-50 ms. A
  * {@link io.dkv.core.storage.StorageException} or
  * {@link io.dkv.core.twopc.CorruptRecordException} from any method means the node must stop.
  *
@@ -34,9 +35,20 @@ public final class EventualNode {
   private final QuorumCoordinator coordinator;
   private final QuorumReplica replica;
 
+  /** A node whose read ids start at 1 (a driver that drops replies to earlier processes). */
   public EventualNode(String nodeId, Storage storage, EventualConfig config) {
+    this(nodeId, storage, config, 1);
+  }
+
+  /**
+   * @param firstReadId the id of this process's first read; later reads count up from it. A driver
+   *                    that cannot tell a reply to an earlier process of this node (one-way
+   *                    messages over a network) starts each process at a random point of the
+   *                    64-bit space, so that such a reply names no read of this one
+   */
+  public EventualNode(String nodeId, Storage storage, EventualConfig config, long firstReadId) {
     HybridClock clock = new HybridClock(nodeId, config.maxClockDriftMillis());
-    this.coordinator = new QuorumCoordinator(nodeId, config, clock);
+    this.coordinator = new QuorumCoordinator(nodeId, config, clock, firstReadId);
     this.replica = new QuorumReplica(nodeId, clock, storage);
   }
 

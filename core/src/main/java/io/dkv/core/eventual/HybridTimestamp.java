@@ -62,7 +62,15 @@ public record HybridTimestamp(long wallMillis, int logical, String nodeId)
   }
 
   public void writeTo(RecordWriter w) {
-    w.u64(wallMillis << 16 | logical).string(nodeId);
+    w.u64(clockBits()).string(nodeId);
+  }
+
+  /**
+   * The two clock parts packed as on the wire, {@code wallMillis << 16 | logical}: ordered like the
+   * timestamps of one node, and what clients see as an eventual value's version (without the node).
+   */
+  public long clockBits() {
+    return wallMillis << 16 | logical;
   }
 
   /** Reads what {@link #writeTo} wrote; damage fails with the reader's exception type. */

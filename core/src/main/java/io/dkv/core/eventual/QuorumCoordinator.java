@@ -40,8 +40,10 @@ final class QuorumCoordinator {
   /** Invariant: every read id issued by this process is <= readSequence. */
   private long readSequence;
 
-  QuorumCoordinator(String self, EventualConfig config, HybridClock clock) {
+  /** @param firstReadId the id of this process's first read (see {@link EventualNode}) */
+  QuorumCoordinator(String self, EventualConfig config, HybridClock clock, long firstReadId) {
     this.self = self;
+    this.readSequence = firstReadId - 1;
     this.config = config;
     this.clock = clock;
     this.requests = new RequestWindow(config.requestWindowMillis(), config.maxRequestsRemembered());

@@ -22,9 +22,9 @@ import io.dkv.protocol.Bytes;
  * ({@link QuorumMessage.WriteRefused}): it would win every merge for that long, and drag this
  * node's clock with it.
  *
- * <p>Layout: DATA key {@code u16 namespace length | namespace (UTF-8) | key}, the layout of the
- * two-phase-commit core's DATA keys (so a namespace's keys share one prefix whatever its mode),
- * value {@link StoredValue}. The namespace is the name the store knows it by.
+ * <p>Layout: column family EVENTUAL, key {@code u16 namespace length | namespace (UTF-8) | key}
+ * (the layout of the two-phase-commit core's DATA keys, so one prefix covers a namespace's keys
+ * in either family), value {@link StoredValue}. The namespace is the name the store knows it by.
  */
 final class QuorumReplica {
   private final String self;
@@ -46,9 +46,9 @@ final class QuorumReplica {
     }
     clock.receive(version, nowMillis);
     byte[] dataKey = dataKey(m.namespace(), m.key());
-    EventualValue stored = StoredValue.decode(storage.get(ColumnFamily.DATA, dataKey));
+    EventualValue stored = StoredValue.decode(storage.get(ColumnFamily.EVENTUAL, dataKey));
     if (!stored.covers(m.value())) {
-      storage.write(new WriteBatch().put(ColumnFamily.DATA, dataKey, StoredValue.encode(m.value())));
+      storage.write(new WriteBatch().put(ColumnFamily.EVENTUAL, dataKey, StoredValue.encode(m.value())));
       out.requireSync();
     }
     out.send(m.from(), new QuorumMessage.WriteAck(self, m.namespace(), m.key(), version));
@@ -61,7 +61,7 @@ final class QuorumReplica {
 
   /** What this replica holds for the key (visible, perhaps not yet durable). */
   EventualValue read(String namespace, Bytes key) {
-    return StoredValue.decode(storage.get(ColumnFamily.DATA, dataKey(namespace, key)));
+    return StoredValue.decode(storage.get(ColumnFamily.EVENTUAL, dataKey(namespace, key)));
   }
 
   static byte[] dataKey(String namespace, Bytes key) {

@@ -1,6 +1,6 @@
 package io.dkv.core.eventual;
 
-import java.util.Locale;
+import io.dkv.protocol.QuorumLevel;
 
 /**
  * An eventual namespace's replication factor {@code n}, write quorum {@code w} and read quorum
@@ -43,19 +43,7 @@ public record QuorumSettings(int n, int w, int r) {
    * @throws IllegalArgumentException naming the text and what is allowed
    */
   public static int parseLevel(String what, String text, int n) {
-    int level = switch (text.trim().toLowerCase(Locale.ROOT)) {
-      case "one" -> 1;
-      case "quorum" -> n / 2 + 1;
-      case "all" -> n;
-      default -> {
-        try {
-          yield Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(what + " '" + text + "' is not a quorum level; allowed: one, quorum, all"
-              + " or a number from 1 to " + n);
-        }
-      }
-    };
+    int level = QuorumLevel.parse(what, text).resolve(n);
     requireValid(problem(what, level, n));
     return level;
   }

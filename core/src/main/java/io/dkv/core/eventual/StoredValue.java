@@ -6,7 +6,7 @@ import io.dkv.core.twopc.CorruptRecordException;
 import io.dkv.protocol.Bytes;
 
 /**
- * The stored form of an {@link EventualValue} in the DATA column family, network byte order:
+ * The stored form of an {@link EventualValue} in the EVENTUAL column family, network byte order:
  * <pre>
  * u8 kind (1 = value, 2 = tombstone) | version (HybridTimestamp) | value bytes (to the end; none for a tombstone)
  * </pre>

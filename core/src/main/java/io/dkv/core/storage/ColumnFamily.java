@@ -7,5 +7,10 @@ public enum ColumnFamily {
   /** Two-phase-commit journal: worker and coordinator transaction records, request ids. */
   JOURNAL,
   /** Node metadata: node id, incarnation counter. */
-  META
+  META,
+  /**
+   * Values of eventual namespaces (docs/eventual.md §3): a key space of their own, so that the
+   * two-phase-commit core, which reads and copies every DATA record as its own, never meets one.
+   */
+  EVENTUAL
 }

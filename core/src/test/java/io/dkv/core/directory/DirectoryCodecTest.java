@@ -38,6 +38,8 @@ class DirectoryCodecTest {
     assertGolden(new Remove("n1"), "0105" + "00026e31");
     assertGolden(new CreateNamespace("ab", NamespaceMode.STRONG, 3, 3, 1),
         "0106" + "00026162" + "01" + "00000003" + "00000003" + "00000001");
+    assertGolden(new CreateNamespace("ab", NamespaceMode.EVENTUAL, 3, 2, 1),
+        "0106" + "00026162" + "02" + "00000003" + "00000002" + "00000001");
     assertGolden(new DropNamespace("ab"), "0107" + "00026162");
     assertGolden(new Initialize(List.of(new Join("a", "h:1"), new Join("b", "h:2")), 256, 3),
         "0108" + "00000100" + "00000003" + "00000002" + "000161" + "0003683a31" + "000162"
@@ -272,9 +274,9 @@ class DirectoryCodecTest {
     assertThatThrownBy(() -> CommandCodec.decodeCommand(HEX.parseHex("01020001ff")))
         .hasMessage("directory command: field 'nodeId' at offset 2: string is not valid UTF-8");
     assertThatThrownBy(() -> CommandCodec.decodeCommand(
-            HEX.parseHex("0106" + "00026162" + "02" + "00000001" + "00000001" + "00000001")))
-        .hasMessage("directory command: field 'mode' at offset 6: unknown namespace mode code 2;"
-            + " known: 1 (strong)");
+            HEX.parseHex("0106" + "00026162" + "03" + "00000001" + "00000001" + "00000001")))
+        .hasMessage("directory command: field 'mode' at offset 6: unknown namespace mode code 3;"
+            + " known: 1 (strong), 2 (eventual)");
     int end = GOLDEN_STATE.length() / 2;
     assertThatThrownBy(() -> StateCodec.decode(HEX.parseHex(GOLDEN_STATE.replaceFirst("00000000$", "00030000"))))
         .hasMessage("directory state: field 'replica' at offset " + (end - 4) + ": index 3 but"

@@ -180,8 +180,8 @@ class DirectoryPropertiesTest {
         ids.map(id -> new Evict(id, 1)),
         ids.map(Leave::new),
         ids.map(Remove::new),
-        Combinators.combine(names, counts, counts, counts)
-            .as((name, n, w, r) -> new CreateNamespace(name, NamespaceMode.STRONG, n, w, r)),
+        Combinators.combine(names, Arbitraries.of(NamespaceMode.class), counts, counts, counts)
+            .as((name, mode, n, w, r) -> new CreateNamespace(name, mode, n, w, r)),
         names.map(DropNamespace::new),
         initializes(ids, addresses),
         initializes(ids, addresses));

@@ -77,6 +77,10 @@ class DirectoryStateTest {
     // Created again under the same name, it is another namespace: a node can tell its old data.
     s = applyAll(s, new CreateNamespace("users", NamespaceMode.STRONG, 2, 2, 1));
     assertThat(s.namespace("users").orElseThrow().createdEpoch()).isEqualTo(created + 2);
+    // Eventual: any W and R from 1 to N, R + W <= N included (the user is warned, not refused).
+    s = applyAll(s, new CreateNamespace("logs", NamespaceMode.EVENTUAL, 3, 1, 2));
+    assertThat(s.namespace("logs"))
+        .contains(new Namespace("logs", NamespaceMode.EVENTUAL, 3, 1, 2, created + 3));
   }
 
   @Test
@@ -134,6 +138,12 @@ class DirectoryStateTest {
     assertThat(rejection(two, new CreateNamespace("a", NamespaceMode.STRONG, 2, 1, 1)))
         .isEqualTo("a strong namespace writes every replica and reads one: W must equal N (2)"
             + " and R must be 1, got W = 1, R = 1");
+    assertThat(rejection(two, new CreateNamespace("a", NamespaceMode.EVENTUAL, 2, 3, 1)))
+        .isEqualTo("an eventual namespace's write quorum W must be 1..N (2), got W = 3");
+    assertThat(rejection(two, new CreateNamespace("a", NamespaceMode.EVENTUAL, 2, 1, 0)))
+        .isEqualTo("an eventual namespace's read quorum R must be 1..N (2), got R = 0");
+    assertThat(rejection(threeUp(), new CreateNamespace("a", NamespaceMode.EVENTUAL, 4, 2, 2)))
+        .isEqualTo("N = 4 is outside 1..3 (the cluster's replication factor)");
     assertThat(rejection(two, new CreateNamespace("a/b", NamespaceMode.STRONG, 1, 1, 1)))
         .startsWith("namespace name 'a/b' is invalid");
     assertThat(rejection(two, new CreateNamespace("default", NamespaceMode.STRONG, 1, 1, 1)))

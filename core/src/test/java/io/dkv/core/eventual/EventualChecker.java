@@ -29,7 +29,7 @@ final class EventualChecker {
   private final Map<Bytes, List<Ack>> acksByKey = new HashMap<>();
   private final Map<Long, HybridTimestamp> versionByRequest = new HashMap<>();
   private final Map<Bytes, Set<HybridTimestamp>> versionsByPutValue = new HashMap<>();
-  /** The newest version any replica synced, by DATA key. */
+  /** The newest version any replica synced, by EVENTUAL key. */
   private final Map<Bytes, HybridTimestamp> newestDurable = new HashMap<>();
 
   EventualChecker(EventualSim sim) {
@@ -72,7 +72,7 @@ final class EventualChecker {
   /** Watches every sync of every disk: (c) at the store, and the newest durable version per key. */
   void onSync(List<WriteBatch.Op> ops) {
     for (WriteBatch.Op op : ops) {
-      if (op.cf() != ColumnFamily.DATA || op.value() == null) {
+      if (op.cf() != ColumnFamily.EVENTUAL || op.value() == null) {
         continue;
       }
       EventualValue v = StoredValue.decode(op.value());
@@ -95,7 +95,7 @@ final class EventualChecker {
       HybridTimestamp newest = newestDurable.get(Bytes.wrap(dataKey));
       EventualValue first = null;
       for (String r : sim.replicasOf(k)) {
-        EventualValue held = StoredValue.decode(sim.proc(r).storage.durableGet(ColumnFamily.DATA, dataKey));
+        EventualValue held = StoredValue.decode(sim.proc(r).storage.durableGet(ColumnFamily.EVENTUAL, dataKey));
         if (first != null && !held.equals(first)) {
           throw new AssertionError("replicas of " + key + " differ after the repair round: " + first + " and "
               + held + " at " + r);

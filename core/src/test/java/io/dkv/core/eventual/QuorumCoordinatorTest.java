@@ -27,7 +27,7 @@ class QuorumCoordinatorTest {
 
   private final HybridClock clock = new HybridClock("n1", 1_000);
   private final QuorumCoordinator coordinator =
-      new QuorumCoordinator("n1", new EventualConfig(RETRY, 10_000, 100, 1_000), clock);
+      new QuorumCoordinator("n1", new EventualConfig(RETRY, 10_000, 100, 1_000), clock, 1);
 
   private EventualOutput write(long handle, long requestId, EventualCommand.Change change, int w, long now) {
     EventualOutput out = new EventualOutput();

@@ -42,7 +42,7 @@ class QuorumReplicaTest {
     assertThat(storage.hasUnsyncedWrites()).as("written, durable only once the driver syncs").isTrue();
     assertThat(replica.read("ns", KEY)).isEqualTo(v);
     // The layout the two-phase-commit core uses for its keys, and the stored form of the value.
-    assertThat(storage.get(ColumnFamily.DATA, HexFormat.of().parseHex("0002" + "6e73" + "6b")))
+    assertThat(storage.get(ColumnFamily.EVENTUAL, HexFormat.of().parseHex("0002" + "6e73" + "6b")))
         .isEqualTo(StoredValue.encode(v));
   }
 

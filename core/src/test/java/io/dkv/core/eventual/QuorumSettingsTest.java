@@ -19,7 +19,9 @@ class QuorumSettingsTest {
   @Test
   void badLevelsSayWhatIsAllowed() {
     assertThatThrownBy(() -> QuorumSettings.parseLevel("--w", "most", 3))
-        .hasMessage("--w 'most' is not a quorum level; allowed: one, quorum, all or a number from 1 to 3");
+        .hasMessage("--w 'most' is not a quorum level; allowed: one, quorum, all or a whole number from 1 to N"
+            + " (the namespace's replicas)");
+    assertThatThrownBy(() -> QuorumSettings.parseLevel("--w", "0", 3)).hasMessageContaining("not a quorum level");
     assertThatThrownBy(() -> QuorumSettings.parseLevel("--r", "4", 3))
         .hasMessage("--r = 4 is out of range: it must be between 1 and N = 3 (the number of replicas of the key)");
     assertThatThrownBy(() -> new QuorumSettings(0, 1, 1)).hasMessage("N (replicas) must be at least 1, got 0");

@@ -110,6 +110,7 @@ public final class RocksDbStorage implements Storage {
       case DATA -> "data";
       case JOURNAL -> "journal";
       case META -> "meta";
+      case EVENTUAL -> "eventual";
     };
     return name.getBytes(StandardCharsets.US_ASCII);
   }

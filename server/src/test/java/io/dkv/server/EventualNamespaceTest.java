@@ -1,0 +1,146 @@
+package io.dkv.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static io.dkv.server.RpcAssertions.assertRefused;
+
+import io.dkv.protocol.Bytes;
+import io.dkv.protocol.ClientMessage;
+import io.dkv.protocol.ClientMessage.CreateNamespaceRequest;
+import io.dkv.protocol.ClientMessage.GetRequest;
+import io.dkv.protocol.ClientMessage.GetResponse;
+import io.dkv.protocol.ClientMessage.NamespaceInfo;
+import io.dkv.protocol.ClientMessage.NamespaceMode;
+import io.dkv.protocol.ClientMessage.QuorumGetRequest;
+import io.dkv.protocol.ClientMessage.QuorumWriteRequest;
+import io.dkv.protocol.ClientMessage.WriteRequest;
+import io.dkv.protocol.ClientMessage.WriteResponse;
+import io.dkv.protocol.ClientMessage.WriteStatus;
+import io.dkv.protocol.ErrorCode;
+import io.dkv.protocol.MessageCodec;
+import io.dkv.protocol.Mutation;
+import io.dkv.protocol.Procedure;
+import io.dkv.protocol.QuorumLevel;
+import io.dkv.rpc.RpcClient;
+import io.dkv.server.directory.FailureDetection;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An eventual namespace served by three real nodes in this JVM (RocksDB, the directory on n1, RPC
+ * over loopback): quorum writes and reads through the eventual core, with one node stopped, and
+ * read repair of a replica that missed a write. Every key has all three nodes as replicas (RF 3).
+ */
+class EventualNamespaceTest {
+  /** A node is never marked down here: the test stops and restarts n3 itself. */
+  private static final FailureDetection NEVER_DOWN = new FailureDetection(500, 3_000, 600_000, 2);
+
+  @TempDir
+  Path dir;
+
+  private final RpcClient rpc = RpcClient.builder().build();
+  private final List<NodeConfig> configs = new ArrayList<>();
+  private final DkvNode[] nodes = new DkvNode[3];
+
+  @AfterEach
+  void stop() {
+    rpc.close();
+    for (DkvNode n : nodes) {
+      if (n != null) {
+        n.close();
+      }
+    }
+  }
+
+  private void startCluster() throws Exception {
+    List<MemberAddress> members = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      members.add(new MemberAddress("n" + i, "127.0.0.1", TestClusters.freePort()));
+    }
+    List<MemberAddress> voters = List.of(new MemberAddress("n1", "127.0.0.1", TestClusters.freePort()));
+    for (MemberAddress m : members) {
+      configs.add(new NodeConfig(m.nodeId(), new MemberAddress.HostPort(m.host(), m.port()),
+          dir.resolve(m.nodeId()), members, voters, 16, 3, 256, 1 << 20, 5_000, NEVER_DOWN));
+    }
+    for (int i = 0; i < 3; i++) {
+      nodes[i] = DkvNode.start(configs.get(i));
+    }
+  }
+
+  private InetSocketAddress at(int i) {
+    return nodes[i].address();
+  }
+
+  private ClientMessage call(int node, Procedure p, ClientMessage request, long timeoutMillis) throws Exception {
+    try {
+      return MessageCodec.decodeResponse(p, rpc.call(at(node), p.id(), MessageCodec.encode(request),
+          Duration.ofMillis(timeoutMillis)).get(timeoutMillis + 5_000, TimeUnit.MILLISECONDS));
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  private long put(int node, String key, String value, QuorumLevel w) throws Exception {
+    WriteRequest write = new WriteRequest("logs", Bytes.utf8(key), new Mutation.Put(Bytes.utf8(value)), 0);
+    WriteResponse r = w == null
+        ? (WriteResponse) call(node, Procedure.PUT, write, 5_000)
+        : (WriteResponse) call(node, Procedure.PUT_WITH_QUORUM, new QuorumWriteRequest(write, w), 1_000);
+    assertThat(r.status()).isEqualTo(WriteStatus.OK);
+    return r.version();
+  }
+
+  /** The value a read with R = {@code r} coordinated by {@code node} returns, or null if none. */
+  private String get(int node, String key, QuorumLevel r, boolean direct) throws Exception {
+    GetRequest get = new GetRequest("logs", Bytes.utf8(key), direct, 0);
+    GetResponse g = r == null
+        ? (GetResponse) call(node, Procedure.GET, get, 5_000)
+        : (GetResponse) call(node, Procedure.GET_WITH_QUORUM, new QuorumGetRequest(get, r), 5_000);
+    return g.found() ? g.value().toUtf8() : null;
+  }
+
+  @Test
+  void quorumWritesAndReadsWithANodeDownAndReadRepairOfTheReplicaThatMissedAWrite() throws Exception {
+    startCluster();
+    call(0, Procedure.CREATE_NAMESPACE,
+        new CreateNamespaceRequest(new NamespaceInfo("logs", NamespaceMode.EVENTUAL, 3, 2, 2)), 10_000);
+
+    // The namespace's W = 2 and R = 2, through different coordinators.
+    long v1 = put(1, "a", "one", null);
+    assertThat(get(2, "a", null, false)).isEqualTo("one");
+    assertThat(put(2, "a", "two", QuorumLevel.of(2))).isGreaterThan(v1);
+    assertThat(get(0, "a", QuorumLevel.of(2), false)).isEqualTo("two");
+
+    // Conditional writes need a strong namespace.
+    WriteRequest cas = new WriteRequest("logs", Bytes.utf8("a"), new Mutation.CompareAndSet(1, Bytes.utf8("x")), 0);
+    assertRefused(() -> call(0, Procedure.COMPARE_AND_SET, cas, 5_000), ErrorCode.INVALID_ARGUMENT,
+        "compareAndSet is not available on namespace 'logs': it is eventual");
+    WriteRequest ifAbsent = new WriteRequest("logs", Bytes.utf8("b"), new Mutation.PutIfAbsent(Bytes.utf8("x")), 0);
+    assertRefused(() -> call(0, Procedure.PUT_IF_ABSENT, ifAbsent, 5_000), ErrorCode.INVALID_ARGUMENT,
+        "use a strong namespace");
+
+    nodes[2].close(); // n3 stops: every key keeps 2 of its 3 replicas
+    nodes[2] = null;
+    put(0, "b", "while n3 was down", QuorumLevel.of(2));
+    assertThat(get(1, "b", QuorumLevel.of(2), false)).isEqualTo("while n3 was down");
+    assertRefused(() -> put(0, "c", "needs all three", QuorumLevel.ALL), ErrorCode.TIMEOUT,
+        "only 2 of 3 replicas acknowledged the write, W = 3 were required");
+
+    nodes[2] = DkvNode.start(configs.get(2)); // n3 is back, without the writes it missed
+    assertThat(get(2, "b", QuorumLevel.ONE, true)).as("n3 alone, before any repair").isNull();
+    assertThat(get(0, "b", QuorumLevel.ALL, false)).isEqualTo("while n3 was down"); // n3 answers stale
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String repaired;
+    while ((repaired = get(2, "b", QuorumLevel.ONE, true)) == null && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // the poll period
+    }
+    assertThat(repaired).as("n3 alone, after the read repaired it").isEqualTo("while n3 was down");
+  }
+}
