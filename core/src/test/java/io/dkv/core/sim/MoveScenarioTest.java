@@ -136,6 +136,35 @@ class MoveScenarioTest {
     assertThat(c.data("n3", "k").value()).isEqualTo(Bytes.utf8("a"));
   }
 
+  /**
+   * Seed 19264: the data pages came from a replica that had committed a putIfAbsent, the request-id
+   * records from one that had only prepared it, so the learner missed its record, and once a
+   * replica took the client's retry for a new request. A replica serves the records only when no
+   * write from before the move holds a key of the partitions there.
+   */
+  @Test
+  void requestIdRecordsWaitUntilNoWriteFromBeforeTheMoveHoldsAKeyAtTheReplicaThatSendsThem() {
+    ScriptedCluster c = new ScriptedCluster(CONFIG, "n1", "n2", "n3");
+    c.write("n1", 1, 100, "k", new Mutation.PutIfAbsent(Bytes.utf8("a")), List.of("n1", "n2"), 0, NEVER);
+    c.deliverAll(type(Prepare.class));
+    c.deliverAll(type(Vote.class));
+    c.deliverAll(type(Decision.class).and(to("n1"))); // committed at n1; n2 has only prepared it
+
+    c.configure("n1", View.replica(5));
+    c.configure("n2", View.replica(5));
+    c.configure("n3", View.learner(5, 5));
+    c.client("n2", new ClientCommand.Copy(10, Set.of(0), 5, Bytes.wrap(new byte[] {(byte) 0xFF}), 10));
+    ClientResult.Copied waiting = (ClientResult.Copied) c.result(10);
+    assertThat(waiting.done()).as("n2 still holds the write from before the move").isFalse();
+    assertThat(waiting.requests()).isEmpty();
+
+    c.deliverAll(); // n2 commits it, with its request-id record
+    c.client("n2", new ClientCommand.Copy(11, Set.of(0), 5, waiting.next(), 10));
+    ClientResult.Copied records = (ClientResult.Copied) c.result(11);
+    assertThat(records.done()).isTrue();
+    assertThat(records.requests()).hasSize(1);
+  }
+
   /** Seed 268 (today 1, 1070): the copy already holds the learner's own prepared write, which then commits. */
   @Test
   void anInstallWaitsUntilAWriteTheLearnerTakesPartInIsDecidedThere() {
