@@ -38,7 +38,13 @@ import java.util.TreeMap;
  *       directory: it learns no epoch until it is marked up. Later R may be marked up: it gets its
  *       lease and the newest view back;
  *   <li>moves ({@link SimMoves}): learners that copy a key, are promoted, and replicas that leave
- *       and are released.
+ *       and are released;
+ *   <li>now and then the directory loses its leader for 100-600 ms: no change is committed (a
+ *       command submitted meanwhile is not applied, as a submit that times out), and since no
+ *       heartbeat is committed either, every node's read lease runs out {@link #LEASE_MILLIS}
+ *       into the outage. The new leader commits heartbeats again, and the nodes whose lease ran
+ *       out get it back (nothing changed meanwhile, so their views still have their last
+ *       eviction).
  * </ul>
  * Each node learns a new epoch after a delay of its own (up to four message delays, one time in
  * eight up to 500 ms more) and keeps it across crashes, as a node keeps its cached directory view. Its core is configured with each key's
@@ -52,10 +58,17 @@ final class SimDirectory {
   private static final int SLOW_VIEW_MILLIS = 500;
   /** A key whose list is shorter has a free place that a move may fill. */
   static final int REPLICATION_FACTOR = 3;
+  /** How long into a leader outage the nodes' read leases run out. */
+  static final int LEASE_MILLIS = 150;
 
   private final Simulation sim;
   private final Random epochRnd;
   private final Random evictionRnd;
+  private final Random leaderRnd;
+  /** The directory has no leader: nothing is committed, not even heartbeats. */
+  private boolean leaderless;
+  /** Nodes whose lease ran out during the current leader outage, to get it back after. */
+  private final Set<SimNode> leaseLapsed = new HashSet<>();
   private final List<String> keys = new ArrayList<>();
   private final Map<String, Integer> partitions = new HashMap<>();
   private DirectoryState state;
@@ -73,6 +86,7 @@ final class SimDirectory {
     this.sim = sim;
     this.epochRnd = new Random(sim.seed * 31 + 7);
     this.evictionRnd = new Random(sim.seed * 131 + 17);
+    this.leaderRnd = new Random(sim.seed * 71 + 29);
     List<ReplicaSet> sets = new ArrayList<>();
     for (int k = 0; k < sim.cfg.keys(); k++) {
       List<SimNode> shuffled = new ArrayList<>(sim.nodes);
@@ -148,6 +162,11 @@ final class SimDirectory {
         .toList();
   }
 
+  /** Whether the directory has a leader, which commits changes (and heartbeats). */
+  boolean hasLeader() {
+    return !leaderless;
+  }
+
   /** Whether the directory hears {@code n}'s heartbeats, and so knows which epoch it has seen. */
   boolean hears(SimNode n) {
     return n.up && !cutOff.contains(n);
@@ -156,6 +175,7 @@ final class SimDirectory {
   void start() {
     scheduleEpochChange();
     scheduleEviction();
+    scheduleLeaderLoss(1_500);
   }
 
   /**
@@ -163,6 +183,10 @@ final class SimDirectory {
    * announced to every node. Returns whether it was accepted.
    */
   boolean apply(DirectoryCommand command, Random delays) {
+    if (leaderless) {
+      sim.trace(() -> "DIRECTORY no leader: " + command + " not committed");
+      return false;
+    }
     DirectoryState.Transition t = state.apply(command);
     if (!(t.result() instanceof CommandResult.Accepted)) {
       sim.trace(() -> "DIRECTORY refused " + command + ": " + t.result());
@@ -220,8 +244,9 @@ final class SimDirectory {
     return set.move() != null && set.move().to().equals(n.id) ? set.move().since() : PartitionEpochs.NOT_LEARNING;
   }
 
-  /** Healing: every node is marked up. */
+  /** Healing: the directory has a leader, and every node is marked up. */
   void heal() {
+    newLeader();
     for (SimNode n : sim.nodes) {
       if (!n.hasLease) {
         apply(new MarkUp(n.id), evictionRnd);
@@ -233,6 +258,10 @@ final class SimDirectory {
   private void scheduleEpochChange() {
     sim.schedule(sim.now + 50 + epochRnd.nextInt(500), () -> {
       if (!sim.faulty) {
+        return;
+      }
+      if (leaderless) {
+        scheduleEpochChange();
         return;
       }
       long epoch = state.epoch() + 1;
@@ -278,7 +307,7 @@ final class SimDirectory {
         return;
       }
       SimNode r = sim.nodes.get(evictionRnd.nextInt(sim.nodes.size()));
-      if (r.hasLease) {
+      if (r.hasLease && !leaderless) {
         // The lease runs out before the directory acts: down-after > lease in the real system.
         sim.trace(() -> "LEASE LOST " + r.id);
         r.hasLease = false;
@@ -313,6 +342,10 @@ final class SimDirectory {
     if (!sim.faulty || r.hasLease) {
       return;
     }
+    if (leaderless) {
+      sim.schedule(sim.now + 100, () -> markUp(r));
+      return;
+    }
     apply(new MarkUp(r.id), evictionRnd);
     sim.stats.markUps++;
     markUpWithNewestView(r);
@@ -330,5 +363,59 @@ final class SimDirectory {
     if (n.up) {
       configure(n);
     }
+  }
+
+  // ---- losing the directory's leader ----
+
+  private void scheduleLeaderLoss(int within) {
+    sim.schedule(sim.now + 500 + leaderRnd.nextInt(within), () -> {
+      if (!sim.faulty) {
+        return;
+      }
+      int outage = 100 + leaderRnd.nextInt(500);
+      leaderless = true;
+      sim.stats.leaderLosses++;
+      sim.trace(() -> "DIRECTORY LEADER LOST for " + outage + " ms");
+      sim.schedule(sim.now + LEASE_MILLIS, this::lapseLeases);
+      sim.schedule(sim.now + outage, () -> {
+        newLeader();
+        scheduleLeaderLoss(4_000);
+      });
+    });
+  }
+
+  /** No heartbeat was committed for a lease period: every lease runs out. */
+  private void lapseLeases() {
+    if (!leaderless) {
+      return;
+    }
+    for (SimNode n : sim.nodes) {
+      if (n.hasLease) {
+        n.hasLease = false;
+        leaseLapsed.add(n);
+        sim.stats.leasesLapsedWithoutLeader++;
+        if (n.up) {
+          n.core.setReadLease(false);
+        }
+      }
+    }
+  }
+
+  /** A new leader commits heartbeats again: the leases that ran out in the outage come back. */
+  private void newLeader() {
+    if (!leaderless) {
+      return;
+    }
+    leaderless = false;
+    sim.trace(() -> "DIRECTORY NEW LEADER; leases back for " + leaseLapsed.stream().map(n -> n.id).toList());
+    for (SimNode n : leaseLapsed) {
+      if (!n.hasLease && !cutOff.contains(n)) {
+        n.hasLease = true;
+        if (n.up) {
+          n.core.setReadLease(true);
+        }
+      }
+    }
+    leaseLapsed.clear();
   }
 }

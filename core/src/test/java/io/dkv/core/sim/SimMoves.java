@@ -41,6 +41,10 @@ final class SimMoves {
   /** The learner {@code learner} has copied {@code key} for the move that started at {@code since}. */
   void onCopied(SimNode learner, String key, long since) {
     sim.schedule(sim.now + 1 + rnd.nextInt(2 * (int) sim.cfg.maxDelayMillis()), () -> {
+      if (sim.faulty && !sim.directory.hasLeader()) {
+        onCopied(learner, key, since); // not committed: the learner asks again
+        return;
+      }
       if (sim.faulty && sim.directory.apply(new Promote(sim.directory.partition(key), learner.id, since), rnd)) {
         sim.stats.promotions++;
         sim.invariants.onPromoted(key, learner);
@@ -59,6 +63,9 @@ final class SimMoves {
   }
 
   private void startMove() {
+    if (!sim.directory.hasLeader()) {
+      return; // the leader plans moves
+    }
     List<String> keys = sim.directory.keys();
     String key = keys.get(rnd.nextInt(keys.size()));
     ReplicaSet set = sim.directory.currentSet(key);

@@ -18,6 +18,9 @@ final class SimStats {
   /** Evictions that shrank at least one replica list (each under a new epoch). */
   long evictions;
   long markUps;
+  long leaderLosses;
+  long leasesLapsedWithoutLeader;
+  long runsWithLeaderLoss;
   /** Transactions committed by a configuration without one of the key's first replicas. */
   long commitsAfterEviction;
   /** STALE_EPOCH votes on writes routed with a set that has lost a participant since. */
@@ -62,6 +65,7 @@ final class SimStats {
     runsWithHeldKeyStop = copyPagesStoppedByHeldKey > 0 ? 1 : 0;
     runsWithLearnerCrash = learnerCrashesMidCopy > 0 ? 1 : 0;
     runsWithRelease = releases > 0 ? 1 : 0;
+    runsWithLeaderLoss = leaderLosses > 0 ? 1 : 0;
   }
 
   void add(SimStats o) {
@@ -80,6 +84,9 @@ final class SimStats {
     staleEpochRefusals += o.staleEpochRefusals;
     evictions += o.evictions;
     markUps += o.markUps;
+    leaderLosses += o.leaderLosses;
+    leasesLapsedWithoutLeader += o.leasesLapsedWithoutLeader;
+    runsWithLeaderLoss += o.runsWithLeaderLoss;
     commitsAfterEviction += o.commitsAfterEviction;
     staleVotesAfterEviction += o.staleVotesAfterEviction;
     conditionsRefusedWithoutLease += o.conditionsRefusedWithoutLease;
@@ -115,7 +122,7 @@ final class SimStats {
         "runs=%d steps=%d simulated=%ds | messages sent=%d dropped=%d duplicated=%d lost-in-crash=%d"
             + " | crashes=%d (before sync %d) restarts=%d partitions=%d epoch changes=%d (stale refusals %d)"
             + " | evictions=%d mark-ups=%d commits after eviction=%d stale votes after eviction=%d"
-            + " conditions refused without lease=%d"
+            + " conditions refused without lease=%d leader losses=%d (in %d runs, leases lapsed %d)"
             + " | moves started=%d copies started=%d (learner crashes mid-copy %d, in %d runs) pages=%d"
             + " (stopped by a held key %d, in %d runs) copies refused as stale=%d installs refused=%d"
             + " copies done=%d promotions=%d (in %d runs) releases=%d (in %d runs) commits with a learner=%d"
@@ -124,6 +131,7 @@ final class SimStats {
         runs, steps, simulatedMillis / 1000, messagesSent, messagesDropped, messagesDuplicated,
         messagesLostInCrash, crashes, crashesBeforeSync, restarts, partitions, epochChanges, staleEpochRefusals,
         evictions, markUps, commitsAfterEviction, staleVotesAfterEviction, conditionsRefusedWithoutLease,
+        leaderLosses, runsWithLeaderLoss, leasesLapsedWithoutLeader,
         movesStarted, copiesStarted, learnerCrashesMidCopy, runsWithLearnerCrash, copyPages,
         copyPagesStoppedByHeldKey, runsWithHeldKeyStop, copiesRefusedAsStale, installsRefused, copiesCompleted,
         promotions, runsWithPromotion, releases, runsWithRelease, commitsWithLearner, opsOk,

@@ -69,6 +69,9 @@ class SimulationTest {
       // refused failed conditions, and writes committed without the evicted replica.
       assertThat(total.evictions).as("evictions").isPositive();
       assertThat(total.markUps).as("mark-ups").isPositive();
+      assertThat(total.runsWithLeaderLoss).as("runs in which the directory lost its leader")
+          .isGreaterThan(total.runs / 4);
+      assertThat(total.leasesLapsedWithoutLeader).as("leases run out without a leader").isPositive();
       assertThat(total.staleVotesAfterEviction).as("stale-epoch votes on writes routed before an eviction").isPositive();
       assertThat(total.conditionsRefusedWithoutLease).as("failed conditions refused without a lease").isPositive();
       assertThat(total.commitsAfterEviction).as("commits without an evicted replica").isPositive();
@@ -77,7 +80,9 @@ class SimulationTest {
       assertThat(total.runsWithPromotion).as("runs with a promotion").isGreaterThan(total.runs / 4);
       assertThat(total.runsWithHeldKeyStop).as("runs with a page stopped by a held key").isGreaterThan(total.runs / 4);
       assertThat(total.runsWithLearnerCrash).as("runs with a learner crash mid-copy").isGreaterThan(total.runs / 4);
-      assertThat(total.runsWithRelease).as("runs with a release").isGreaterThan(total.runs / 4);
+      // A release needs a promotion and then the leaving node's view to catch up, so fewer runs
+      // get that far (about 25 % before leader outages were simulated, 24.5 % with them).
+      assertThat(total.runsWithRelease).as("runs with a release").isGreaterThan(total.runs / 5);
       assertThat(total.commitsWithLearner).as("commits a learner took part in").isPositive();
     }
   }
