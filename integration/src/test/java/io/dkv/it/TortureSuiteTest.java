@@ -33,8 +33,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The bounded fault-injection suite every CI run goes through (4 to 4.5 minutes, and 1.5 to 2 more
- * for the membership cases): real server processes, real network faults (network namespaces and
+ * The bounded fault-injection suite every CI run goes through (about 5 minutes): three generated
+ * cases (a partition-only seed, 11, and a delay-and-skew one, 13, were taken out to keep {@code
+ * ./dkv test} well under 15 minutes: the all-kinds seed, the proxies seed and the isolation case
+ * cover those faults), two failover cases and one membership case: real server processes, real network faults (network namespaces and
  * nftables as root, loopback proxies otherwise; one case always on the proxies, so the fallback is
  * exercised too), joins and removals, a recorded history, and the three checks. The generated cases
  * are each a fixed seed, so a failure replays with {@code dkv torture --seed S --faults F --minutes
@@ -59,9 +61,7 @@ class TortureSuiteTest {
 
   @ParameterizedTest(name = "{1} on {0} network (seed {2})")
   @CsvSource(delimiter = ';', value = {
-      "auto; partition; 11",
       "auto; kill,pause; 12",
-      "auto; delay,skew; 13",
       "auto; partition,kill,pause,delay,skew; 14",
       "proxies; partition,kill,delay; 15"})
   void safetyHoldsAndTheClusterRecoversAfterHealing(String network, String faults, long seed, @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path out)

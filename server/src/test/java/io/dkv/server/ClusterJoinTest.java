@@ -156,7 +156,7 @@ class ClusterJoinTest {
     member.close();
     member = null;
 
-    DirectoryConfig restarted = ClusterJoin.join(joining(via), 60_000, storage);
+    DirectoryConfig restarted = ClusterJoin.join(joining(via), 1_000, storage); // one short attempt
     assertThat(restarted.voters()).isEqualTo(joined.voters());
     assertThat(restarted.partitionCount()).isEqualTo(16);
     assertThat(restarted.replicationFactor()).isEqualTo(2);
