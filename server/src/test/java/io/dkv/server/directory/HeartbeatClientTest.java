@@ -38,14 +38,16 @@ class HeartbeatClientTest {
     AsyncApi async = (AsyncApi) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {AsyncApi.class}, (proxy, method, args) -> switch (method.getName()) {
           case "send" -> new CompletableFuture<>(); // never answered
-          default -> throw new UnsupportedOperationException(method.getName());
+          default -> throw new AssertionError("HeartbeatClient called " + method.getName()
+              + ", which a heartbeat never needs");
         });
     return (RaftClient) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {RaftClient.class}, (proxy, method, args) -> switch (method.getName()) {
           case "async" -> async;
           case "close" -> client.closed().complete(null);
           case "toString" -> "fake client of " + target;
-          default -> throw new UnsupportedOperationException(method.getName());
+          default -> throw new AssertionError("HeartbeatClient called " + method.getName()
+              + ", which a heartbeat never needs");
         });
   }
 
