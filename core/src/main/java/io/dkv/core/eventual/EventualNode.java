@@ -48,7 +48,11 @@ public final class EventualNode {
    */
   public EventualNode(String nodeId, Storage storage, EventualConfig config, long firstReadId) {
     HybridClock clock = new HybridClock(nodeId, config.maxClockDriftMillis());
-    this.coordinator = new QuorumCoordinator(nodeId, config, clock, firstReadId);
+    ClockCeiling ceiling = new ClockCeiling(storage, config.maxClockDriftMillis() / 2);
+    if (ceiling.ceiling() > 0) {
+      clock.startAbove(ceiling.ceiling());
+    }
+    this.coordinator = new QuorumCoordinator(nodeId, config, clock, ceiling, firstReadId);
     this.replica = new QuorumReplica(nodeId, clock, storage);
   }
 

@@ -24,7 +24,8 @@ package io.dkv.core.eventual;
  * every clock, and every version, with it.
  *
  * <p>Not thread-safe: one per node, used from the node's single core thread. The state lives in
- * memory only.
+ * memory; a restarted node carries its order over with {@link #startAbove} and a durable bound
+ * ({@code ClockCeiling}).
  */
 public final class HybridClock {
   private final String nodeId;
@@ -43,6 +44,18 @@ public final class HybridClock {
     }
     this.nodeId = new HybridTimestamp(0, 0, nodeId).nodeId(); // validates the id
     this.maxDriftMillis = maxDriftMillis;
+  }
+
+  /**
+   * For a restart: every timestamp issued from now on is above every timestamp whose physical part
+   * is at most {@code wallMillis}, whatever the wall clock says. Never moves the clock back.
+   */
+  public void startAbove(long wallMillis) {
+    checkWall(wallMillis);
+    if (wallMillis >= l) {
+      l = wallMillis;
+      c = HybridTimestamp.MAX_LOGICAL; // the next event passes it: (wallMillis + 1, 0) at the least
+    }
   }
 
   /** A timestamp for a local or send event at physical time {@code wallMillis}. */

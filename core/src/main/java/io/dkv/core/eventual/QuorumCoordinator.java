@@ -34,6 +34,7 @@ final class QuorumCoordinator {
   private final String self;
   private final EventualConfig config;
   private final HybridClock clock;
+  private final ClockCeiling ceiling;
   private final RequestWindow requests;
   private final Map<HybridTimestamp, PendingWrite> writes = new HashMap<>();
   private final Map<Long, PendingRead> reads = new HashMap<>();
@@ -41,11 +42,12 @@ final class QuorumCoordinator {
   private long readSequence;
 
   /** @param firstReadId the id of this process's first read (see {@link EventualNode}) */
-  QuorumCoordinator(String self, EventualConfig config, HybridClock clock, long firstReadId) {
+  QuorumCoordinator(String self, EventualConfig config, HybridClock clock, ClockCeiling ceiling, long firstReadId) {
     this.self = self;
     this.readSequence = firstReadId - 1;
     this.config = config;
     this.clock = clock;
+    this.ceiling = ceiling;
     this.requests = new RequestWindow(config.requestWindowMillis(), config.maxRequestsRemembered());
   }
 
@@ -58,7 +60,9 @@ final class QuorumCoordinator {
     RequestKey request = new RequestKey(w.requestId(), w.namespace(), w.key());
     EventualValue value = requests.get(request);
     if (value == null) {
-      value = stamp(w.change(), clock.send(nowMillis));
+      HybridTimestamp version = clock.send(nowMillis);
+      ceiling.cover(version, out); // durable before the version leaves: a restart stamps above it
+      value = stamp(w.change(), version);
       requests.remember(request, value, nowMillis);
     } else if (!sameChange(value, w.change())) {
       out.reply(new EventualResult.Rejected(w.handle(), "request id " + w.requestId()

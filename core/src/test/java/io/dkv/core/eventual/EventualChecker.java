@@ -32,6 +32,10 @@ final class EventualChecker {
   /** The newest version any replica synced, by EVENTUAL key. */
   private final Map<Bytes, HybridTimestamp> newestDurable = new HashMap<>();
 
+  /** Every version each node has sent, and the greatest, for (d). */
+  private final Map<String, Set<HybridTimestamp>> stampedByNode = new HashMap<>();
+  private final Map<String, HybridTimestamp> newestStamped = new HashMap<>();
+
   EventualChecker(EventualSim sim) {
     this.sim = sim;
   }
@@ -42,6 +46,21 @@ final class EventualChecker {
     if (first != null && !first.equals(version)) {
       throw new AssertionError("request " + requestId + " was answered with version " + version
           + " after " + first + ": a retry was applied as a new write");
+    }
+  }
+
+  /**
+   * (d): a version {@code node} sends for the first time is above every version it stamped before,
+   * across its restarts, whatever its wall clock did meanwhile.
+   */
+  void onStamped(String node, HybridTimestamp version) {
+    if (!stampedByNode.computeIfAbsent(node, n -> new HashSet<>()).add(version)) {
+      return; // a re-send, a retry under its first version, or a repair of its own older write
+    }
+    HybridTimestamp newest = newestStamped.put(node, version);
+    if (newest != null && version.compareTo(newest) <= 0) {
+      throw new AssertionError("node " + node + " stamped " + version + " after it had stamped " + newest
+          + ": a restart must not let its versions go back");
     }
   }
 

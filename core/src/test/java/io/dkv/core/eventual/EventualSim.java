@@ -177,6 +177,9 @@ final class EventualSim {
       if (e.message() instanceof QuorumMessage.WriteRefused) {
         stats.refusals++;
       }
+      if (e.message() instanceof QuorumMessage.WriteRequest w && w.value().versionOrNull().nodeId().equals(p.id)) {
+        checker.onStamped(p.id, w.value().versionOrNull());
+      }
       send(p, e.to(), e.message());
     }
     for (EventualResult r : out.results()) {

@@ -19,6 +19,16 @@ class HybridClockTest {
   }
 
   @Test
+  void aRestartedClockIssuesAboveItsBoundAndThenFollowsTheWallClock() {
+    clock.startAbove(1_000);
+    assertThat(clock.send(400)).isEqualTo(new HybridTimestamp(1_001, 0, "n1"));
+    assertThat(clock.send(400)).isEqualTo(new HybridTimestamp(1_001, 1, "n1"));
+    assertThat(clock.send(2_000)).isEqualTo(new HybridTimestamp(2_000, 0, "n1"));
+    clock.startAbove(1_500); // below what it issued: no effect
+    assertThat(clock.send(2_000)).isEqualTo(new HybridTimestamp(2_000, 1, "n1"));
+  }
+
+  @Test
   void aWallClockThatGoesBackwardsNeverMakesTheClockGoBack() {
     clock.send(1_000);
     assertThat(clock.send(400)).isEqualTo(new HybridTimestamp(1_000, 1, "n1"));

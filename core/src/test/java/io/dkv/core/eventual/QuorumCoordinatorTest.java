@@ -15,6 +15,7 @@ import io.dkv.core.eventual.QuorumMessage.ReadRequest;
 import io.dkv.core.eventual.QuorumMessage.WriteAck;
 import io.dkv.core.eventual.QuorumMessage.WriteRefused;
 import io.dkv.core.eventual.QuorumMessage.WriteRequest;
+import io.dkv.core.storage.InMemoryStorage;
 import io.dkv.protocol.Bytes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,8 @@ class QuorumCoordinatorTest {
 
   private final HybridClock clock = new HybridClock("n1", 1_000);
   private final QuorumCoordinator coordinator =
-      new QuorumCoordinator("n1", new EventualConfig(RETRY, 10_000, 100, 1_000), clock, 1);
+      new QuorumCoordinator("n1", new EventualConfig(RETRY, 10_000, 100, 1_000), clock,
+          new ClockCeiling(new InMemoryStorage(), 500), 1);
 
   private EventualOutput write(long handle, long requestId, EventualCommand.Change change, int w, long now) {
     EventualOutput out = new EventualOutput();
@@ -60,13 +62,19 @@ class QuorumCoordinatorTest {
     assertThat(v).isEqualTo(new HybridTimestamp(1_000, 0, "n1"));
     assertThat(out.messages()).allSatisfy(e ->
         assertThat(e.message()).isEqualTo(new WriteRequest("n1", "ns", KEY, new Present(v, Bytes.utf8("v")))));
-    assertThat(out.syncNeeded()).as("the coordinator itself stores nothing").isFalse();
+    assertThat(out.syncNeeded()).as("its first version raises the clock's durable bound").isTrue();
 
     assertThat(ack("n3", v, 1_001).results()).isEmpty();
     assertThat(ack("n3", v, 1_002).results()).as("a duplicate ack counts once").isEmpty();
     assertThat(ack("n9", v, 1_002).results()).as("not a replica").isEmpty();
     assertThat(ack("n2", v, 1_003).results()).containsExactly(new Written(1, v));
     assertThat(coordinator.writesUnderWay()).isZero();
+  }
+
+  @Test
+  void theCoordinatorStoresNoValueAndSyncsOnlyToRaiseItsClockBound() {
+    assertThat(write(1, 7, new Put(Bytes.utf8("v")), 2, 1_000).syncNeeded()).isTrue();
+    assertThat(write(2, 8, new Put(Bytes.utf8("w")), 2, 1_001).syncNeeded()).as("within the bound").isFalse();
   }
 
   @Test
