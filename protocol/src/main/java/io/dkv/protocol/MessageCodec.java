@@ -54,7 +54,7 @@ public final class MessageCodec {
    * PUT_WITH_QUORUM and DELETE_WITH_QUORUM a QuorumWriteRequest, PARTITION_MAP a PartitionMapRequest,
    * STATUS a StatusRequest, CLUSTER_STATUS a ClusterStatusRequest, CREATE_NAMESPACE a
    * CreateNamespaceRequest, DROP_NAMESPACE a DropNamespaceRequest, JOIN a JoinRequest, LEAVE a
-   * LeaveRequest, COPY_PARTITION a CopyRequest, MOVE_STATUS a MoveStatusRequest.
+   * LeaveRequest, COPY_PARTITION and COPY_EVENTUAL a CopyRequest, MOVE_STATUS a MoveStatusRequest.
    *
    * @throws MalformedMessageException for bad bytes, or with code UNKNOWN_PROCEDURE when
    *     {@code p} is a peer procedure
@@ -73,7 +73,7 @@ public final class MessageCodec {
       case DROP_NAMESPACE -> new ClientMessage.DropNamespaceRequest(r.string("name"));
       case JOIN -> ClientBodies.readJoinRequest(r);
       case LEAVE -> new ClientMessage.LeaveRequest(r.string("nodeId"));
-      case COPY_PARTITION -> CopyBodies.readRequest(r);
+      case COPY_PARTITION, COPY_EVENTUAL -> CopyBodies.readRequest(r);
       case MOVE_STATUS -> new ClientMessage.MoveStatusRequest();
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH, QUORUM_WRITE,
            QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY -> throw notClient(p);
@@ -86,7 +86,7 @@ public final class MessageCodec {
    * Decodes the body of a successful response to a client procedure: GET and GET_WITH_QUORUM give
    * a GetResponse, writes (with or without a quorum) a WriteResponse, PARTITION_MAP a PartitionMapResponse, STATUS a StatusResponse,
    * CLUSTER_STATUS a ClusterStatusResponse, CREATE_NAMESPACE, DROP_NAMESPACE and LEAVE a
-   * DirectoryChangeResponse, JOIN a JoinResponse, COPY_PARTITION a CopyResponse, MOVE_STATUS a
+   * DirectoryChangeResponse, JOIN a JoinResponse, COPY_PARTITION and COPY_EVENTUAL a CopyResponse, MOVE_STATUS a
    * MoveStatusResponse. Error bodies go to {@link #decodeError}.
    */
   public static ClientMessage decodeResponse(Procedure p, byte[] body) {
@@ -100,7 +100,7 @@ public final class MessageCodec {
       case CLUSTER_STATUS -> ClientBodies.readClusterStatusResponse(r);
       case CREATE_NAMESPACE, DROP_NAMESPACE, LEAVE -> new ClientMessage.DirectoryChangeResponse(r.i64("epoch"));
       case JOIN -> ClientBodies.readJoinResponse(r);
-      case COPY_PARTITION -> CopyBodies.readResponse(r);
+      case COPY_PARTITION, COPY_EVENTUAL -> CopyBodies.readResponse(r);
       case MOVE_STATUS -> MoveBodies.readResponse(r);
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH, QUORUM_WRITE,
            QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY -> throw notClient(p);

@@ -65,7 +65,12 @@ public enum Procedure {
   /** Coordinator to replica: what do you hold for this key? */
   QUORUM_READ(43, true),
   /** Replica to coordinator: what it holds for the key. */
-  QUORUM_REPLY(44, true);
+  QUORUM_REPLY(44, true),
+  /**
+   * A learner asks a replica for a page of a partition's eventual values (docs/eventual.md §9),
+   * with COPY_PARTITION's request and response; read-only, so a retry is harmless.
+   */
+  COPY_EVENTUAL(19, false);
 
   private static final Procedure[] BY_ID = new Procedure[64];
 

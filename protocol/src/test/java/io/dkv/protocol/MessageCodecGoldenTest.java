@@ -165,6 +165,11 @@ class MessageCodecGoldenTest {
             List.of(new CopiedKey(Bytes.utf8("b"), Bytes.wrap(new byte[] {0, 1}))),
             List.of(new CopiedKey(Bytes.utf8("R"), Bytes.wrap(new byte[] {7})))),
         MessageCodec.decodeResponse(Procedure.COPY_PARTITION, HEX.parseHex(page)));
+    // COPY_EVENTUAL's bodies are COPY_PARTITION's.
+    assertThat(MessageCodec.decodeRequest(Procedure.COPY_EVENTUAL, HEX.parseHex(hex)))
+        .isEqualTo(MessageCodec.decodeRequest(Procedure.COPY_PARTITION, HEX.parseHex(hex)));
+    assertThat(MessageCodec.decodeResponse(Procedure.COPY_EVENTUAL, HEX.parseHex(page)))
+        .isEqualTo(MessageCodec.decodeResponse(Procedure.COPY_PARTITION, HEX.parseHex(page)));
   }
 
   @Test

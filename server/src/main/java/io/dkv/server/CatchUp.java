@@ -3,6 +3,9 @@ package io.dkv.server;
 import io.dkv.core.directory.CommandResult;
 import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.NodeState;
+import io.dkv.core.eventual.EventualCommand;
+import io.dkv.core.eventual.EventualResult;
+import io.dkv.core.eventual.StoredEntry;
 import io.dkv.core.placement.PartitionMap;
 import io.dkv.core.placement.PartitionMove;
 import io.dkv.core.twopc.ClientCommand;
@@ -32,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The learner's end of moving partitions (docs/directory.md §9): for every partition this node is
  * the learner of, copies the committed keys from a live replica, page by page, installs them
- * through the core, and once a copy is complete and durable asks the directory to promote it.
+ * through the core, then copies the eventual namespaces' values the same way through the eventual
+ * core (docs/eventual.md §9), and once a copy is complete and durable asks the directory to
+ * promote it.
  * Partitions with the same source are copied in one stream, so the source walks its keys once for
  * all of them. Nothing of a copy is kept across a restart: installing is
  * idempotent (the newer version wins), so a restarted learner copies again from the start.
@@ -68,6 +73,7 @@ final class CatchUp implements AutoCloseable {
   private final String self;
   private final NodeDirectory directory;
   private final CoreLoop core;
+  private final EventualLoop eventual;
   private final RpcClient peers;
   private final Thread thread;
   private final Object wakeup = new Object();
@@ -75,10 +81,11 @@ final class CatchUp implements AutoCloseable {
   private final AtomicLong partitionsPromoted = new AtomicLong();
   private volatile boolean running = true;
 
-  CatchUp(String self, NodeDirectory directory, CoreLoop core, RpcClient peers) {
+  CatchUp(String self, NodeDirectory directory, CoreLoop core, EventualLoop eventual, RpcClient peers) {
     this.self = self;
     this.directory = directory;
     this.core = core;
+    this.eventual = eventual;
     this.peers = peers;
     this.thread = Thread.ofPlatform().daemon().name("dkv-catch-up-" + self).unstarted(this::run);
   }
@@ -167,7 +174,7 @@ final class CatchUp implements AutoCloseable {
       }
       CopyResponse page;
       try {
-        page = fetch(batch, after);
+        page = fetch(Procedure.COPY_PARTITION, batch, after);
       } catch (RpcException e) {
         if (e.code() == ErrorCode.NOT_REPLICA || e.code() == ErrorCode.INVALID_ARGUMENT) {
           // This node's view is behind the source's: plan again from a newer one.
@@ -183,7 +190,9 @@ final class CatchUp implements AutoCloseable {
       }
       keys += page.entries().size();
       if (page.done()) {
-        promote(batch, keys);
+        if (copyEventual(batch)) {
+          promote(batch, keys);
+        }
         return;
       }
       if (page.entries().isEmpty() && page.requests().isEmpty()) {
@@ -201,13 +210,40 @@ final class CatchUp implements AutoCloseable {
     });
   }
 
-  private CopyResponse fetch(Batch batch, Bytes after) throws InterruptedException {
+  /**
+   * Copies the batch's eventual values (docs/eventual.md §9) and installs them through the eventual
+   * core; true once all are durable here, false when the moves changed meanwhile. Their values are
+   * merged, so a page that is older than what a quorum write already brought here changes nothing.
+   */
+  private boolean copyEventual(Batch batch) throws InterruptedException, ExecutionException {
+    Bytes after = Bytes.EMPTY;
+    long values = 0;
+    while (running && stillLearning(batch)) {
+      CopyResponse page = fetch(Procedure.COPY_EVENTUAL, batch, after);
+      List<StoredEntry> entries = page.entries().stream()
+          .map(e -> StoredEntry.decode(e.key().unsafeArray(), e.record().unsafeArray())).toList();
+      if (!entries.isEmpty()) {
+        EventualResult.Installed installed = (EventualResult.Installed) eventual.submit(
+            h -> new EventualCommand.Install(h, entries)).get();
+        values += installed.stored();
+      }
+      if (page.done()) {
+        log.info("node {}: copied {} eventual values of partitions {} from {}", self, values,
+            batch.partitions(), batch.source());
+        return true;
+      }
+      after = page.next();
+    }
+    return false;
+  }
+
+  private CopyResponse fetch(Procedure procedure, Batch batch, Bytes after) throws InterruptedException {
     byte[] request = MessageCodec.encode(new CopyRequest(batch.since(), batch.partitions(), after,
         PAGE_ENTRIES));
     try {
       byte[] body = peers.call(directory.current().address(batch.source()),
-          Procedure.COPY_PARTITION.id(), request, CALL_TIMEOUT).get();
-      return (CopyResponse) MessageCodec.decodeResponse(Procedure.COPY_PARTITION, body);
+          procedure.id(), request, CALL_TIMEOUT).get();
+      return (CopyResponse) MessageCodec.decodeResponse(procedure, body);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RpcException re ? re
           : new RpcException(ErrorCode.UNAVAILABLE, String.valueOf(e.getCause()));

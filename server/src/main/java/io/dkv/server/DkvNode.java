@@ -73,7 +73,7 @@ public final class DkvNode implements AutoCloseable {
           EventualConfig.defaults(), firstReadId()), storage, this::sendToPeer, this::reportFailure);
       ClientService clients = new ClientService(config, directory, core,
           new EventualService(config.nodeId(), eventual), peers, directory.lease());
-      this.catchUp = new CatchUp(config.nodeId(), directory, core, peers);
+      this.catchUp = new CatchUp(config.nodeId(), directory, core, eventual, peers);
       DirectoryService directoryCalls = new DirectoryService(directory, config.nodeId(), catchUp::counters);
       PartitionCopyService copies = new PartitionCopyService(config.nodeId(), directory, core);
       RpcServer.Builder b = RpcServer.builder()
@@ -86,6 +86,7 @@ public final class DkvNode implements AutoCloseable {
               MessageCodec.encode(status(directory.current()))))
           .handle(Procedure.CLUSTER_STATUS.id(), directoryCalls::status)
           .handle(Procedure.COPY_PARTITION.id(), copies::copy)
+          .handle(Procedure.COPY_EVENTUAL.id(), new EventualCopyService(config.nodeId(), directory, storage)::copy)
           .handle(Procedure.MOVE_STATUS.id(), directoryCalls::moveStatus)
           .handleDeduplicated(Procedure.CREATE_NAMESPACE.id(), directoryCalls::createNamespace)
           .handleDeduplicated(Procedure.DROP_NAMESPACE.id(), directoryCalls::dropNamespace)

@@ -37,8 +37,16 @@ final class PartitionCopyService {
 
   CompletableFuture<byte[]> copy(RequestContext ctx, byte[] body) {
     CopyRequest req = (CopyRequest) MessageCodec.decodeRequest(Procedure.COPY_PARTITION, body);
-    PartitionMap map = clusters.current().map();
-    for (int p : req.partitions()) {
+    checkReplicaOf(self, clusters.current().map(), req.partitions());
+    int max = Math.min(req.maxEntries(), MAX_PAGE_ENTRIES);
+    return core.submit(h -> new ClientCommand.Copy(h, new HashSet<>(req.partitions()), req.since(),
+            req.after(), max))
+        .thenApply(PartitionCopyService::encode);
+  }
+
+  /** Refuses a copy of partitions that do not exist, or that {@code self} does not replicate. */
+  static void checkReplicaOf(String self, PartitionMap map, List<Integer> partitions) {
+    for (int p : partitions) {
       if (p >= map.partitionCount()) {
         throw new RpcException(ErrorCode.INVALID_ARGUMENT, "partition " + p + " does not exist;"
             + " partitions are 0.." + (map.partitionCount() - 1));
@@ -48,10 +56,6 @@ final class PartitionCopyService {
             + " partition " + p + " (replicas: " + map.replicas(p) + "); copy from one of them");
       }
     }
-    int max = Math.min(req.maxEntries(), MAX_PAGE_ENTRIES);
-    return core.submit(h -> new ClientCommand.Copy(h, new HashSet<>(req.partitions()), req.since(),
-            req.after(), max))
-        .thenApply(PartitionCopyService::encode);
   }
 
   private static List<CopiedKey> wire(List<CopiedEntry> entries) {

@@ -50,4 +50,15 @@ public sealed interface EventualCommand {
       replicas = List.copyOf(replicas);
     }
   }
+
+  /**
+   * Merge {@code entries} into this node's replica (a partition move's copy, docs/eventual.md §9):
+   * each is stored only if newer than what is held; answered with {@link EventualResult.Installed}
+   * once every stored one is durable.
+   */
+  record Install(long handle, List<StoredEntry> entries) implements EventualCommand {
+    public Install {
+      entries = List.copyOf(entries);
+    }
+  }
 }

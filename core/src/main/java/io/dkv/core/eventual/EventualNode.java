@@ -56,12 +56,13 @@ public final class EventualNode {
     this.replica = new QuorumReplica(nodeId, clock, storage);
   }
 
-  /** A client's write or read, coordinated here. */
+  /** A client's write or read, coordinated here, or a copy to install here. */
   public EventualOutput onClient(EventualCommand c, long nowMillis) {
     EventualOutput out = new EventualOutput();
     switch (c) {
       case EventualCommand.Write w -> coordinator.onWrite(w, nowMillis, out);
       case EventualCommand.Read r -> coordinator.onRead(r, nowMillis, out);
+      case EventualCommand.Install i -> replica.install(i, nowMillis, out);
     }
     return out;
   }

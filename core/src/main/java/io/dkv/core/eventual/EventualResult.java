@@ -31,4 +31,7 @@ public sealed interface EventualResult {
 
   /** The command was invalid; {@code message} says what was wrong and what is allowed. */
   record Rejected(long handle, String message) implements EventualResult {}
+
+  /** An {@link EventualCommand.Install} is durable; {@code stored} entries were newer than what was held. */
+  record Installed(long handle, int stored) implements EventualResult {}
 }

@@ -54,6 +54,32 @@ final class QuorumReplica {
     out.send(m.from(), new QuorumMessage.WriteAck(self, m.namespace(), m.key(), version));
   }
 
+  /**
+   * Merges copied entries in one batch; answered once it is durable. Their versions advance this
+   * node's clock as a write's do, but one too far ahead is stored all the same: the source
+   * accepted it, and a copy is not a new write.
+   */
+  void install(EventualCommand.Install c, long nowMillis, EventualOutput out) {
+    WriteBatch batch = new WriteBatch();
+    int stored = 0;
+    for (StoredEntry e : c.entries()) {
+      HybridTimestamp version = e.value().versionOrNull();
+      if (clock.withinDrift(version, nowMillis)) {
+        clock.receive(version, nowMillis);
+      }
+      byte[] dataKey = dataKey(e.namespace(), e.key());
+      if (!StoredValue.decode(storage.get(ColumnFamily.EVENTUAL, dataKey)).covers(e.value())) {
+        batch.put(ColumnFamily.EVENTUAL, dataKey, StoredValue.encode(e.value()));
+        stored++;
+      }
+    }
+    if (stored > 0) {
+      storage.write(batch);
+      out.requireSync();
+    }
+    out.reply(new EventualResult.Installed(c.handle(), stored));
+  }
+
   void onRead(QuorumMessage.ReadRequest m, EventualOutput out) {
     out.send(m.from(), new QuorumMessage.ReadReply(self, m.readId(), m.namespace(), m.key(),
         read(m.namespace(), m.key())));

@@ -1,6 +1,7 @@
 package io.dkv.core.eventual;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dkv.core.eventual.EventualValue.Present;
 import io.dkv.core.eventual.EventualValue.Tombstone;
@@ -13,6 +14,7 @@ import io.dkv.core.storage.ColumnFamily;
 import io.dkv.core.storage.InMemoryStorage;
 import io.dkv.protocol.Bytes;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The replica role alone, over an in-memory store: merge, persist, then acknowledge. */
@@ -98,5 +100,35 @@ class QuorumReplicaTest {
         new QuorumEnvelope("n1", new ReadReply("n2", 4, "ns", KEY, EventualValue.ABSENT)),
         new QuorumEnvelope("n3", new ReadReply("n2", 5, "ns", KEY, new Tombstone(new HybridTimestamp(1_000, 0, "n1")))));
     assertThat(out.syncNeeded()).isFalse();
+  }
+
+  @Test
+  void aCopyIsMergedInOneBatchKeepingWhatIsNewerHereAndAnsweredOnceDurable() {
+    Present newerHere = value(2_000, "n3", "here");
+    write(newerHere, 2_000);
+    storage.sync();
+    Bytes other = Bytes.utf8("other");
+    Tombstone deleted = new Tombstone(new HybridTimestamp(1_500, 0, "n1"));
+    EventualOutput out = new EventualOutput();
+    replica.install(new EventualCommand.Install(9, List.of(
+        new StoredEntry("ns", KEY, value(1_000, "n1", "older")), new StoredEntry("ns", other, deleted))), 2_001, out);
+
+    assertThat(out.results()).containsExactly(new EventualResult.Installed(9, 1));
+    assertThat(out.syncNeeded()).isTrue();
+    assertThat(replica.read("ns", KEY)).isEqualTo(newerHere);
+    assertThat(replica.read("ns", other)).isEqualTo(deleted);
+  }
+
+  @Test
+  void aStoredEntryDecodesFromItsRecordAndNamesWhatIsDamaged() {
+    Present v = value(1_000, "n1", "a");
+    write(v, 1_000);
+    byte[] storageKey = HexFormat.of().parseHex("0002" + "6e73" + "6b");
+    assertThat(StoredEntry.decode(storageKey, storage.get(ColumnFamily.EVENTUAL, storageKey)))
+        .isEqualTo(new StoredEntry("ns", KEY, v));
+    assertThatThrownBy(() -> StoredEntry.decode(storageKey, new byte[] {7}))
+        .hasMessageContaining("unknown kind 7");
+    assertThatThrownBy(() -> StoredEntry.decode(new byte[] {0, 9, 1}, new byte[] {1}))
+        .hasMessageContaining("namespace");
   }
 }

@@ -102,6 +102,7 @@ final class SimClients {
       }
       case EventualResult.ReadIncomplete x -> sim.stats.readsIncomplete++;
       case EventualResult.Rejected x -> throw new AssertionError("a valid request was rejected: " + x);
+      case EventualResult.Installed x -> throw new AssertionError("no client installs copies: " + x);
     }
     EventualSim.Proc coordinator = sim.proc(a.coordinator());
     if (retry && coordinator.up && coordinator.generation == a.coordinatorGeneration()) {
