@@ -1,6 +1,7 @@
 package io.dkv.cli;
 
 import io.dkv.client.DkvClient;
+import io.dkv.protocol.QuorumLevel;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -57,6 +58,16 @@ final class BenchCommand implements Callable<Integer> {
       description = "Unmeasured load first, so the servers' JIT has compiled the hot paths "
           + "(default ${DEFAULT-VALUE}).")
   int warmupSeconds;
+
+  @Option(names = "--w", paramLabel = "W", converter = QuorumLevelConverter.class,
+      description = "Eventual namespaces: replicas that must acknowledge each put, instead of the"
+          + " namespace's W: one, quorum, all or a number from 1 to N.")
+  QuorumLevel writeQuorum;
+
+  @Option(names = "--r", paramLabel = "R", converter = QuorumLevelConverter.class,
+      description = "Eventual namespaces: replies each get waits for, instead of the namespace's R:"
+          + " one, quorum, all or a number from 1 to N.")
+  QuorumLevel readQuorum;
 
   @Override
   public Integer call() throws Exception {
@@ -126,7 +137,23 @@ final class BenchCommand implements Callable<Integer> {
     while (System.nanoTime() < endNanos) {
       byte[] key = key(random.nextInt(keys));
       boolean put = op == Op.put || (op == Op.mixed && random.nextBoolean());
-      stats.time(put ? () -> dkv.put(key, value) : () -> dkv.get(key));
+      if (put) {
+        stats.time(() -> {
+          if (writeQuorum == null) {
+            dkv.put(key, value);
+          } else {
+            dkv.put(key, value, writeQuorum);
+          }
+        });
+      } else {
+        stats.time(() -> {
+          if (readQuorum == null) {
+            dkv.get(key);
+          } else {
+            dkv.get(key, readQuorum);
+          }
+        });
+      }
     }
   }
 
@@ -135,6 +162,13 @@ final class BenchCommand implements Callable<Integer> {
     Histogram failed = stats.failedTotal();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("op", op.name());
+    r.put("namespace", namespace.name);
+    if (writeQuorum != null) {
+      r.put("w", writeQuorum.toString());
+    }
+    if (readQuorum != null) {
+      r.put("r", readQuorum.toString());
+    }
     r.put("routing", client.routing.name().toLowerCase(Locale.ROOT));
     r.put("clients", clients);
     r.put("valueSize", valueSize);
@@ -162,8 +196,8 @@ final class BenchCommand implements Callable<Integer> {
       return;
     }
     err.println();
-    out.printf("%s %s, %d clients, %d-byte values, %d keys, %.1f s%n", op, r.get("routing"),
-        clients, valueSize, keys, r.get("seconds"));
+    out.printf("%s %s, namespace %s%s, %d clients, %d-byte values, %d keys, %.1f s%n", op, r.get("routing"),
+        r.get("namespace"), quorums(r), clients, valueSize, keys, r.get("seconds"));
     out.printf("  throughput  %d ops/s (%d ops, %d errors)%n", r.get("opsPerSecond"), r.get("ops"),
         r.get("errors"));
     out.printf("  latency ms  p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", r.get("p50Ms"),
@@ -172,6 +206,10 @@ final class BenchCommand implements Callable<Integer> {
       out.printf("  errors ms   p50 %.2f  p99 %.2f  max %.2f; the first: %s%n", r.get("errorP50Ms"),
           r.get("errorP99Ms"), r.get("errorMaxMs"), r.get("firstError"));
     }
+  }
+
+  private static String quorums(Map<String, Object> r) {
+    return (r.containsKey("w") ? " W=" + r.get("w") : "") + (r.containsKey("r") ? " R=" + r.get("r") : "");
   }
 
   private void preload(DkvClient dkv, byte[] value, PrintWriter err) {

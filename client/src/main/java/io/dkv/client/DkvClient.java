@@ -85,7 +85,7 @@ public final class DkvClient implements AutoCloseable {
    * absent), and its version is the write's hybrid-clock time (docs/eventual.md).
    */
   public CompletableFuture<Optional<Versioned>> getAsync(byte[] key) {
-    return get(key, null);
+    return read(key, null);
   }
 
   /**
@@ -95,10 +95,10 @@ public final class DkvClient implements AutoCloseable {
    * {@link InvalidRequestException}; see {@link #quorumWarningAsync} for the R + W <= N warning.
    */
   public CompletableFuture<Optional<Versioned>> getAsync(byte[] key, QuorumLevel readQuorum) {
-    return get(key, Objects.requireNonNull(readQuorum, "readQuorum"));
+    return read(key, Objects.requireNonNull(readQuorum, "readQuorum"));
   }
 
-  private CompletableFuture<Optional<Versioned>> get(byte[] key, QuorumLevel readQuorum) {
+  private CompletableFuture<Optional<Versioned>> read(byte[] key, QuorumLevel readQuorum) {
     Bytes k = Bytes.copyOf(key);
     boolean direct = router.direct();
     Procedure procedure = readQuorum == null ? Procedure.GET : Procedure.GET_WITH_QUORUM;
@@ -270,8 +270,12 @@ public final class DkvClient implements AutoCloseable {
     return get(utf8(key));
   }
 
+  public Optional<Versioned> get(byte[] key, QuorumLevel readQuorum) {
+    return await(getAsync(key, readQuorum));
+  }
+
   public Optional<Versioned> get(String key, QuorumLevel readQuorum) {
-    return await(getAsync(utf8(key), readQuorum));
+    return get(utf8(key), readQuorum);
   }
 
   public long put(byte[] key, byte[] value) {
@@ -282,8 +286,12 @@ public final class DkvClient implements AutoCloseable {
     return put(utf8(key), utf8(value));
   }
 
+  public long put(byte[] key, byte[] value, QuorumLevel writeQuorum) {
+    return await(putAsync(key, value, writeQuorum));
+  }
+
   public long put(String key, String value, QuorumLevel writeQuorum) {
-    return await(putAsync(utf8(key), utf8(value), writeQuorum));
+    return put(utf8(key), utf8(value), writeQuorum);
   }
 
   public long putIfAbsent(byte[] key, byte[] value) {
