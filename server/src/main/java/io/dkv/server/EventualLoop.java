@@ -230,10 +230,11 @@ final class EventualLoop implements AutoCloseable {
   /**
    * The clock the eventual core runs on: the wall clock, milliseconds since the Unix epoch, which
    * its hybrid clock needs (versions of different nodes are compared, and a version too far ahead
-   * of a replica's wall clock is refused). Not {@link NodeClock}, whose origin is arbitrary.
+   * of a replica's wall clock is refused). Not {@link NodeClock#nowMillis}, whose origin is
+   * arbitrary, but {@link NodeClock#wallMillis}, which the fault suite's clock skew reaches too.
    */
   static long wallMillis() {
-    return System.currentTimeMillis();
+    return NodeClock.wallMillis();
   }
 
   @Override

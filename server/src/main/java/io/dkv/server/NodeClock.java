@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * request deadlines. Nothing in dkv compares clocks across nodes (deadlines travel as "milliseconds
  * left", timers measure intervals), so the origin is arbitrary.
  *
- * <p>A test-only offset lets fault injection skew one node's clock: {@link #watchOffsetFile}
+ * <p>A test-only offset lets fault injection skew one node's clocks (this one and {@link #wallMillis}): {@link #watchOffsetFile}
  * re-reads a file holding a signed number of milliseconds and adds it. A forward skew makes every
  * timer of the node fire early (termination, tombstone and dedup expiry); a backward one is
  * clamped, so the clock stands still until real time catches up, because the core's contract is a
@@ -33,6 +33,15 @@ public final class NodeClock {
   public static long nowMillis() {
     long raw = System.nanoTime() / 1_000_000 + offsetMillis;
     return last.accumulateAndGet(raw, Math::max);
+  }
+
+  /**
+   * The wall clock, milliseconds since the Unix epoch, with the same test offset: the eventual
+   * core's hybrid clock needs physical time. Not clamped: that core keeps its versions monotonic
+   * when the wall clock steps back, so a backward skew reaches it as one.
+   */
+  public static long wallMillis() {
+    return System.currentTimeMillis() + offsetMillis;
   }
 
   static void setOffsetMillis(long offset) {

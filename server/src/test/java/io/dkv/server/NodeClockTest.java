@@ -26,6 +26,16 @@ class NodeClockTest {
   }
 
   @Test
+  void theWallClockTakesTheOffsetBothWaysUnclampedForTheHybridClock() {
+    NodeClock.setOffsetMillis(60_000);
+    long before = System.currentTimeMillis();
+    long ahead = NodeClock.wallMillis();
+    assertThat(ahead).isBetween(before + 60_000, System.currentTimeMillis() + 60_000);
+    NodeClock.setOffsetMillis(-60_000);
+    assertThat(NodeClock.wallMillis()).as("steps back: the eventual core copes").isLessThan(ahead - 100_000);
+  }
+
+  @Test
   void theOffsetFileIsReadAtOnceAndAnUnreadableOneKeepsTheLastOffset(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("offset");
     Files.writeString(file, "30000\n");
