@@ -9,7 +9,8 @@ package io.dkv.core.eventual;
  * @param refused   hints refused because this node held its maximum count or bytes
  * @param delivered hints deleted because their target acknowledged the value or a newer one
  * @param expired   hints dropped undelivered at their maximum age
- * @param dropped   hints dropped because their target left the cluster
+ * @param dropped   hints dropped because their target left the cluster, or forgotten because their
+ *                  namespace was dropped (the server's reclaimer deleted them from storage)
  */
 public record HintStats(long held, long heldBytes, long stored, long refused, long delivered, long expired,
                         long dropped) {}

@@ -32,7 +32,9 @@ import java.util.function.BiPredicate;
  * {@link HintConfig#deliveryIntervalMillis} when some were not (the target is down or slow).
  *
  * <p>Expire and drop. A hint older than {@link HintConfig#maxHintAgeMillis} is dropped (anti-entropy
- * repairs what it missed); so are the hints of a target the driver says has left the cluster.
+ * repairs what it missed); so are the hints of a target the driver says has left the cluster. A
+ * hint deleted from storage behind this store's back (the server frees a dropped namespace's hints
+ * with its values) is forgotten when its delivery finds it gone.
  *
  * <p>The index of the hints (not their values) is in memory, loaded from storage at start, so that
  * delivery resumes after a restart.
@@ -128,21 +130,33 @@ final class HintStore {
       nextExpiryAtMillis = nowMillis + config.deliveryIntervalMillis();
       expired += removeWhere((target, e) -> nowMillis - e.storedAtMillis() >= config.maxHintAgeMillis());
     }
-    for (Map.Entry<String, Target> te : targets.entrySet()) {
-      Target t = te.getValue();
+    for (String target : List.copyOf(targets.keySet())) {
+      Target t = targets.get(target);
       if (nowMillis >= t.nextRoundAtMillis) {
         t.nextRoundAtMillis = nowMillis + config.deliveryIntervalMillis();
-        t.inFlight.clear();
-        for (HintKey hk : t.hints.keySet()) {
-          if (t.inFlight.size() == HINTS_PER_ROUND) {
-            break;
-          }
-          t.inFlight.add(hk);
-          out.send(te.getKey(), new QuorumMessage.WriteRequest(self, hk.namespace(), hk.key(),
-              read(te.getKey(), hk).value()));
-        }
+        deliverRound(target, t, out);
       }
     }
+  }
+
+  /** Sends up to {@link #HINTS_PER_ROUND} of the target's hints; forgets those no longer stored. */
+  private void deliverRound(String target, Target t, EventualOutput out) {
+    t.inFlight.clear();
+    List<HintKey> gone = new ArrayList<>();
+    for (HintKey hk : t.hints.keySet()) {
+      if (t.inFlight.size() == HINTS_PER_ROUND) {
+        break;
+      }
+      StoredHint hint = read(target, hk);
+      if (hint == null) {
+        gone.add(hk);
+      } else {
+        t.inFlight.add(hk);
+        out.send(target, new QuorumMessage.WriteRequest(self, hk.namespace(), hk.key(), hint.value()));
+      }
+    }
+    gone.forEach(hk -> unindex(target, hk));
+    dropped += gone.size();
   }
 
   /** Drops every hint for these nodes, which have left the cluster and will never take them. */
@@ -166,9 +180,14 @@ final class HintStore {
     return null;
   }
 
+  /**
+   * The stored hint, or null if it is gone: the server's reclaimer deletes a dropped namespace's
+   * hints with its values, behind this index's back.
+   */
   private StoredHint read(String target, HintKey hk) {
     byte[] key = StoredHint.keyOf(hk.namespace(), target, hk.key());
-    return StoredHint.decode(key, storage.get(ColumnFamily.HINTS, key));
+    byte[] value = storage.get(ColumnFamily.HINTS, key);
+    return value == null ? null : StoredHint.decode(key, value);
   }
 
   private record Located(String target, HintKey key) {}

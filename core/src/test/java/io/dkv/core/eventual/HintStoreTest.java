@@ -9,6 +9,7 @@ import io.dkv.core.eventual.QuorumMessage.WriteAck;
 import io.dkv.core.eventual.QuorumMessage.WriteRequest;
 import io.dkv.core.storage.ColumnFamily;
 import io.dkv.core.storage.InMemoryStorage;
+import io.dkv.core.storage.WriteBatch;
 import io.dkv.protocol.Bytes;
 import java.util.HexFormat;
 import java.util.Set;
@@ -151,5 +152,14 @@ class HintStoreTest {
     assertThat(storage.durableView(ColumnFamily.HINTS)).isEmpty();
     storage.sync();
     assertThat(storage.durableView(ColumnFamily.HINTS)).isEmpty();
+  }
+
+  @Test
+  void aHintDeletedFromStorageBehindTheStoresBackIsForgottenAtDelivery() {
+    hint("n3", "k", value(1_000, "a"), 1_000);
+    // What the server's reclaimer does when the namespace is dropped.
+    storage.write(new WriteBatch().delete(ColumnFamily.HINTS, StoredHint.keyOf("ns", "n3", Bytes.utf8("k"))));
+    assertThat(tick(1_010).messages()).isEmpty();
+    assertThat(store.stats()).isEqualTo(new HintStats(0, 0, 1, 0, 0, 0, 1));
   }
 }
