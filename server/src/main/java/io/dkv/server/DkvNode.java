@@ -138,7 +138,7 @@ public final class DkvNode implements AutoCloseable {
     return new DkvNode(config, storage, EventualConfig.defaults());
   }
 
-  /** What this node's hint holder holds and has done (hinted handoff, docs/eventual.md §5). */
+  /** What this node's hint holder holds and has done (hinted handoff, docs/eventual.md §4.1). */
   HintStats hintStats() {
     return eventual.hintStats();
   }

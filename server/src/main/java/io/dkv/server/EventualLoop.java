@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * stale and silent replicas as a write, after the read's answer has left, so the reply never waits
  * for it; their acknowledgements find no write under way and are dropped.
  *
+ * <p>Hinted handoff (docs/eventual.md §4.1) needs nothing of the loop but ticks, and
+ * {@link #dropHintsFor} at every directory change; the core's hint counters are published after
+ * each batch for other threads ({@link #hintStats}).
+ *
  * <p>Time: the wall clock ({@link #wallMillis}), for the core's hybrid clock, its timers and the
  * requests' deadlines alike.
  *

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * What a write of an eventual namespace tells its coordinator about hinted handoff
- * (docs/eventual.md §5), read from the node's view of the directory.
+ * (docs/eventual.md §4.1), read from the node's view of the directory.
  *
  * @param fallbacks the members that may hold a hint for a replica of the key: up, not draining, not
  *                  replicas of the key, in id order starting at the partition's number (so that

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The coordinator's side of hinted handoff for one pending write (docs/eventual.md §5): which
+ * The coordinator's side of hinted handoff for one pending write (docs/eventual.md §4.1): which
  * replicas a fallback node holds a hint for, and whom to ask next for the others.
  *
  * <p>A replica that has not acknowledged {@code handoffDelayMillis} after the write started (at

@@ -1,7 +1,7 @@
 package io.dkv.core.eventual;
 
 /**
- * Timers and bounds of hinted handoff (docs/eventual.md §5).
+ * Timers and bounds of hinted handoff (docs/eventual.md §4.1).
  *
  * @param handoffDelayMillis     how long a coordinator waits for a replica's acknowledgement before it
  *                               sends the write, with a hint naming that replica, to a fallback node

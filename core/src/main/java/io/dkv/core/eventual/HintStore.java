@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.function.BiPredicate;
 
 /**
- * The hint holder's role in hinted handoff (docs/eventual.md §5): keeps the writes other nodes'
+ * The hint holder's role in hinted handoff (docs/eventual.md §4.1): keeps the writes other nodes'
  * replicas missed, durably, and delivers them when those replicas answer again.
  *
  * <p>Store. A {@link QuorumMessage.HintedWrite} is merged with the hint this node holds for the same

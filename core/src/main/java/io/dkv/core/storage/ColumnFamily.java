@@ -15,7 +15,7 @@ public enum ColumnFamily {
   EVENTUAL,
   /**
    * Hints this node holds for other nodes' replicas of eventual namespaces (hinted handoff,
-   * docs/eventual.md §5), to deliver when they answer again.
+   * docs/eventual.md §4.1), to deliver when they answer again.
    */
   HINTS
 }
