@@ -118,8 +118,7 @@ final class HintStore {
     }
     delete(a.from(), hk);
     delivered++;
-    t.inFlight.remove(hk);
-    if (t.inFlight.isEmpty()) {
+    if (t.inFlight.isEmpty()) { // every hint of the round is delivered: the next may start at once
       t.nextRoundAtMillis = nowMillis;
     }
   }
