@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>The storage names of the last view are kept in META ({@code namespaces/seen}), so a namespace
  * dropped while this node was down is found at its next view. A drop found is recorded in META
  * ({@code reclaim/NAME}) in the same batch, before any deletion, and a restart resumes what is
- * recorded. Keys, strong (DATA) and eventual (EVENTUAL, and the HINTS held for other nodes) alike, go in batches of {@link #KEYS_PER_BATCH} point deletions on a thread of its own,
- * without syncs: a crash only leaves more to delete after the restart.
+ * recorded. Keys, strong (DATA) and eventual (EVENTUAL, and the HINTS held for other nodes)
+ * alike, go in batches of {@link #KEYS_PER_BATCH} point deletions on a thread of its own, without
+ * syncs: a crash only leaves more to delete after the restart.
  */
 final class NamespaceReclaimer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NamespaceReclaimer.class);

@@ -7,10 +7,11 @@ import java.util.Set;
 /**
  * One node's core for eventual namespaces: coordinator of the requests it receives
  * ({@link QuorumCoordinator}), replica of the keys it holds ({@link QuorumReplica}), both on one
- * {@link HybridClock}, and holder of hints for other nodes' replicas ({@link HintStore}). A pure state machine like {@link io.dkv.core.twopc.TwoPhaseNode}: input
- * enters as {@link #onClient}, {@link #onMessage} and {@link #tick}; what it asks of the world
- * leaves as an {@link EventualOutput}. It reads no clock, draws no random numbers, starts no
- * threads and does no I/O but through the {@link Storage} port.
+ * {@link HybridClock}, and holder of hints for other nodes' replicas ({@link HintStore}). A pure
+ * state machine like {@link io.dkv.core.twopc.TwoPhaseNode}: input enters as {@link #onClient},
+ * {@link #onMessage} and {@link #tick}; what it asks of the world leaves as an
+ * {@link EventualOutput}. It reads no clock, draws no random numbers, starts no threads and does
+ * no I/O but through the {@link Storage} port.
  *
  * <p>Time. {@code nowMillis} is this node's wall clock, milliseconds since the Unix epoch: the
  * hybrid clock needs physical time to keep versions close to it, and deadlines use the same

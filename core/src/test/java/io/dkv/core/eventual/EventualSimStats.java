@@ -76,8 +76,9 @@ final class EventualSimStats {
         + writesAcked + " acknowledged / " + writesIncomplete + " incomplete / " + writeRetries + " retried ("
         + retriesAfterAck + " after an ack); reads " + reads + " answered / " + readsIncomplete + " incomplete, "
         + overlappingReadChecks + " checked with R + W > N, " + staleReadsWithoutOverlap
-        + " stale with R + W <= N; " + clientTimeouts + " client timeouts, " + repairsSent + " read repairs sent; hints " + hintsStored
-        + " stored / " + hintsRefused + " refused when full / " + hintsDelivered + " delivered / " + hintsExpired
+        + " stale with R + W <= N; " + clientTimeouts + " client timeouts, " + repairsSent
+        + " read repairs sent; hints " + hintsStored + " stored / " + hintsRefused + " refused when full / "
+        + hintsDelivered + " delivered / " + hintsExpired
         + " expired, " + hintsChecked + " checked at their target";
   }
 }

@@ -86,7 +86,8 @@ class QuorumCodecTest {
     assertMalformed(Procedure.HINTED_WRITE, PREFIX + "0000" + "02" + V_HEX)
         .hasMessageContaining("field 'target'").hasMessageContaining("empty");
     assertMalformed(Procedure.HINT_ACK, PREFIX + "0002" + "6e33" + V_HEX + "02" + "0000")
-        .hasMessageContaining("field 'stored'").hasMessageContaining("unknown code 2; allowed: 0 (refused), 1 (stored)");
+        .hasMessageContaining("field 'stored'")
+        .hasMessageContaining("unknown code 2; allowed: 0 (refused), 1 (stored)");
   }
 
   @Property(tries = 300)
