@@ -76,7 +76,7 @@ public final class MessageCodec {
       case COPY_PARTITION, COPY_EVENTUAL -> CopyBodies.readRequest(r);
       case MOVE_STATUS -> new ClientMessage.MoveStatusRequest();
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH, QUORUM_WRITE,
-           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY -> throw notClient(p);
+           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY, HINTED_WRITE, HINT_ACK -> throw notClient(p);
     };
     r.end();
     return m;
@@ -103,7 +103,7 @@ public final class MessageCodec {
       case COPY_PARTITION, COPY_EVENTUAL -> CopyBodies.readResponse(r);
       case MOVE_STATUS -> MoveBodies.readResponse(r);
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH, QUORUM_WRITE,
-           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY -> throw notClient(p);
+           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY, HINTED_WRITE, HINT_ACK -> throw notClient(p);
     };
     r.end();
     return m;

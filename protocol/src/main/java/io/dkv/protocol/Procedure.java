@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * <p>Client procedures (1..31) are request/response; peer procedures (32..63) are one-way
  * messages whose replies are messages of their own: two-phase commit (32..39) and the quorum
- * protocol of eventual namespaces (40..44).
+ * protocol of eventual namespaces (40..46, with hinted handoff's 45 and 46).
  */
 public enum Procedure {
   GET(1, false),
@@ -66,6 +66,10 @@ public enum Procedure {
   QUORUM_READ(43, true),
   /** Replica to coordinator: what it holds for the key. */
   QUORUM_REPLY(44, true),
+  /** Hinted handoff, coordinator to fallback: keep this value as a durable hint for a replica. */
+  HINTED_WRITE(45, true),
+  /** Hinted handoff, fallback to coordinator: the hint is stored durably, or refused (full), and why. */
+  HINT_ACK(46, true),
   /**
    * A learner asks a replica for a page of a partition's eventual values (docs/eventual.md §9),
    * with COPY_PARTITION's request and response; read-only, so a retry is harmless.
@@ -101,10 +105,13 @@ public enum Procedure {
     return peer;
   }
 
-  /** True for the one-way messages of the eventual namespaces' quorum protocol (ids 40..44). */
+  /**
+   * True for the one-way messages of the eventual namespaces' quorum protocol (ids 40..44) and of
+   * its hinted handoff (45, 46).
+   */
   public boolean isQuorum() {
     return this == QUORUM_WRITE || this == QUORUM_ACK || this == QUORUM_REFUSED || this == QUORUM_READ
-        || this == QUORUM_REPLY;
+        || this == QUORUM_REPLY || this == HINTED_WRITE || this == HINT_ACK;
   }
 
   /** True for PUT, PUT_IF_ABSENT, DELETE and COMPARE_AND_SET. */

@@ -246,6 +246,10 @@ class MessageCodecMalformedTest {
         .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 40 is not a peer message");
     assertThatThrownBy(() -> MessageCodec.decodeRequest(Procedure.QUORUM_READ, new byte[0]))
         .isInstanceOf(MalformedMessageException.class).hasMessageContaining("one-way peer message");
+    assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.HINT_ACK, new byte[0]))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("QuorumCodec");
+    assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0001" + "002d" + "00000000")))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 45 is not a peer message");
   }
 
   @Test

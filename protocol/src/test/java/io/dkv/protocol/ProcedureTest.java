@@ -28,7 +28,8 @@ class ProcedureTest {
         Map.entry(Procedure.PUT_WITH_QUORUM, 16), Map.entry(Procedure.DELETE_WITH_QUORUM, 17),
         Map.entry(Procedure.QUORUM_WRITE, 40), Map.entry(Procedure.QUORUM_ACK, 41),
         Map.entry(Procedure.QUORUM_REFUSED, 42), Map.entry(Procedure.QUORUM_READ, 43),
-        Map.entry(Procedure.QUORUM_REPLY, 44), Map.entry(Procedure.COPY_EVENTUAL, 19));
+        Map.entry(Procedure.QUORUM_REPLY, 44), Map.entry(Procedure.HINTED_WRITE, 45),
+        Map.entry(Procedure.HINT_ACK, 46), Map.entry(Procedure.COPY_EVENTUAL, 19));
   }
 
   @Test

@@ -199,7 +199,7 @@ final class ClientService {
     Namespace ns = validate(view, req.namespace(), req.key(), req.epoch());
     validate(req.mutation());
     if (ns.mode() == NamespaceMode.EVENTUAL) {
-      return eventual.write(ctx.requestId(), req, writeQuorum, ns, ns.storageName(), view.map(),
+      return eventual.write(ctx.requestId(), req, writeQuorum, ns, ns.storageName(), view.state(),
           deadlineMillis(ctx, "write"));
     }
     requireNoQuorum(ns, writeQuorum, "W");

@@ -2,6 +2,7 @@ package io.dkv.server;
 
 import io.dkv.core.eventual.EventualConfig;
 import io.dkv.core.eventual.EventualNode;
+import io.dkv.core.eventual.HintStats;
 import io.dkv.core.eventual.QuorumCodec;
 import io.dkv.core.eventual.QuorumMessage;
 import io.dkv.core.storage.ColumnFamily;
@@ -51,7 +52,7 @@ public final class DkvNode implements AutoCloseable {
   private final long startedMillis = System.currentTimeMillis();
   private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
 
-  private DkvNode(NodeConfig config, Storage storage) throws Exception {
+  private DkvNode(NodeConfig config, Storage storage, EventualConfig eventualConfig) throws Exception {
     this.config = config;
     this.storage = storage;
     try {
@@ -70,7 +71,8 @@ public final class DkvNode implements AutoCloseable {
       core.readLeaseFrom(() -> directory.lease().isValid(System.nanoTime()));
       core.start().get();
       this.eventual = new EventualLoop(config.nodeId(), new EventualNode(config.nodeId(), storage,
-          EventualConfig.defaults(), firstReadId()), storage, this::sendToPeer, this::reportFailure);
+          eventualConfig, firstReadId()), storage, this::sendToPeer, this::reportFailure);
+      directory.onChange(view -> eventual.dropHintsFor(HandoffPlan.removed(view.state())));
       ClientService clients = new ClientService(config, directory, core,
           new EventualService(config.nodeId(), eventual), peers, directory.lease());
       this.catchUp = new CatchUp(config.nodeId(), directory, core, eventual, peers);
@@ -122,14 +124,24 @@ public final class DkvNode implements AutoCloseable {
 
   /** Opens the data directory, recovers and starts serving. */
   public static DkvNode start(NodeConfig config) throws Exception {
+    return start(config, EventualConfig.defaults());
+  }
+
+  /** As {@link #start(NodeConfig)}, with the eventual core's timers and bounds of the caller's choosing. */
+  static DkvNode start(NodeConfig config, EventualConfig eventualConfig) throws Exception {
     Files.createDirectories(config.dataDir());
-    return start(config, RocksDbStorage.open(config.dataDir().resolve("rocksdb"),
-        RocksDbOptions.defaults()));
+    return new DkvNode(config, RocksDbStorage.open(config.dataDir().resolve("rocksdb"), RocksDbOptions.defaults()),
+        eventualConfig);
   }
 
   /** Recovers from {@code storage}, which the node owns from now on (closes it), and serves. */
   static DkvNode start(NodeConfig config, Storage storage) throws Exception {
-    return new DkvNode(config, storage);
+    return new DkvNode(config, storage, EventualConfig.defaults());
+  }
+
+  /** What this node's hint holder holds and has done (hinted handoff, docs/eventual.md §4.1). */
+  HintStats hintStats() {
+    return eventual.hintStats();
   }
 
   public InetSocketAddress address() {

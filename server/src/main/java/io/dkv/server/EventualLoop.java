@@ -4,6 +4,7 @@ import io.dkv.core.eventual.EventualCommand;
 import io.dkv.core.eventual.EventualNode;
 import io.dkv.core.eventual.EventualOutput;
 import io.dkv.core.eventual.EventualResult;
+import io.dkv.core.eventual.HintStats;
 import io.dkv.core.eventual.QuorumEnvelope;
 import io.dkv.core.eventual.QuorumMessage;
 import io.dkv.core.eventual.ReadRepair;
@@ -13,6 +14,7 @@ import io.dkv.rpc.RpcException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * stale and silent replicas as a write, after the read's answer has left, so the reply never waits
  * for it; their acknowledgements find no write under way and are dropped.
  *
+ * <p>Hinted handoff (docs/eventual.md §4.1) needs nothing of the loop but ticks, and
+ * {@link #dropHintsFor} at every directory change; the core's hint counters are published after
+ * each batch for other threads ({@link #hintStats}).
+ *
  * <p>Time: the wall clock ({@link #wallMillis}), for the core's hybrid clock, its timers and the
  * requests' deadlines alike.
  *
@@ -55,6 +61,8 @@ final class EventualLoop implements AutoCloseable {
     record Client(EventualCommand command) implements Event {}
 
     record Peer(QuorumMessage message) implements Event {}
+
+    record DropHints(Set<String> removedNodes) implements Event {}
   }
 
   /** A client's request waiting for its result; writes and reads fail differently at a stop. */
@@ -69,6 +77,8 @@ final class EventualLoop implements AutoCloseable {
   private final Map<Long, Pending> waiting = new ConcurrentHashMap<>();
   private final AtomicLong nextHandle = new AtomicLong(1);
   private final AtomicLong repairsSent = new AtomicLong();
+  /** The core's hint counters after the last batch, for other threads (the core is this loop's alone). */
+  private volatile HintStats hintStats;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -84,6 +94,7 @@ final class EventualLoop implements AutoCloseable {
     this.storage = storage;
     this.network = network;
     this.onFatal = onFatal;
+    this.hintStats = core.hintStats();
     this.thread = Thread.ofPlatform().name("dkv-eventual-" + nodeId).start(this::run);
   }
 
@@ -110,6 +121,23 @@ final class EventualLoop implements AutoCloseable {
     if (running && !inbox.offer(new Event.Peer(message))) {
       log.warn("eventual inbox full; dropped {} from {}", message.getClass().getSimpleName(), message.from());
     }
+  }
+
+  /**
+   * Drops the hints this node holds for nodes that have left the cluster (on the loop's thread, in
+   * turn with the other events); never blocks. With the inbox full, they wait for the next directory
+   * change, a restart or their maximum age.
+   */
+  void dropHintsFor(Set<String> removedNodes) {
+    if (!removedNodes.isEmpty() && running && !inbox.offer(new Event.DropHints(Set.copyOf(removedNodes)))) {
+      log.warn("eventual inbox full; the hints held for removed nodes {} wait for the next directory change,"
+          + " a restart or their maximum age", removedNodes);
+    }
+  }
+
+  /** What the node's hint holder holds and has done, as of the loop's last batch or tick. */
+  HintStats hintStats() {
+    return hintStats;
   }
 
   /** Repair writes sent so far (one per replica repaired), for operators and tests. */
@@ -141,6 +169,7 @@ final class EventualLoop implements AutoCloseable {
           storage.sync();
         }
         dispatch(out);
+        hintStats = core.hintStats();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -157,6 +186,10 @@ final class EventualLoop implements AutoCloseable {
     return switch (e) {
       case Event.Peer p -> CoreLoops.step(() -> core.onMessage(p.message(), now),
           CoreLoops.describe(p.message(), p.message().from()), null);
+      case Event.DropHints d -> {
+        core.dropHintsFor(d.removedNodes());
+        yield new EventualOutput();
+      }
       case Event.Client c -> CoreLoops.step(() -> core.onClient(c.command(), now), null, bug -> {
         log.error("node {}: an eventual {} failed with an unexpected error", nodeId,
             c.command().getClass().getSimpleName(), bug);

@@ -1,5 +1,6 @@
 package io.dkv.server;
 
+import io.dkv.core.directory.DirectoryState;
 import io.dkv.core.directory.Namespace;
 import io.dkv.core.eventual.EventualCommand;
 import io.dkv.core.eventual.EventualResult;
@@ -27,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The replicas of a key are the first N (the namespace's n) of its partition's replicas in the
  * map; the directory keeps N at most the cluster's replication factor. The quorum is the
- * namespace's W or R, or the request's own level resolved against N.
+ * namespace's W or R, or the request's own level resolved against N. A write also names the
+ * fallbacks for hinted handoff and the replicas the directory marks down ({@link HandoffPlan}).
  */
 final class EventualService {
   /**
@@ -74,7 +76,8 @@ final class EventualService {
 
   /** Puts and deletes; compareAndSet and putIfAbsent need a strong namespace. */
   CompletableFuture<byte[]> write(long requestId, WriteRequest req, QuorumLevel override, Namespace ns,
-                                  String storageName, PartitionMap map, long deadlineMillis) {
+                                  String storageName, DirectoryState state, long deadlineMillis) {
+    PartitionMap map = state.map();
     EventualCommand.Change change = switch (req.mutation()) {
       case Mutation.Put p -> new EventualCommand.Put(p.value());
       case Mutation.Delete d -> new EventualCommand.Delete();
@@ -84,8 +87,9 @@ final class EventualService {
     int partition = Partitioner.partitionOf(req.namespace(), req.key(), map.partitionCount());
     List<String> replicas = replicas(ns, map, partition);
     int quorum = quorum(ns, override, replicas, "write quorum W", ns.w());
+    HandoffPlan handoff = HandoffPlan.of(state, replicas, partition);
     return loop.submit(h -> new EventualCommand.Write(h, requestId, storageName, req.key(), change, replicas,
-            quorum, answerBy(deadlineMillis)))
+            quorum, answerBy(deadlineMillis), handoff.fallbacks(), handoff.down()))
         .thenApply(result -> switch (result) {
           // Versions are the hybrid clock's 64 bits; a delete always succeeds (it writes a tombstone).
           case EventualResult.Written w -> MessageCodec.encode(new WriteResponse(WriteStatus.OK,

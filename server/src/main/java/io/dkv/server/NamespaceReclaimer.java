@@ -29,16 +29,21 @@ import org.slf4j.LoggerFactory;
  * <p>The storage names of the last view are kept in META ({@code namespaces/seen}), so a namespace
  * dropped while this node was down is found at its next view. A drop found is recorded in META
  * ({@code reclaim/NAME}) in the same batch, before any deletion, and a restart resumes what is
- * recorded. Keys, strong (DATA) and eventual (EVENTUAL) alike, go in batches of {@link #KEYS_PER_BATCH} point deletions on a thread of its own,
- * without syncs: a crash only leaves more to delete after the restart.
+ * recorded. Keys, strong (DATA) and eventual (EVENTUAL, and the HINTS held for other nodes)
+ * alike, go in batches of {@link #KEYS_PER_BATCH} point deletions on a thread of its own, without
+ * syncs: a crash only leaves more to delete after the restart.
  */
 final class NamespaceReclaimer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NamespaceReclaimer.class);
   static final byte[] SEEN_KEY = "namespaces/seen".getBytes(StandardCharsets.UTF_8);
   static final String PENDING_PREFIX = "reclaim/";
   static final int KEYS_PER_BATCH = 1_000;
-  /** Where namespaces keep their keys: DATA for strong ones, EVENTUAL for eventual ones. */
-  private static final List<ColumnFamily> DATA_FAMILIES = List.of(ColumnFamily.DATA, ColumnFamily.EVENTUAL);
+  /**
+   * Where namespaces keep their keys: DATA for strong ones, EVENTUAL for eventual ones and HINTS
+   * for the hints of eventual ones this node holds for others (keyed by namespace first too).
+   */
+  private static final List<ColumnFamily> DATA_FAMILIES = List.of(ColumnFamily.DATA, ColumnFamily.EVENTUAL,
+      ColumnFamily.HINTS);
 
   private final String nodeId;
   private final Storage storage;

@@ -52,10 +52,11 @@ class NamespaceReclaimerTest {
   }
 
   @Test
-  void aDroppedEventualNamespacesValuesAreDeletedFromTheirOwnKeySpace() throws Exception {
+  void aDroppedEventualNamespacesValuesAndHintsAreDeletedFromTheirOwnKeySpaces() throws Exception {
     DirectoryState s = apply(withNamespaces("users"),
         new DirectoryCommand.CreateNamespace("logs", NamespaceMode.EVENTUAL, 1, 1, 1)); // logs@3
     putKeys(ColumnFamily.EVENTUAL, "logs@3", NamespaceReclaimer.KEYS_PER_BATCH + 5);
+    putKeys(ColumnFamily.HINTS, "logs@3", 3); // hints are keyed by namespace first too
     putKeys("users@2", 7);
     try (NamespaceReclaimer reclaimer = new NamespaceReclaimer("n1", storage)) {
       reclaimer.onView(new Cluster(s));
@@ -63,6 +64,7 @@ class NamespaceReclaimerTest {
       reclaimer.awaitIdle();
     }
     assertThat(keysOf(ColumnFamily.EVENTUAL, "logs@3")).isZero();
+    assertThat(keysOf(ColumnFamily.HINTS, "logs@3")).isZero();
     assertThat(keysOf("users@2")).isEqualTo(7);
   }
 

@@ -2,6 +2,7 @@ package io.dkv.core.eventual;
 
 import io.dkv.protocol.Bytes;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A client's request to an eventual namespace, coordinated by this node. {@code handle} is an
@@ -32,11 +33,24 @@ public sealed interface EventualCommand {
    * @param requestId      the client's request id: a retry carries the same one and, while this
    *                       coordinator remembers it, is sent with the version of the first attempt
    * @param deadlineMillis when, on this node's clock, to give up ({@link EventualResult.WriteIncomplete})
+   * @param fallbacks      hinted handoff: live nodes that are not replicas of the key, in the order to
+   *                       try them, for a replica that does not acknowledge in time (this node is
+   *                       tried last if it is not listed)
+   * @param down           replicas the caller knows are down: they get a hint at once
    */
   record Write(long handle, long requestId, String namespace, Bytes key, Change change, List<String> replicas,
-               int writeQuorum, long deadlineMillis) implements EventualCommand {
+               int writeQuorum, long deadlineMillis, List<String> fallbacks, Set<String> down)
+      implements EventualCommand {
     public Write {
       replicas = List.copyOf(replicas);
+      fallbacks = List.copyOf(fallbacks);
+      down = Set.copyOf(down);
+    }
+
+    /** A write with no fallbacks but this node and no replica known to be down. */
+    public Write(long handle, long requestId, String namespace, Bytes key, Change change, List<String> replicas,
+                 int writeQuorum, long deadlineMillis) {
+      this(handle, requestId, namespace, key, change, replicas, writeQuorum, deadlineMillis, List.of(), Set.of());
     }
   }
 

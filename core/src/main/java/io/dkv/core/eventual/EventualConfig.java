@@ -11,9 +11,10 @@ package io.dkv.core.eventual;
  * @param maxRequestsRemembered at most this many request ids are remembered; the oldest go first
  * @param maxClockDriftMillis   how far ahead of a node's clock a received version may be
  *                              ({@link HybridClock}); a write further ahead is refused
+ * @param hints                 hinted handoff's timers and bounds
  */
 public record EventualConfig(long retryMillis, long requestWindowMillis, int maxRequestsRemembered,
-                             long maxClockDriftMillis) {
+                             long maxClockDriftMillis, HintConfig hints) {
   public EventualConfig {
     positive("retryMillis", retryMillis);
     positive("requestWindowMillis", requestWindowMillis);
@@ -21,13 +22,22 @@ public record EventualConfig(long retryMillis, long requestWindowMillis, int max
     if (maxClockDriftMillis < 0) {
       throw new IllegalArgumentException("maxClockDriftMillis must be at least 0, got " + maxClockDriftMillis);
     }
+    if (hints == null) {
+      throw new IllegalArgumentException("hints must be given (HintConfig.defaults() for the defaults)");
+    }
+  }
+
+  /** With hinted handoff's defaults. */
+  public EventualConfig(long retryMillis, long requestWindowMillis, int maxRequestsRemembered,
+                        long maxClockDriftMillis) {
+    this(retryMillis, requestWindowMillis, maxRequestsRemembered, maxClockDriftMillis, HintConfig.defaults());
   }
 
   public static EventualConfig defaults() {
     return new EventualConfig(200, 60_000, 100_000, 500);
   }
 
-  private static void positive(String name, long value) {
+  static void positive(String name, long value) {
     if (value <= 0) {
       throw new IllegalArgumentException(name + " must be positive, got " + value);
     }

@@ -2,14 +2,16 @@ package io.dkv.core.eventual;
 
 import io.dkv.core.storage.Storage;
 import io.dkv.protocol.Bytes;
+import java.util.Set;
 
 /**
  * One node's core for eventual namespaces: coordinator of the requests it receives
  * ({@link QuorumCoordinator}), replica of the keys it holds ({@link QuorumReplica}), both on one
- * {@link HybridClock}. A pure state machine like {@link io.dkv.core.twopc.TwoPhaseNode}: input
- * enters as {@link #onClient}, {@link #onMessage} and {@link #tick}; what it asks of the world
- * leaves as an {@link EventualOutput}. It reads no clock, draws no random numbers, starts no
- * threads and does no I/O but through the {@link Storage} port.
+ * {@link HybridClock}, and holder of hints for other nodes' replicas ({@link HintStore}). A pure
+ * state machine like {@link io.dkv.core.twopc.TwoPhaseNode}: input enters as {@link #onClient},
+ * {@link #onMessage} and {@link #tick}; what it asks of the world leaves as an
+ * {@link EventualOutput}. It reads no clock, draws no random numbers, starts no threads and does
+ * no I/O but through the {@link Storage} port.
  *
  * <p>Time. {@code nowMillis} is this node's wall clock, milliseconds since the Unix epoch: the
  * hybrid clock needs physical time to keep versions close to it, and deadlines use the same
@@ -34,6 +36,7 @@ import io.dkv.protocol.Bytes;
 public final class EventualNode {
   private final QuorumCoordinator coordinator;
   private final QuorumReplica replica;
+  private final HintStore hints;
 
   /** A node whose read ids start at 1 (a driver that drops replies to earlier processes). */
   public EventualNode(String nodeId, Storage storage, EventualConfig config) {
@@ -54,6 +57,8 @@ public final class EventualNode {
     }
     this.coordinator = new QuorumCoordinator(nodeId, config, clock, ceiling, firstReadId);
     this.replica = new QuorumReplica(nodeId, clock, storage);
+    // Reads the index of the hints this node holds from storage, so that their delivery resumes.
+    this.hints = new HintStore(nodeId, storage, config.hints());
   }
 
   /** A client's write or read, coordinated here, or a copy to install here. */
@@ -72,19 +77,41 @@ public final class EventualNode {
     EventualOutput out = new EventualOutput();
     switch (m) {
       case QuorumMessage.WriteRequest w -> replica.onWrite(w, nowMillis, out);
-      case QuorumMessage.WriteAck a -> coordinator.onWriteAck(a, nowMillis, out);
+      case QuorumMessage.WriteAck a -> {
+        coordinator.onWriteAck(a, nowMillis, out);
+        hints.onWriteAck(a, nowMillis);
+      }
       case QuorumMessage.WriteRefused r -> coordinator.onWriteRefused(r, nowMillis, out);
       case QuorumMessage.ReadRequest r -> replica.onRead(r, out);
       case QuorumMessage.ReadReply r -> coordinator.onReadReply(r, nowMillis, out);
+      case QuorumMessage.HintedWrite h -> hints.onHintedWrite(h, nowMillis, out);
+      case QuorumMessage.HintAck a -> coordinator.onHintAck(a, nowMillis, out);
     }
     return out;
   }
 
-  /** Timers: retries and deadlines of requests under way, expiry of remembered request ids. */
+  /**
+   * Timers: retries, handoffs and deadlines of requests under way, expiry of remembered request ids,
+   * delivery and expiry of the hints this node holds.
+   */
   public EventualOutput tick(long nowMillis) {
     EventualOutput out = new EventualOutput();
     coordinator.tick(nowMillis, out);
+    hints.tick(nowMillis, out);
     return out;
+  }
+
+  /**
+   * Drops the hints held for nodes that have left the cluster (they would otherwise wait for their
+   * maximum age). The deletions need no sync: a hint that survives a crash is dropped again.
+   */
+  public void dropHintsFor(Set<String> removedNodes) {
+    hints.dropHintsFor(removedNodes);
+  }
+
+  /** What this node's hint holder holds and has done since the process started. */
+  public HintStats hintStats() {
+    return hints.stats();
   }
 
   /** What this node's replica holds for the key: visible, perhaps not yet durable. */

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * One versioned write a coordinator is sending to the key's replicas, and the clients waiting for
  * it: the first attempt and any retries of the same request that came while it was under way, each
- * with its own quorum and deadline.
+ * with its own quorum and deadline. It outlives its clients until every replica acknowledged,
+ * refused or has a hint ({@link Handoff}), or until its handoff timeout.
  */
 final class PendingWrite {
   record Waiter(long handle, int quorum, long deadlineMillis) {}
@@ -25,14 +26,19 @@ final class PendingWrite {
   /** Invariant: acked and refused are disjoint subsets of replicas. */
   private final Set<String> acked = new HashSet<>();
   private final Map<String, String> refused = new LinkedHashMap<>();
+  private final Handoff handoff;
+  private final long handoffEndsAtMillis;
   private long nextRetryAtMillis;
 
-  PendingWrite(String namespace, Bytes key, EventualValue value, List<String> replicas, long nextRetryAtMillis) {
+  PendingWrite(String namespace, Bytes key, EventualValue value, List<String> replicas, long nextRetryAtMillis,
+               Handoff handoff, long handoffEndsAtMillis) {
     this.namespace = namespace;
     this.key = key;
     this.value = value;
     this.replicas = replicas;
     this.nextRetryAtMillis = nextRetryAtMillis;
+    this.handoff = handoff;
+    this.handoffEndsAtMillis = handoffEndsAtMillis;
   }
 
   HybridTimestamp version() {
@@ -56,6 +62,24 @@ final class PendingWrite {
     refused.put(from, reason);
   }
 
+  /** Hands off the replicas that have not answered and whose turn has come ({@link Handoff}). */
+  void handOff(long nowMillis, long retryMillis, String self, EventualOutput out) {
+    handoff.step(this, replicas.stream().filter(this::awaits).toList(), nowMillis, retryMillis, self, out);
+  }
+
+  void onHintAck(QuorumMessage.HintAck a, long nowMillis, long retryMillis, String self, EventualOutput out) {
+    handoff.onHintAck(this, a, nowMillis, retryMillis, self, out);
+  }
+
+  /**
+   * Whether the coordinator may forget this write: no client waits for it, and every replica
+   * acknowledged, refused or has a hint, or the handoff timeout passed.
+   */
+  boolean finished(long nowMillis) {
+    return waiters.isEmpty()
+        && (nowMillis >= handoffEndsAtMillis || replicas.stream().noneMatch(r -> awaits(r) && !handoff.hinted(r)));
+  }
+
   /** Sends the write to every replica that has not answered, if the retry interval has passed. */
   void retry(long nowMillis, long retryMillis, String self, EventualOutput out) {
     if (nowMillis < nextRetryAtMillis) {
@@ -69,8 +93,8 @@ final class PendingWrite {
     }
   }
 
-  /** Answers every waiter whose fate is known now; returns whether none is left. */
-  boolean settle(long nowMillis, EventualOutput out) {
+  /** Answers every waiter whose fate is known now. */
+  void settle(long nowMillis, EventualOutput out) {
     for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
       Waiter w = it.next();
       EventualResult result = resultFor(w, nowMillis);
@@ -79,7 +103,6 @@ final class PendingWrite {
         it.remove();
       }
     }
-    return waiters.isEmpty();
   }
 
   private EventualResult resultFor(Waiter w, long nowMillis) {

@@ -8,7 +8,7 @@ import io.dkv.protocol.MalformedMessageException;
 import io.dkv.protocol.Procedure;
 
 /**
- * The wire bodies of {@link QuorumMessage}s, one-way procedures 40..44 (docs/protocol.md §3), in
+ * The wire bodies of {@link QuorumMessage}s, one-way procedures 40..46 (docs/protocol.md §3), in
  * network byte order. It lives beside the messages because their values carry hybrid-clock
  * versions, a core type; the encoding follows the protocol's rules (u16-length UTF-8 strings,
  * u32-length byte strings, no trailing bytes).
@@ -20,6 +20,9 @@ import io.dkv.protocol.Procedure;
  *   QUORUM_REFUSED  version Version, reason string
  *   QUORUM_READ     readId i64
  *   QUORUM_REPLY    readId i64, value Value
+ *   HINTED_WRITE    target string (not empty), value Value (a value or a tombstone, never absent)
+ *   HINT_ACK        target string (not empty), version Version, stored u8 (1 stored, 0 refused),
+ *                   reason string (empty when stored)
  * Value   := kind u8 (0 absent, 1 value, 2 tombstone), then for 1: version Version, value bytes;
  *            for 2: version Version; for 0: nothing
  * Version := clock u64 (wallMillis << 16 | logical), nodeId string (not empty)
@@ -44,6 +47,8 @@ public final class QuorumCodec {
       case QuorumMessage.WriteRefused r -> Procedure.QUORUM_REFUSED;
       case QuorumMessage.ReadRequest r -> Procedure.QUORUM_READ;
       case QuorumMessage.ReadReply r -> Procedure.QUORUM_REPLY;
+      case QuorumMessage.HintedWrite h -> Procedure.HINTED_WRITE;
+      case QuorumMessage.HintAck a -> Procedure.HINT_ACK;
     };
   }
 
@@ -58,6 +63,11 @@ public final class QuorumCodec {
       }
       case QuorumMessage.ReadRequest r -> prefix(w, r.namespace(), r.key()).u64(r.readId());
       case QuorumMessage.ReadReply r -> writeValue(prefix(w, r.namespace(), r.key()).u64(r.readId()), r.value());
+      case QuorumMessage.HintedWrite h -> writeValue(prefix(w, h.namespace(), h.key()).string(h.target()), h.value());
+      case QuorumMessage.HintAck a -> {
+        a.version().writeTo(prefix(w, a.namespace(), a.key()).string(a.target()));
+        w.u8(a.stored() ? 1 : 0).string(a.reason());
+      }
     }
     return w.toByteArray();
   }
@@ -71,20 +81,27 @@ public final class QuorumCodec {
   public static QuorumMessage decode(Procedure p, byte[] body) {
     if (!p.isQuorum()) {
       throw new MalformedMessageException(ErrorCode.UNKNOWN_PROCEDURE, "procedure " + p + " (id " + p.id()
-          + ") is not a quorum message; quorum messages have ids 40..44");
+          + ") is not a quorum message; quorum messages have ids 40..46");
     }
     RecordReader r = new RecordReader(body, p + " message", MalformedMessageException::new);
     String from = nonEmpty(r, "from");
     String namespace = r.string("namespace");
     Bytes key = Bytes.wrap(r.bytes("key"));
     QuorumMessage m = switch (p) {
-      case QUORUM_WRITE -> {
+      case QUORUM_WRITE -> new QuorumMessage.WriteRequest(from, namespace, key, writtenValue(r));
+      case HINTED_WRITE -> {
+        String target = nonEmpty(r, "target");
+        yield new QuorumMessage.HintedWrite(from, target, namespace, key, writtenValue(r));
+      }
+      case HINT_ACK -> {
+        String target = nonEmpty(r, "target");
+        HybridTimestamp version = HybridTimestamp.readFrom(r);
         int offset = r.position();
-        EventualValue value = readValue(r);
-        if (value instanceof EventualValue.Absent) {
-          throw r.fail("value.kind", offset, "a write carries a value (1) or a tombstone (2), not absent (0)");
+        int stored = r.u8("stored");
+        if (stored > 1) {
+          throw r.fail("stored", offset, "unknown code " + stored + "; allowed: 0 (refused), 1 (stored)");
         }
-        yield new QuorumMessage.WriteRequest(from, namespace, key, value);
+        yield new QuorumMessage.HintAck(from, target, namespace, key, version, stored == 1, r.string("reason"));
       }
       case QUORUM_ACK -> new QuorumMessage.WriteAck(from, namespace, key, HybridTimestamp.readFrom(r));
       case QUORUM_REFUSED -> new QuorumMessage.WriteRefused(from, namespace, key, HybridTimestamp.readFrom(r),
@@ -113,6 +130,16 @@ public final class QuorumCodec {
       }
       case EventualValue.Tombstone t -> t.version().writeTo(w.u8(TOMBSTONE));
     }
+  }
+
+  /** The value of a write or a hint: a value or a tombstone, never absent. */
+  private static EventualValue writtenValue(RecordReader r) {
+    int offset = r.position();
+    EventualValue value = readValue(r);
+    if (value instanceof EventualValue.Absent) {
+      throw r.fail("value.kind", offset, "a write carries a value (1) or a tombstone (2), not absent (0)");
+    }
+    return value;
   }
 
   private static EventualValue readValue(RecordReader r) {

@@ -23,6 +23,12 @@ import java.util.Map;
  * version, so a replica that already holds the write merges it again to no effect (merge is
  * idempotent) and one that missed it takes it; the write is applied once, under one version.
  *
+ * <p>Hinted handoff ({@link Handoff}): a replica that has not acknowledged after
+ * {@code handoffDelayMillis}, or that the driver reports down, gets the write through a fallback
+ * node that keeps it as a durable hint; the write stays under way, after its clients were answered,
+ * until every replica acknowledged or has a hint, or its handoff timeout passes. A hint does not
+ * count toward W.
+ *
  * <p>Reads: it asks R replicas (this node first when it is one of them), asks every replica that has
  * not answered after each {@code retryMillis}, and answers with the newest value once R have
  * replied; replicas that answered something older, or had not answered, are reported as a
@@ -71,14 +77,27 @@ final class QuorumCoordinator {
     }
     PendingWrite p = writes.get(value.versionOrNull());
     if (p == null) {
-      p = new PendingWrite(w.namespace(), w.key(), value, w.replicas(), nowMillis + config.retryMillis());
+      HintConfig hints = config.hints();
+      p = new PendingWrite(w.namespace(), w.key(), value, w.replicas(), nowMillis + config.retryMillis(),
+          new Handoff(w.fallbacks(), self, w.down(), nowMillis + hints.handoffDelayMillis()),
+          nowMillis + hints.handoffTimeoutMillis());
       writes.put(p.version(), p);
       for (String r : p.replicas) {
         out.send(r, new QuorumMessage.WriteRequest(self, w.namespace(), w.key(), value));
       }
+      p.handOff(nowMillis, config.retryMillis(), self, out);
     }
     p.addWaiter(new PendingWrite.Waiter(w.handle(), w.writeQuorum(), w.deadlineMillis()));
     settle(p, nowMillis, out);
+  }
+
+  /** A fallback's answer to a hinted write: a stored hint ends the write's handoff for its target. */
+  void onHintAck(QuorumMessage.HintAck a, long nowMillis, EventualOutput out) {
+    PendingWrite p = writes.get(a.version());
+    if (p != null && p.replicas.contains(a.target())) {
+      p.onHintAck(a, nowMillis, config.retryMillis(), self, out);
+      settle(p, nowMillis, out);
+    }
   }
 
   void onWriteAck(QuorumMessage.WriteAck a, long nowMillis, EventualOutput out) {
@@ -134,10 +153,12 @@ final class QuorumCoordinator {
     requests.expire(nowMillis);
     for (Iterator<PendingWrite> it = writes.values().iterator(); it.hasNext(); ) {
       PendingWrite p = it.next();
-      if (p.settle(nowMillis, out)) {
+      p.settle(nowMillis, out);
+      if (p.finished(nowMillis)) {
         it.remove();
       } else {
         p.retry(nowMillis, config.retryMillis(), self, out);
+        p.handOff(nowMillis, config.retryMillis(), self, out);
       }
     }
     for (Iterator<PendingRead> it = reads.values().iterator(); it.hasNext(); ) {
@@ -164,7 +185,8 @@ final class QuorumCoordinator {
   }
 
   private void settle(PendingWrite p, long nowMillis, EventualOutput out) {
-    if (p.settle(nowMillis, out)) {
+    p.settle(nowMillis, out);
+    if (p.finished(nowMillis)) {
       writes.remove(p.version());
     }
   }

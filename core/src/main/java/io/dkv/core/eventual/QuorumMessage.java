@@ -35,4 +35,25 @@ public sealed interface QuorumMessage {
   /** What the replica holds for the key ({@link EventualValue#ABSENT} if nothing). */
   record ReadReply(String from, long readId, String namespace, Bytes key, EventualValue value)
       implements QuorumMessage {}
+
+  /**
+   * Hinted handoff, coordinator to a fallback node: replica {@code target} has not acknowledged
+   * {@code value}; keep it durably as a hint and deliver it to {@code target} when it answers.
+   */
+  record HintedWrite(String from, String target, String namespace, Bytes key, EventualValue value)
+      implements QuorumMessage {
+    public HintedWrite {
+      if (value.versionOrNull() == null) {
+        throw new IllegalArgumentException("a hint carries a value or a tombstone, not absent");
+      }
+    }
+  }
+
+  /**
+   * The fallback's answer to a {@link HintedWrite}: it holds the hint for {@code target} with
+   * {@code version} or a newer one, durably ({@code stored}), or it refused it, full, and says why
+   * in {@code reason} (empty when stored).
+   */
+  record HintAck(String from, String target, String namespace, Bytes key, HybridTimestamp version, boolean stored,
+                 String reason) implements QuorumMessage {}
 }

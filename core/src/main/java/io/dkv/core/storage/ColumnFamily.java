@@ -12,5 +12,10 @@ public enum ColumnFamily {
    * Values of eventual namespaces (docs/eventual.md §3): a key space of their own, so that the
    * two-phase-commit core, which reads and copies every DATA record as its own, never meets one.
    */
-  EVENTUAL
+  EVENTUAL,
+  /**
+   * Hints this node holds for other nodes' replicas of eventual namespaces (hinted handoff,
+   * docs/eventual.md §4.1), to deliver when they answer again.
+   */
+  HINTS
 }

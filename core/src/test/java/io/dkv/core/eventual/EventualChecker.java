@@ -19,20 +19,26 @@ import java.util.Set;
  *   <li>after healing and a repair round, every replica of a key holds the same value, durably,
  *       and it is the newest version any replica ever made durable for the key;
  *   <li>a retried write is applied once: every answer to a request id names one version, and every
- *       put's value (unique per request here) is stored under one version only.
+ *       put's value (unique per request here) is stored under one version only;
+ *   <li>hinted handoff: after healing and the quiet period, before the repair round, no node holds a
+ *       hint any more, and, unless some hint expired in the run, every replica holds durably each
+ *       version a holder acknowledged a hint for, or a newer one.
  * </ol>
  */
 final class EventualChecker {
   private record Ack(HybridTimestamp version, int writeQuorum, long atLogical) {}
 
+  private record Hint(String target, Bytes key, HybridTimestamp version) {}
+
   private final EventualSim sim;
   private final Map<Bytes, List<Ack>> acksByKey = new HashMap<>();
   private final Map<Long, HybridTimestamp> versionByRequest = new HashMap<>();
   private final Map<Bytes, Set<HybridTimestamp>> versionsByPutValue = new HashMap<>();
+  private final List<Hint> hintsStored = new ArrayList<>();
   /** The newest version any replica synced, by EVENTUAL key. */
   private final Map<Bytes, HybridTimestamp> newestDurable = new HashMap<>();
 
-  /** Every version each node has sent, and the greatest, for (d). */
+  /** Every version each node has sent, and the greatest, for (e). */
   private final Map<String, Set<HybridTimestamp>> stampedByNode = new HashMap<>();
   private final Map<String, HybridTimestamp> newestStamped = new HashMap<>();
 
@@ -50,7 +56,7 @@ final class EventualChecker {
   }
 
   /**
-   * (d): a version {@code node} sends for the first time is above every version it stamped before,
+   * (e): a version {@code node} sends for the first time is above every version it stamped before,
    * across its restarts, whatever its wall clock did meanwhile.
    */
   void onStamped(String node, HybridTimestamp version) {
@@ -103,6 +109,37 @@ final class EventualChecker {
           throw new AssertionError("the put of value " + p.value() + " is stored under versions " + versions);
         }
       }
+    }
+  }
+
+  /** A holder acknowledges a stored hint (its ack leaves after the sync, as the driver sends it). */
+  void onHintStored(QuorumMessage.HintAck a) {
+    hintsStored.add(new Hint(a.target(), a.key(), a.version()));
+  }
+
+  /** (d), after healing and the quiet period, before the repair round. */
+  void checkHintsDelivered() {
+    long expired = sim.stats.hintsExpired;
+    for (EventualSim.Proc p : sim.procs) {
+      long[] held = new long[1];
+      p.storage.scan(ColumnFamily.HINTS, new byte[0], (k, v) -> held[0]++);
+      if (held[0] != 0 || p.core.hintStats().held() != 0) {
+        throw new AssertionError("node " + p.id + " still holds " + held[0] + " hints (" + p.core.hintStats()
+            + ") after healing and a quiet period: their targets were up and reachable");
+      }
+      expired += p.core.hintStats().expired();
+    }
+    if (expired > 0) {
+      return; // an expired hint's target catches up by the repair round alone
+    }
+    for (Hint h : hintsStored) {
+      byte[] dataKey = QuorumReplica.dataKey(EventualSim.NAMESPACE, h.key());
+      EventualValue held = StoredValue.decode(sim.proc(h.target()).storage.durableGet(ColumnFamily.EVENTUAL, dataKey));
+      if (held.versionOrNull() == null || held.versionOrNull().compareTo(h.version()) < 0) {
+        throw new AssertionError("a hint for " + h.target() + " with version " + h.version() + " of " + h.key()
+            + " was acknowledged, no hint expired, yet " + h.target() + " holds " + held + " after healing");
+      }
+      sim.stats.hintsChecked++;
     }
   }
 

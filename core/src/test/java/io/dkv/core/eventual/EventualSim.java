@@ -86,9 +86,13 @@ final class EventualSim {
     heal();
     clients.stop();
     runUntil(now + 3_000);
+    checker.checkHintsDelivered();
     repairRound();
     runUntil(now + 1_000);
     checker.checkConverged();
+    for (Proc p : procs) {
+      stats.addHints(p.core.hintStats());
+    }
   }
 
   /** The replicas of key {@code k}: N consecutive nodes from the k-th on. */
@@ -98,6 +102,30 @@ final class EventualSim {
       out.add(procs.get((k + i) % procs.size()).id);
     }
     return out;
+  }
+
+  /**
+   * Hinted handoff's fallbacks for key {@code k}, as a server takes them: the nodes after its
+   * replicas in ring order, skipping those down (this driver knows; a server knows less).
+   */
+  List<String> fallbacksOf(int k) {
+    List<String> out = new ArrayList<>();
+    for (int i = EventualSimConfig.N; i < procs.size(); i++) {
+      Proc p = procs.get((k + i) % procs.size());
+      if (p.up) {
+        out.add(p.id);
+      }
+    }
+    return out;
+  }
+
+  /** The replicas of key {@code k} that are down, or, half of the time, none: failure detection is late. */
+  Set<String> downReplicasOf(int k) {
+    Set<String> down = new HashSet<>();
+    if (rnd.nextBoolean()) {
+      replicasOf(k).stream().filter(r -> !byId.get(r).up).forEach(down::add);
+    }
+    return down;
   }
 
   static Bytes key(int k) {
@@ -179,6 +207,9 @@ final class EventualSim {
       }
       if (e.message() instanceof QuorumMessage.WriteRequest w && w.value().versionOrNull().nodeId().equals(p.id)) {
         checker.onStamped(p.id, w.value().versionOrNull());
+      }
+      if (e.message() instanceof QuorumMessage.HintAck a && a.stored()) {
+        checker.onHintStored(a);
       }
       send(p, e.to(), e.message());
     }
@@ -269,6 +300,7 @@ final class EventualSim {
   }
 
   private void crash(Proc p) {
+    stats.addHints(p.core.hintStats());
     p.storage.crash();
     p.up = false;
     p.generation++;

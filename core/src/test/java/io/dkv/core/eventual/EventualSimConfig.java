@@ -8,7 +8,8 @@ import java.util.Random;
  *
  * <p>Every key has N = 3 replicas among 3 to 5 nodes. Wall clocks are skewed by up to
  * {@code maxSkewMillis} each way and jump (also backwards) during the run; with a small
- * {@code protocol.maxClockDriftMillis()} some writes are refused for being too far ahead.
+ * {@code protocol.maxClockDriftMillis()} some writes are refused for being too far ahead. With more
+ * than N nodes, the others are a key's fallbacks for hinted handoff; with N, only the coordinator.
  */
 record EventualSimConfig(int nodes, int keys, int clients, long activeMillis, long tickMillis, int maxBatch,
                          double dropP, double dupP, long maxDelayMillis, double crashBeforeSyncP,
@@ -36,7 +37,19 @@ record EventualSimConfig(int nodes, int keys, int clients, long activeMillis, lo
         pick(r, 0, 20, 150),
         30 + r.nextInt(100),
         200 + r.nextInt(600),
-        new EventualConfig(15 + r.nextInt(80), 60_000, 10_000, pick(r, 40, 1_000)));
+        protocol(r));
+  }
+
+  /**
+   * The core's timers and bounds. Hinted handoff: a delay of 1-4 retry periods, a timeout short
+   * enough to end within the quiet period, holders that are sometimes nearly full (a few hints, or a
+   * few hundred bytes) and hints that sometimes expire during the run.
+   */
+  private static EventualConfig protocol(Random r) {
+    long retryMillis = 15 + r.nextInt(80);
+    HintConfig hints = new HintConfig(retryMillis * (1 + r.nextInt(4)), 500 + r.nextInt(1_500),
+        (int) pick(r, 2, 20, 100_000), pick(r, 300, 100_000), pick(r, 400, 60_000, 60_000), 20 + r.nextInt(200));
+    return new EventualConfig(retryMillis, 60_000, 10_000, pick(r, 40, 1_000), hints);
   }
 
   private static double pick(Random r, double... choices) {

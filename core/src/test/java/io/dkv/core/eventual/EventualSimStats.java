@@ -24,6 +24,21 @@ final class EventualSimStats {
   /** Reads with R + W <= N that missed an earlier acknowledged write: allowed, and proof that misses happen. */
   long staleReadsWithoutOverlap;
   long repairsSent;
+  /** Hinted handoff, from the holders' counters: stored (each acknowledged), refused when full, etc. */
+  long hintsStored;
+  long hintsRefused;
+  long hintsDelivered;
+  long hintsExpired;
+  /** Hints whose delivery was checked against the target's durable value after healing. */
+  long hintsChecked;
+
+  /** Adds what one process's hint holder counted (before it crashes, or at the end). */
+  void addHints(HintStats h) {
+    hintsStored += h.stored();
+    hintsRefused += h.refused();
+    hintsDelivered += h.delivered();
+    hintsExpired += h.expired();
+  }
 
   void add(EventualSimStats o) {
     runs += o.runs;
@@ -46,6 +61,11 @@ final class EventualSimStats {
     overlappingReadChecks += o.overlappingReadChecks;
     staleReadsWithoutOverlap += o.staleReadsWithoutOverlap;
     repairsSent += o.repairsSent;
+    hintsStored += o.hintsStored;
+    hintsRefused += o.hintsRefused;
+    hintsDelivered += o.hintsDelivered;
+    hintsExpired += o.hintsExpired;
+    hintsChecked += o.hintsChecked;
   }
 
   @Override
@@ -56,6 +76,9 @@ final class EventualSimStats {
         + writesAcked + " acknowledged / " + writesIncomplete + " incomplete / " + writeRetries + " retried ("
         + retriesAfterAck + " after an ack); reads " + reads + " answered / " + readsIncomplete + " incomplete, "
         + overlappingReadChecks + " checked with R + W > N, " + staleReadsWithoutOverlap
-        + " stale with R + W <= N; " + clientTimeouts + " client timeouts, " + repairsSent + " read repairs sent";
+        + " stale with R + W <= N; " + clientTimeouts + " client timeouts, " + repairsSent
+        + " read repairs sent; hints " + hintsStored + " stored / " + hintsRefused + " refused when full / "
+        + hintsDelivered + " delivered / " + hintsExpired
+        + " expired, " + hintsChecked + " checked at their target";
   }
 }

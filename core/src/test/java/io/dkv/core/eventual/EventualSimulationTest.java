@@ -67,6 +67,11 @@ class EventualSimulationTest {
       assertThat(total.refusals).as("writes refused for clock drift").isPositive();
       assertThat(total.repairsSent).as("read repairs").isPositive();
       assertThat(total.writesIncomplete).as("incomplete writes").isPositive();
+      assertThat(total.hintsStored).as("hints stored").isGreaterThan(total.runs);
+      assertThat(total.hintsDelivered).as("hints delivered").isGreaterThan(total.runs / 2);
+      assertThat(total.hintsChecked).as("hints checked at their target").isGreaterThan(total.runs / 2);
+      assertThat(total.hintsExpired).as("hints expired").isPositive();
+      assertThat(total.hintsRefused).as("hints refused by a full holder").isPositive();
     }
   }
 }

@@ -49,6 +49,13 @@ class QuorumCodecTest {
     check(PREFIX + "0000000000000007", new QuorumMessage.ReadRequest("n1", 7, "ns", K), Procedure.QUORUM_READ);
     check(PREFIX + "0000000000000007" + "00", new QuorumMessage.ReadReply("n1", 7, "ns", K, EventualValue.ABSENT),
         Procedure.QUORUM_REPLY);
+    // Hinted handoff: the target "n3" follows the key.
+    check(PREFIX + "0002" + "6e33" + "02" + V_HEX,
+        new QuorumMessage.HintedWrite("n1", "n3", "ns", K, new EventualValue.Tombstone(V)), Procedure.HINTED_WRITE);
+    check(PREFIX + "0002" + "6e33" + V_HEX + "01" + "0000",
+        new QuorumMessage.HintAck("n1", "n3", "ns", K, V, true, ""), Procedure.HINT_ACK);
+    check(PREFIX + "0002" + "6e33" + V_HEX + "00" + "0004" + "66756c6c",
+        new QuorumMessage.HintAck("n1", "n3", "ns", K, V, false, "full"), Procedure.HINT_ACK);
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> assertMalformed(Procedure p, String hex) {
@@ -73,7 +80,14 @@ class QuorumCodecTest {
     assertThatThrownBy(() -> QuorumCodec.decode(Procedure.PREPARE, new byte[0]))
         .isInstanceOfSatisfying(MalformedMessageException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_PROCEDURE))
-        .hasMessageContaining("ids 40..44");
+        .hasMessageContaining("ids 40..46");
+    assertMalformed(Procedure.HINTED_WRITE, PREFIX + "0002" + "6e33" + "00")
+        .hasMessageContaining("field 'value.kind'").hasMessageContaining("not absent (0)");
+    assertMalformed(Procedure.HINTED_WRITE, PREFIX + "0000" + "02" + V_HEX)
+        .hasMessageContaining("field 'target'").hasMessageContaining("empty");
+    assertMalformed(Procedure.HINT_ACK, PREFIX + "0002" + "6e33" + V_HEX + "02" + "0000")
+        .hasMessageContaining("field 'stored'")
+        .hasMessageContaining("unknown code 2; allowed: 0 (refused), 1 (stored)");
   }
 
   @Property(tries = 300)
@@ -94,7 +108,7 @@ class QuorumCodecTest {
   @Provide
   Arbitrary<Procedure> procedures() {
     return Arbitraries.of(Procedure.QUORUM_WRITE, Procedure.QUORUM_ACK, Procedure.QUORUM_REFUSED,
-        Procedure.QUORUM_READ, Procedure.QUORUM_REPLY);
+        Procedure.QUORUM_READ, Procedure.QUORUM_REPLY, Procedure.HINTED_WRITE, Procedure.HINT_ACK);
   }
 
   @Provide
@@ -114,6 +128,9 @@ class QuorumCodecTest {
         Combinators.combine(node, ns, bytes, versions).as(QuorumMessage.WriteAck::new),
         Combinators.combine(node, ns, bytes, versions, ns).as(QuorumMessage.WriteRefused::new),
         Combinators.combine(node, Arbitraries.longs(), ns, bytes).as(QuorumMessage.ReadRequest::new),
-        Combinators.combine(node, Arbitraries.longs(), ns, bytes, any).as(QuorumMessage.ReadReply::new));
+        Combinators.combine(node, Arbitraries.longs(), ns, bytes, any).as(QuorumMessage.ReadReply::new),
+        Combinators.combine(node, node, ns, bytes, written).as(QuorumMessage.HintedWrite::new),
+        Combinators.combine(node, node, ns, bytes, versions, Arbitraries.of(true, false), ns)
+            .as(QuorumMessage.HintAck::new));
   }
 }

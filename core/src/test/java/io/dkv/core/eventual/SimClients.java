@@ -66,7 +66,7 @@ final class SimClients {
     sim.submit(a.coordinator(), a.change() == null
         ? new EventualCommand.Read(handle, EventualSim.NAMESPACE, key, sim.replicasOf(a.key()), a.quorum(), deadline)
         : new EventualCommand.Write(handle, a.requestId(), EventualSim.NAMESPACE, key, a.change(),
-            sim.replicasOf(a.key()), a.quorum(), deadline));
+            sim.replicasOf(a.key()), a.quorum(), deadline, sim.fallbacksOf(a.key()), sim.downReplicasOf(a.key())));
     // The client's own timer: the coordinator may be down or crash, and clocks are skewed.
     sim.schedule(sim.now + timeout + 2 * sim.cfg.maxSkewMillis() + 50, () -> {
       if (open.remove(handle) != null) {

@@ -111,6 +111,7 @@ public final class RocksDbStorage implements Storage {
       case JOURNAL -> "journal";
       case META -> "meta";
       case EVENTUAL -> "eventual";
+      case HINTS -> "hints";
     };
     return name.getBytes(StandardCharsets.US_ASCII);
   }

@@ -254,6 +254,6 @@ class RocksDbStorageTest {
   void columnFamiliesHaveFixedOnDiskNames() {
     assertThat(Arrays.stream(ColumnFamily.values())
         .map(cf -> new String(RocksDbStorage.diskName(cf), StandardCharsets.US_ASCII)))
-        .containsExactly("data", "journal", "meta", "eventual");
+        .containsExactly("data", "journal", "meta", "eventual", "hints");
   }
 }
