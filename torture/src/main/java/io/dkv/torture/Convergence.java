@@ -35,14 +35,17 @@ final class Convergence {
   private static final long POLL_MILLIS = 200;
 
   /**
+   * @param fullMapAfter   from healing until every member held the same map with N replicas for
+   *                       every key (a node the directory evicted during the faults has them back);
+   *                       null when that did not happen within the limit
    * @param convergedAfter from healing to the end of the pass in which every key's replicas agreed;
    *                       null when they did not within the limit
    * @param copies         per key, what its replicas held in the last pass (node id to copy)
    * @param issues         why the replicas did not converge, one line per key; empty when they did
    * @param passes         how many passes it took
    */
-  record Result(Duration convergedAfter, Map<String, Map<String, ReplicaCopy>> copies, List<String> issues,
-                int passes) {
+  record Result(Duration fullMapAfter, Duration convergedAfter, Map<String, Map<String, ReplicaCopy>> copies,
+                List<String> issues, int passes) {
     /** The copy every replica of the key holds, once they agree. */
     Optional<ReplicaCopy> agreed(String key) {
       Map<String, ReplicaCopy> c = copies.getOrDefault(key, Map.of());
@@ -72,17 +75,21 @@ final class Convergence {
     Map<String, Map<String, ReplicaCopy>> copies = new LinkedHashMap<>();
     List<String> issues = List.of("no pass ran: the members never held the same partition map");
     int passes = 0;
+    Duration fullMapAfter = null;
     try (RpcClient rpc = RpcClient.builder().build()) {
       while (true) {
         Optional<PartitionMapResponse> map = ReplicaAgreement.agreedMap(views, members);
         if (map.isPresent()) {
+          if (fullMapAfter == null && keys.stream().allMatch(k -> replicasOf(map.get(), k).size() >= n)) {
+            fullMapAfter = Duration.ofNanos(System.nanoTime() - healedNanos);
+          }
           passes++;
           copies = pass(rpc, map.get(), keys);
           issues = disagreements(copies);
           Optional<PartitionMapResponse> after = ReplicaAgreement.agreedMap(views, members);
           boolean stable = after.isPresent() && after.get().epoch() == map.get().epoch();
           if (stable && issues.isEmpty()) {
-            return new Result(Duration.ofNanos(System.nanoTime() - healedNanos), copies, issues, passes);
+            return new Result(fullMapAfter, Duration.ofNanos(System.nanoTime() - healedNanos), copies, issues, passes);
           }
           List<String> repairable = repairable(copies);
           if (stable && !repairable.isEmpty()) {
@@ -90,7 +97,7 @@ final class Convergence {
           }
         }
         if (System.nanoTime() > deadline) {
-          return new Result(null, copies, issues, passes);
+          return new Result(fullMapAfter, null, copies, issues, passes);
         }
         TimeUnit.MILLISECONDS.sleep(POLL_MILLIS); // the map and the repairs move on by themselves: nothing to wait on
       }
@@ -130,7 +137,7 @@ final class Convergence {
   private Map<String, Map<String, ReplicaCopy>> pass(RpcClient rpc, PartitionMapResponse map, List<String> keys) {
     Map<String, Map<String, CompletableFuture<ReplicaCopy>>> asked = new LinkedHashMap<>();
     for (String key : keys) {
-      List<String> all = ReplicaAgreement.replicasOf(map, EventualOptions.NAMESPACE, key);
+      List<String> all = replicasOf(map, key);
       Map<String, CompletableFuture<ReplicaCopy>> perReplica = new LinkedHashMap<>();
       for (String replica : all.subList(0, Math.min(n, all.size()))) {
         perReplica.put(replica, copyAt(rpc, replica, key));
@@ -148,6 +155,10 @@ final class Convergence {
       copies.put(key, c);
     });
     return copies;
+  }
+
+  private static List<String> replicasOf(PartitionMapResponse map, String key) {
+    return ReplicaAgreement.replicasOf(map, EventualOptions.NAMESPACE, key);
   }
 
   private CompletableFuture<ReplicaCopy> copyAt(RpcClient rpc, String nodeId, String key) {

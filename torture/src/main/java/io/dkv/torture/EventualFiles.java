@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -17,13 +18,14 @@ import java.util.Locale;
  * {@link System#nanoTime()}) and {@code verdicts.json}, for example
  *
  * <pre>
- * {"passed":true,"convergedAfterMillis":1830,"convergencePasses":4,"repair":"read repair: ...","lostWrites":[],
+ * {"passed":true,"fullMapAfterMillis":5120,"convergedAfterMillis":5830,"convergencePasses":4,"repair":"read repair: ...","lostWrites":[],
  *  "availability":[{"fault":"split n1,n2 | n3","startMillis":2001,"durationMillis":12000,"keysWrittenOnEverySide":50,
  *    "sides":[{"nodes":"n1,n2","reads":{"attempted":900,"succeeded":900,"failed":{}},
  *              "writes":{"attempted":800,"succeeded":798,"failed":{"TIMEOUT":2}}}, ...]}]}
  * </pre>
  *
- * ({@code convergedAfterMillis} is null when the replicas did not agree within the limit).
+ * ({@code fullMapAfterMillis} and {@code convergedAfterMillis} are null when that did not happen within
+ * the limit; see {@link Convergence.Result}).
  */
 final class EventualFiles {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -56,11 +58,8 @@ final class EventualFiles {
 
   private static ObjectNode verdicts(EventualReport report) {
     ObjectNode root = MAPPER.createObjectNode().put("passed", report.passed());
-    if (report.converged()) {
-      root.put("convergedAfterMillis", report.convergence().convergedAfter().toMillis());
-    } else {
-      root.putNull("convergedAfterMillis");
-    }
+    putMillis(root, "fullMapAfterMillis", report.convergence().fullMapAfter());
+    putMillis(root, "convergedAfterMillis", report.convergence().convergedAfter());
     root.put("convergencePasses", report.convergence().passes()).put("repair", report.repair());
     ArrayNode issues = root.putArray("convergenceIssues");
     report.convergence().issues().forEach(issues::add);
@@ -79,6 +78,14 @@ final class EventualFiles {
       }
     }
     return root;
+  }
+
+  private static void putMillis(ObjectNode n, String field, Duration d) {
+    if (d == null) {
+      n.putNull(field);
+    } else {
+      n.put(field, d.toMillis());
+    }
   }
 
   private static void tally(ObjectNode n, SideAvailability.Tally t) {

@@ -49,12 +49,19 @@ public record EventualReport(FaultSchedule schedule, EventualOptions options, in
         options.r(), operations, answered, operations - answered,
         availability.stream().map(a -> "availability: " + a.describe() + "\n").collect(Collectors.joining()),
         repair,
-        converged() ? "every replica of every key agreed " + convergence.convergedAfter().toMillis()
-            + " ms after healing (" + convergence.passes() + " passes)"
-            : "FAILED: not within " + options.convergenceLimit().toSeconds() + " s ("
-                + convergence.passes() + " passes):\n  " + String.join("\n  ", convergence.issues()),
+        convergenceLine(),
         lostWrites.isEmpty() ? (converged() ? "none" : "not checked: the replicas did not agree")
             : String.join("\n  ", lostWrites),
         passed() ? "PASS" : "FAIL");
+  }
+
+  private String convergenceLine() {
+    String map = convergence.fullMapAfter() == null ? "the partition map never had N replicas for every key again"
+        : "every key had its N replicas in the map again " + convergence.fullMapAfter().toMillis() + " ms after healing";
+    return converged()
+        ? map + "; every replica of every key agreed " + convergence.convergedAfter().toMillis() + " ms after healing ("
+            + convergence.passes() + " passes)"
+        : "FAILED: not within " + options.convergenceLimit().toSeconds() + " s (" + map + "; " + convergence.passes()
+            + " passes):\n  " + String.join("\n  ", convergence.issues());
   }
 }
