@@ -113,7 +113,7 @@ final class EventualWorkload implements AutoCloseable {
     }
   }
 
-  static String errorCode(RuntimeException e) {
+  private static String errorCode(RuntimeException e) {
     return switch (e) {
       case DkvTimeoutException t -> "TIMEOUT";
       case DkvUnavailableException u -> "UNAVAILABLE";
