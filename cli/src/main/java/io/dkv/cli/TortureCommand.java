@@ -147,7 +147,7 @@ final class TortureCommand implements Callable<Integer> {
     try {
       EventualOptions options = new EventualOptions(n, w != null ? w : majority, r != null ? r : majority,
           RepairStep.Kind.parse(repair), Duration.ofSeconds(convergenceSeconds));
-      EventualTortureRun.requireSupported(plan, options);
+      EventualTortureRun.requireSupported(plan, clients, options);
       return options;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -53,10 +53,11 @@ class TortureCommandTest {
   }
 
   @Test
-  void eventualModeRefusesJoinsAndAnUnknownRepairStep() {
+  void eventualModeRefusesJoinsAnUnknownRepairStepAndTooFewClients() {
     Run joins = Run.of("torture", "--mode", "eventual", "--faults", "partition,join", "--minutes", "1");
     Run repair = Run.of("torture", "--mode", "eventual", "--repair", "merkle", "--minutes", "1");
     Run mode = Run.of("torture", "--mode", "quorum", "--minutes", "1");
+    Run clients = Run.of("torture", "--mode", "eventual", "--clients", "2", "--minutes", "1");
 
     assertThat(joins.exitCode()).isEqualTo(2);
     assertThat(joins.err()).contains("an eventual run takes no join or remove faults");
@@ -64,5 +65,7 @@ class TortureCommandTest {
     assertThat(repair.err()).contains("unknown repair step 'merkle': allowed read-repair, scheduled");
     assertThat(mode.exitCode()).isEqualTo(2);
     assertThat(mode.err()).contains("--mode must be strong or eventual, got 'quorum'");
+    assertThat(clients.exitCode()).isEqualTo(2);
+    assertThat(clients.err()).contains("at least as many clients as nodes: 2 clients for 3 nodes");
   }
 }

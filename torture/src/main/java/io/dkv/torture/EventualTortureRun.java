@@ -36,7 +36,7 @@ public final class EventualTortureRun {
   /** @throws IllegalArgumentException when the run cannot take this schedule (see {@link #requireSupported}) */
   public static EventualReport run(TortureConfig config, EventualOptions options)
       throws IOException, InterruptedException {
-    requireSupported(config.schedule(), options);
+    requireSupported(config.schedule(), config.clients(), options);
     try (TortureCluster cluster = TortureCluster.start(config)) {
       return new EventualTortureRun(config, options).runOn(cluster);
     }
@@ -44,9 +44,9 @@ public final class EventualTortureRun {
 
   /**
    * Refuses, saying why, a schedule with joins or removals (a partition move does not copy eventual
-   * values yet) and an N above the node count.
+   * values yet), an N above the node count, and fewer clients than nodes (each node needs its own).
    */
-  public static void requireSupported(FaultSchedule schedule, EventualOptions options) {
+  public static void requireSupported(FaultSchedule schedule, int clients, EventualOptions options) {
     if (schedule.joiners() > 0 || schedule.kinds().stream().anyMatch(k -> k == FaultKind.JOIN || k == FaultKind.REMOVE)) {
       throw new IllegalArgumentException("an eventual run takes no join or remove faults: a partition move does not"
           + " copy eventual values yet (docs/eventual.md §9); allowed: partition, kill, pause, delay, skew");
@@ -54,6 +54,10 @@ public final class EventualTortureRun {
     if (options.n() > schedule.founders()) {
       throw new IllegalArgumentException("N = " + options.n() + " needs at least as many nodes; the run has "
           + schedule.founders());
+    }
+    if (clients < schedule.founders()) {
+      throw new IllegalArgumentException("an eventual run pins clients to every node, so it needs at least as many"
+          + " clients as nodes: " + clients + " clients for " + schedule.founders() + " nodes");
     }
   }
 

@@ -33,14 +33,12 @@ final class EventualWorkload implements AutoCloseable {
   private volatile boolean running = true;
 
   /**
+   * @param clientCount  at least {@code nodes}, so that every node has a client
+   *                     ({@link EventualTortureRun#requireSupported} says so to a user)
    * @param pinnedClient makes a client that talks to node i only
    */
   EventualWorkload(int clientCount, int keyCount, int nodes, long seed, EventualOptions options,
                    IntFunction<DkvClient> pinnedClient) {
-    if (clientCount < nodes) {
-      throw new IllegalArgumentException("the eventual workload pins one client or more to every node, so it needs"
-          + " at least as many clients as nodes: " + clientCount + " clients for " + nodes + " nodes");
-    }
     this.keys = IntStream.range(0, keyCount).mapToObj(i -> "k" + i).toList();
     this.nodes = nodes;
     this.seed = seed;

@@ -26,19 +26,26 @@ class EventualOptionsTest {
   }
 
   @Test
-  void anEventualRunRefusesMembershipChangesAndAnNAboveTheNodes() {
+  void anEventualRunRefusesMembershipChangesAnNAboveTheNodesAndTooFewClients() {
     EventualOptions options = new EventualOptions(3, 1, 1, RepairStep.Kind.READ_REPAIR, LIMIT);
     FaultSchedule joins = FaultSchedule.parse("""
         dkv-fault-schedule seed=1 nodes=4 joiners=1 kinds=join total=3000ms
         at 1000ms for 1000ms join n4
         """);
-    assertThatThrownBy(() -> EventualTortureRun.requireSupported(joins, options))
+    assertThatThrownBy(() -> EventualTortureRun.requireSupported(joins, 6, options))
         .hasMessageContaining("an eventual run takes no join or remove faults");
     FaultSchedule twoNodes = FaultSchedule.parse("""
         dkv-fault-schedule seed=1 nodes=2 kinds=partition total=3000ms
         at 1000ms for 1000ms isolate n2
         """);
-    assertThatThrownBy(() -> EventualTortureRun.requireSupported(twoNodes, options))
+    assertThatThrownBy(() -> EventualTortureRun.requireSupported(twoNodes, 6, options))
         .hasMessage("N = 3 needs at least as many nodes; the run has 2");
+    FaultSchedule threeNodes = FaultSchedule.parse("""
+        dkv-fault-schedule seed=1 nodes=3 kinds=partition total=3000ms
+        at 1000ms for 1000ms isolate n3
+        """);
+    assertThatThrownBy(() -> EventualTortureRun.requireSupported(threeNodes, 2, options))
+        .hasMessage("an eventual run pins clients to every node, so it needs at least as many clients as nodes:"
+            + " 2 clients for 3 nodes");
   }
 }
