@@ -1,8 +1,12 @@
 package io.dkv.cli;
 
+import io.dkv.torture.EventualOptions;
+import io.dkv.torture.EventualReport;
+import io.dkv.torture.EventualTortureRun;
 import io.dkv.torture.FaultKind;
 import io.dkv.torture.FaultSchedule;
 import io.dkv.torture.NetworkKind;
+import io.dkv.torture.RepairStep;
 import io.dkv.torture.TortureConfig;
 import io.dkv.torture.TortureReport;
 import io.dkv.torture.TortureRun;
@@ -27,6 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
     "linearizability per key, no lost acknowledged write, identical replicas, liveness after healing.",
     "Joins and removals run under the same load; each must finish, and the report says how long it took.",
     "As root the nodes run in network namespaces with nftables faults; otherwise behind loopback proxies.",
+    "--mode eventual runs an eventual namespace instead: clients pinned to each node report what each side of a",
+    "fault served; after healing the replicas must agree within --convergence-seconds and keep every acknowledged write.",
     "Exit code 0: every check passed; 1: a check failed (see DIR/summary.txt); 3: the cluster could not run."})
 final class TortureCommand implements Callable<Integer> {
   @Spec
@@ -75,23 +81,77 @@ final class TortureCommand implements Callable<Integer> {
           + " and removal to finish (default ${DEFAULT-VALUE}).")
   int livenessSeconds;
 
+  @Option(names = "--mode", paramLabel = "strong|eventual", defaultValue = "strong",
+      description = "The namespace the clients use: the strong default one, or an eventual one the run creates"
+          + " (default ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--n", defaultValue = "3", description = "Eventual mode: the namespace's N (default ${DEFAULT-VALUE}).")
+  int n;
+
+  @Option(names = "--w", description = "Eventual mode: W, on every write (default a majority of N).")
+  Integer w;
+
+  @Option(names = "--r", description = "Eventual mode: R, on every read (default a majority of N).")
+  Integer r;
+
+  @Option(names = "--repair", paramLabel = "read-repair|scheduled", defaultValue = "read-repair",
+      description = "Eventual mode: after healing, read-repair reads every key whose replicas disagree with R = all"
+          + " (its read repair fixes them); scheduled triggers nothing and waits for the cluster's own repair"
+          + " (default ${DEFAULT-VALUE}).")
+  String repair;
+
+  @Option(names = "--convergence-seconds", defaultValue = "30",
+      description = "Eventual mode: how long after healing every replica of every key gets to agree (default"
+          + " ${DEFAULT-VALUE}).")
+  int convergenceSeconds;
+
   @Override
   public Integer call() throws Exception {
     TortureConfig config = config();
+    EventualOptions eventual = eventualOptions(config.schedule());
     int joiners = config.schedule().joiners();
     System.out.println("dkv torture: seed " + config.seed() + ", " + config.nodes() + " nodes"
         + (joiners > 0 ? " (" + joiners + " joining later)" : "") + " on "
         + network + " network, faults " + config.schedule().kinds() + " for "
         + config.schedule().totalMillis() / 1000 + " s; files in " + config.outDir());
-    TortureReport report;
+    String summary;
+    boolean passed;
     try {
-      report = TortureRun.run(config);
+      if (eventual == null) {
+        TortureReport report = TortureRun.run(config);
+        summary = report.summary();
+        passed = report.passed();
+      } else {
+        EventualReport report = EventualTortureRun.run(config, eventual);
+        summary = report.summary();
+        passed = report.passed();
+      }
     } catch (IllegalStateException | java.io.IOException e) {
       System.err.println("dkv torture: the run could not complete: " + e.getMessage());
       return Main.UNAVAILABLE;
     }
-    System.out.println(report.summary());
-    return report.passed() ? Main.OK : Main.CHECK_FAILED;
+    System.out.println(summary);
+    return passed ? Main.OK : Main.CHECK_FAILED;
+  }
+
+  /** The eventual run's settings, or null for the strong mode. */
+  private EventualOptions eventualOptions(FaultSchedule plan) {
+    if (mode.equals("strong")) {
+      return null;
+    }
+    if (!mode.equals("eventual")) {
+      throw new ParameterException(spec.commandLine(), "--mode must be strong or eventual, got '" + mode + "'");
+    }
+    int majority = n / 2 + 1;
+    try {
+      EventualOptions options = new EventualOptions(n, w != null ? w : majority, r != null ? r : majority,
+          RepairStep.Kind.parse(repair), Duration.ofSeconds(convergenceSeconds));
+      EventualTortureRun.requireSupported(plan, clients, options);
+      return options;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   private String readSchedule() {

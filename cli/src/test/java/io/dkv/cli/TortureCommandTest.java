@@ -43,4 +43,29 @@ class TortureCommandTest {
     assertThat(run.err()).contains("'at 12000ms for 10000ms remove n2': n2 is a directory voter (the voters are"
         + " [n1, n2, n3])");
   }
+
+  @Test
+  void eventualModeRefusesAQuorumAboveNAndSaysWhatIsAllowed() {
+    Run run = Run.of("torture", "--mode", "eventual", "--n", "3", "--w", "4", "--minutes", "1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("W and R between 1 and N; got N = 3, W = 4, R = 2");
+  }
+
+  @Test
+  void eventualModeRefusesJoinsAnUnknownRepairStepAndTooFewClients() {
+    Run joins = Run.of("torture", "--mode", "eventual", "--faults", "partition,join", "--minutes", "1");
+    Run repair = Run.of("torture", "--mode", "eventual", "--repair", "merkle", "--minutes", "1");
+    Run mode = Run.of("torture", "--mode", "quorum", "--minutes", "1");
+    Run clients = Run.of("torture", "--mode", "eventual", "--clients", "2", "--minutes", "1");
+
+    assertThat(joins.exitCode()).isEqualTo(2);
+    assertThat(joins.err()).contains("an eventual run takes no join or remove faults");
+    assertThat(repair.exitCode()).isEqualTo(2);
+    assertThat(repair.err()).contains("unknown repair step 'merkle': allowed read-repair, scheduled");
+    assertThat(mode.exitCode()).isEqualTo(2);
+    assertThat(mode.err()).contains("--mode must be strong or eventual, got 'quorum'");
+    assertThat(clients.exitCode()).isEqualTo(2);
+    assertThat(clients.err()).contains("at least as many clients as nodes: 2 clients for 3 nodes");
+  }
 }

@@ -160,8 +160,8 @@ class TortureSuiteTest {
     return config(network, schedule, keys, TortureConfig.DEFAULT_PARTITIONS, out);
   }
 
-  private static TortureConfig config(NetworkKind network, FaultSchedule schedule, int keys, int partitions,
-                                      Path out) {
+  /** A run of the suite's clients on a 3-node cluster of real server processes; the eventual case uses it too. */
+  static TortureConfig config(NetworkKind network, FaultSchedule schedule, int keys, int partitions, Path out) {
     return new TortureConfig(
         List.of(Cli.java(), "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
             "-cp", ProcessCluster.jar().toAbsolutePath().toString(), "io.dkv.cli.Main"),

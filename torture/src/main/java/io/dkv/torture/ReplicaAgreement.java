@@ -70,7 +70,7 @@ final class ReplicaAgreement {
   }
 
   /** The map every member's view holds, when they all hold the same epoch. */
-  private static Optional<PartitionMapResponse> agreedMap(NodeViews views, List<Integer> members) {
+  static Optional<PartitionMapResponse> agreedMap(NodeViews views, List<Integer> members) {
     PartitionMapResponse first = null;
     for (int node : members) {
       Optional<PartitionMapResponse> map = views.partitionMap(node);
@@ -118,7 +118,8 @@ final class ReplicaAgreement {
     return issues;
   }
 
-  private static List<String> replicasOf(PartitionMapResponse map, String namespace, String key) {
+  /** The key's partition's replicas in the map, in the map's order. */
+  static List<String> replicasOf(PartitionMapResponse map, String namespace, String key) {
     int partition = Partitioner.partitionOf(namespace, Bytes.utf8(key), map.replicas().size());
     List<String> ids = new ArrayList<>();
     for (int member : map.replicas().get(partition)) {

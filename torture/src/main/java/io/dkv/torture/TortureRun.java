@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TortureRun {
   private static final Logger log = LoggerFactory.getLogger(TortureRun.class);
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration PER_KEY_CHECK_LIMIT = Duration.ofSeconds(20);
   /** The namespace the clients use: the strong namespace every cluster has. */
@@ -53,36 +50,23 @@ public final class TortureRun {
   }
 
   private TortureReport run() throws IOException, InterruptedException {
-    Files.createDirectories(out);
-    FaultSchedule schedule = config.schedule();
-    Files.writeString(out.resolve("schedule.txt"), schedule.toText());
-    log.info("fault schedule (replay: the same seed, or dkv torture --schedule {}):\n{}",
-        out.resolve("schedule.txt"), schedule.toText());
     HistoryRecorder recorder = HistoryRecorder.live();
     LatencyLog latencies = new LatencyLog();
-    try (Network network = config.network().create(schedule.nodeCount(), schedule.founders())) {
-      ServerCommands commands = new ServerCommands(config.serverCommand(), network, config.partitions(), out);
-      try (ProcessNemesis processes = new ProcessNemesis(network, out.resolve("logs"));
-           NodeViews views = new NodeViews(network);
-           MembershipChanges membership = new MembershipChanges(schedule.founders(), processes, commands, views,
-               config.livenessLimit())) {
-        return runOn(network, commands, processes, views, membership, recorder, latencies);
-      }
+    try (TortureCluster cluster = TortureCluster.start(config)) {
+      return runOn(cluster, recorder, latencies);
     }
   }
 
-  private TortureReport runOn(Network network, ServerCommands commands, ProcessNemesis processes, NodeViews views,
-                              MembershipChanges membership, HistoryRecorder recorder, LatencyLog latencies)
+  private TortureReport runOn(TortureCluster cluster, HistoryRecorder recorder, LatencyLog latencies)
       throws IOException, InterruptedException {
     FaultSchedule schedule = config.schedule();
-    List<Path> clockOffsets = commands.createClockOffsets();
-    processes.startAll(IntStream.range(0, schedule.founders()).mapToObj(commands::founder).toList(),
-        ServerCommands.READY_LINE, START_TIMEOUT);
+    Network network = cluster.network;
+    NodeViews views = cluster.views;
+    MembershipChanges membership = cluster.membership;
+    FaultInjector injector = cluster.injector;
     // Every node slot, so that clients use a joined node as a coordinator too; a slot with no
     // running node refuses the connection, and the client tries the next.
-    String endpoints = IntStream.range(0, network.nodeCount())
-        .mapToObj(i -> ServerCommands.hostPort(network.clientAddress(i))).collect(Collectors.joining(","));
-    FaultInjector injector = new FaultInjector(network, processes, membership, clockOffsets);
+    String endpoints = cluster.allEndpoints();
     long startNanos = System.nanoTime();
     Workload workload = new Workload(config.clients(), config.keys(), config.seed(), i -> client(endpoints),
         recorder, latencies);
