@@ -57,7 +57,8 @@ final class PeerBodies {
       case GET, PEER_BATCH, PUT, PUT_IF_ABSENT, DELETE, COMPARE_AND_SET, PARTITION_MAP, STATUS,
            CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, JOIN, LEAVE, COPY_PARTITION, MOVE_STATUS,
            GET_WITH_QUORUM, PUT_WITH_QUORUM, DELETE_WITH_QUORUM, QUORUM_WRITE, QUORUM_ACK, QUORUM_REFUSED,
-           QUORUM_READ, QUORUM_REPLY -> throw new IllegalArgumentException(p + " is not a 2PC peer procedure");
+           QUORUM_READ, QUORUM_REPLY, REPAIR, REPAIR_TREE, REPAIR_HASHES, REPAIR_KEYS, REPAIR_WANT, PURGE_REQUEST,
+           PURGE_REPLY -> throw new IllegalArgumentException(p + " is not a 2PC peer procedure");
     };
   }
 

@@ -7,8 +7,9 @@ import java.util.Optional;
  * the protocol: never renumber or reuse one, even after a procedure is retired.
  *
  * <p>Client procedures (1..31) are request/response; peer procedures (32..63) are one-way
- * messages whose replies are messages of their own: two-phase commit (32..39) and the quorum
- * protocol of eventual namespaces (40..44).
+ * messages whose replies are messages of their own: two-phase commit (32..39), the quorum
+ * protocol of eventual namespaces (40..44) and their repair: anti-entropy and tombstone purge
+ * (47..52).
  */
 public enum Procedure {
   GET(1, false),
@@ -65,7 +66,25 @@ public enum Procedure {
   /** Coordinator to replica: what do you hold for this key? */
   QUORUM_READ(43, true),
   /** Replica to coordinator: what it holds for the key. */
-  QUORUM_REPLY(44, true);
+  QUORUM_REPLY(44, true),
+  /**
+   * Repair the eventual namespaces' partitions this node replicates with their other replicas
+   * (anti-entropy, docs/eventual.md §10), one namespace or all; answered when done.
+   */
+  REPAIR(18, false),
+  // Repair of eventual namespaces, one-way, encoded by the eventual core's QuorumCodec as well.
+  /** Anti-entropy, initiator to responder: the hashes of these nodes' children in your Merkle tree. */
+  REPAIR_TREE(47, true),
+  /** Anti-entropy, responder to initiator: the hashes asked for. */
+  REPAIR_HASHES(48, true),
+  /** Anti-entropy, initiator to responder: my (key, kind, version) entries of the differing leaves. */
+  REPAIR_KEYS(49, true),
+  /** Anti-entropy, responder to initiator: how many values it shipped, and the keys it wants. */
+  REPAIR_WANT(50, true),
+  /** Tombstone purge: do you hold these tombstones (check), or delete them (purge). */
+  PURGE_REQUEST(51, true),
+  /** Tombstone purge: the answer, per tombstone. */
+  PURGE_REPLY(52, true);
 
   private static final Procedure[] BY_ID = new Procedure[64];
 
@@ -96,10 +115,19 @@ public enum Procedure {
     return peer;
   }
 
-  /** True for the one-way messages of the eventual namespaces' quorum protocol (ids 40..44). */
+  /**
+   * True for the one-way messages of eventual namespaces, which the eventual core's codec encodes:
+   * the quorum protocol (ids 40..44) and repair (47..52).
+   */
   public boolean isQuorum() {
     return this == QUORUM_WRITE || this == QUORUM_ACK || this == QUORUM_REFUSED || this == QUORUM_READ
-        || this == QUORUM_REPLY;
+        || this == QUORUM_REPLY || isRepair();
+  }
+
+  /** True for the one-way repair messages of eventual namespaces (ids 47..52). */
+  public boolean isRepair() {
+    return this == REPAIR_TREE || this == REPAIR_HASHES || this == REPAIR_KEYS || this == REPAIR_WANT
+        || this == PURGE_REQUEST || this == PURGE_REPLY;
   }
 
   /** True for PUT, PUT_IF_ABSENT, DELETE and COMPARE_AND_SET. */

@@ -2,6 +2,7 @@ package io.dkv.core.eventual;
 
 import io.dkv.core.storage.Storage;
 import io.dkv.protocol.Bytes;
+import java.util.List;
 
 /**
  * One node's core for eventual namespaces: coordinator of the requests it receives
@@ -34,6 +35,8 @@ import io.dkv.protocol.Bytes;
 public final class EventualNode {
   private final QuorumCoordinator coordinator;
   private final QuorumReplica replica;
+  private final AntiEntropy antiEntropy;
+  private final TombstonePurger purger;
 
   /** A node whose read ids start at 1 (a driver that drops replies to earlier processes). */
   public EventualNode(String nodeId, Storage storage, EventualConfig config) {
@@ -47,9 +50,30 @@ public final class EventualNode {
    *                    64-bit space, so that such a reply names no read of this one
    */
   public EventualNode(String nodeId, Storage storage, EventualConfig config, long firstReadId) {
+    this(nodeId, storage, config, firstReadId, KeyPartitioner.SINGLE, RepairConfig.defaults());
+  }
+
+  /**
+   * A node that also repairs (docs/eventual.md §10).
+   *
+   * @param firstId     where this process's read ids and repair session ids start (see above)
+   * @param partitioner the placement of keys in partitions, which a partition's Merkle tree needs
+   * @throws IllegalArgumentException if the tombstone grace period does not exceed the request
+   *     window: a retry is sent under its first version for that long, and would bring back a
+   *     value whose tombstone was purged
+   */
+  public EventualNode(String nodeId, Storage storage, EventualConfig config, long firstId,
+                      KeyPartitioner partitioner, RepairConfig repair) {
+    if (repair.tombstoneGraceMillis() <= config.requestWindowMillis()) {
+      throw new IllegalArgumentException("the tombstone grace period (" + repair.tombstoneGraceMillis()
+          + " ms) must exceed the request window (" + config.requestWindowMillis() + " ms): a write retried"
+          + " under its first version within the window would bring back a value whose tombstone was purged");
+    }
     HybridClock clock = new HybridClock(nodeId, config.maxClockDriftMillis());
-    this.coordinator = new QuorumCoordinator(nodeId, config, clock, firstReadId);
+    this.coordinator = new QuorumCoordinator(nodeId, config, clock, firstId);
     this.replica = new QuorumReplica(nodeId, clock, storage);
+    this.antiEntropy = new AntiEntropy(nodeId, storage, partitioner, repair, replica, firstId);
+    this.purger = new TombstonePurger(nodeId, storage, partitioner, repair, replica);
   }
 
   /** A client's write or read, coordinated here. */
@@ -58,6 +82,7 @@ public final class EventualNode {
     switch (c) {
       case EventualCommand.Write w -> coordinator.onWrite(w, nowMillis, out);
       case EventualCommand.Read r -> coordinator.onRead(r, nowMillis, out);
+      case EventualCommand.Repair r -> antiEntropy.start(r, nowMillis, out);
     }
     return out;
   }
@@ -71,14 +96,33 @@ public final class EventualNode {
       case QuorumMessage.WriteRefused r -> coordinator.onWriteRefused(r, nowMillis, out);
       case QuorumMessage.ReadRequest r -> replica.onRead(r, out);
       case QuorumMessage.ReadReply r -> coordinator.onReadReply(r, nowMillis, out);
+      case QuorumMessage.RepairTreeRequest r -> antiEntropy.onTreeRequest(r, nowMillis, out);
+      case QuorumMessage.RepairHashes h -> antiEntropy.onHashes(h, nowMillis, out);
+      case QuorumMessage.RepairKeys k -> antiEntropy.onKeys(k, nowMillis, out);
+      case QuorumMessage.RepairWant w -> antiEntropy.onWant(w, nowMillis, out);
+      case QuorumMessage.PurgeRequest r -> purger.onRequest(r, out);
+      case QuorumMessage.PurgeReply r -> purger.onReply(r, nowMillis, out);
     }
     return out;
   }
 
-  /** Timers: retries and deadlines of requests under way, expiry of remembered request ids. */
+  /** Timers: retries and deadlines of requests and repair sessions under way, expiry of remembered request ids. */
   public EventualOutput tick(long nowMillis) {
     EventualOutput out = new EventualOutput();
     coordinator.tick(nowMillis, out);
+    antiEntropy.tick(nowMillis, out);
+    return out;
+  }
+
+  /**
+   * One round of tombstone purge for {@code partition} of {@code namespace} (docs/eventual.md §10):
+   * checks, or purges, the tombstones this node holds there past the grace period. The driver
+   * calls it on a schedule for every partition this node replicates, with the partition's current
+   * replicas, and not while the partition is moving (a replica joining would be missed).
+   */
+  public EventualOutput purgeTombstones(String namespace, int partition, List<String> replicas, long nowMillis) {
+    EventualOutput out = new EventualOutput();
+    purger.round(namespace, partition, replicas, nowMillis, out);
     return out;
   }
 

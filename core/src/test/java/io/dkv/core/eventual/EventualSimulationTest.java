@@ -67,6 +67,11 @@ class EventualSimulationTest {
       assertThat(total.refusals).as("writes refused for clock drift").isPositive();
       assertThat(total.repairsSent).as("read repairs").isPositive();
       assertThat(total.writesIncomplete).as("incomplete writes").isPositive();
+      assertThat(total.treesCompared).as("anti-entropy sessions").isGreaterThan(total.runs);
+      assertThat(total.leavesDiffered).as("leaves that differed").isPositive();
+      assertThat(total.valuesShipped).as("values shipped by anti-entropy").isPositive();
+      assertThat(total.repairsFailed).as("sessions that gave up on a silent replica").isPositive();
+      assertThat(total.tombstonesPurged).as("tombstones purged").isPositive();
     }
   }
 }
