@@ -1,15 +1,19 @@
 package io.dkv.server;
 
+import io.dkv.core.directory.Namespace;
 import io.dkv.core.eventual.EventualConfig;
 import io.dkv.core.eventual.EventualNode;
 import io.dkv.core.eventual.QuorumCodec;
 import io.dkv.core.eventual.QuorumMessage;
+import io.dkv.core.eventual.RepairConfig;
+import io.dkv.core.placement.Partitioner;
 import io.dkv.core.storage.ColumnFamily;
 import io.dkv.core.storage.Storage;
 import io.dkv.core.storage.WriteBatch;
 import io.dkv.core.twopc.Envelope;
 import io.dkv.core.twopc.TwoPhaseConfig;
 import io.dkv.core.twopc.TwoPhaseNode;
+import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage.StatusResponse;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.MessageCodec;
@@ -46,6 +50,7 @@ public final class DkvNode implements AutoCloseable {
   private final NamespaceReclaimer reclaimer;
   private final CoreLoop core;
   private final EventualLoop eventual;
+  private final EventualRepairs repairs;
   private final CatchUp catchUp;
   private final RpcServer server;
   private final long startedMillis = System.currentTimeMillis();
@@ -70,7 +75,9 @@ public final class DkvNode implements AutoCloseable {
       core.readLeaseFrom(() -> directory.lease().isValid(System.nanoTime()));
       core.start().get();
       this.eventual = new EventualLoop(config.nodeId(), new EventualNode(config.nodeId(), storage,
-          EventualConfig.defaults(), firstReadId()), storage, this::sendToPeer, this::reportFailure);
+          EventualConfig.defaults(), firstReadId(), this::partitionOf, repairConfig(config)), storage,
+          this::sendToPeer, this::reportFailure);
+      this.repairs = new EventualRepairs(config.nodeId(), directory, eventual, config.repairIntervalMillis());
       ClientService clients = new ClientService(config, directory, core,
           new EventualService(config.nodeId(), eventual), peers, directory.lease());
       this.catchUp = new CatchUp(config.nodeId(), directory, core, peers);
@@ -87,6 +94,7 @@ public final class DkvNode implements AutoCloseable {
           .handle(Procedure.CLUSTER_STATUS.id(), directoryCalls::status)
           .handle(Procedure.COPY_PARTITION.id(), copies::copy)
           .handle(Procedure.MOVE_STATUS.id(), directoryCalls::moveStatus)
+          .handle(Procedure.REPAIR.id(), repairs::repair)
           .handleDeduplicated(Procedure.CREATE_NAMESPACE.id(), directoryCalls::createNamespace)
           .handleDeduplicated(Procedure.DROP_NAMESPACE.id(), directoryCalls::dropNamespace)
           .handleDeduplicated(Procedure.JOIN.id(), directoryCalls::join)
@@ -110,6 +118,7 @@ public final class DkvNode implements AutoCloseable {
       }
       this.server = b.build().start();
       catchUp.start();
+      repairs.start();
     } catch (Exception | Error e) {
       closeQuietly();
       throw e;
@@ -200,6 +209,17 @@ public final class DkvNode implements AutoCloseable {
     }
   }
 
+  /** The eventual core's placement: partitions are computed from the namespace's own name, as clients do. */
+  private int partitionOf(String storageName, Bytes key) {
+    return Partitioner.partitionOf(Namespace.nameOf(storageName), key, directory.current().map().partitionCount());
+  }
+
+  private static RepairConfig repairConfig(NodeConfig config) {
+    RepairConfig d = RepairConfig.defaults();
+    return new RepairConfig(config.tombstoneGraceMillis(), d.retryMillis(), d.maxAttempts(), d.maxKeysPerMessage(),
+        d.maxTombstonesPerRound());
+  }
+
   /** One frame per quorum message: they are not batched (PEER_BATCH carries 2PC messages only). */
   private void sendToPeer(String to, QuorumMessage m) {
     peers.send(directory.current().address(to), QuorumCodec.procedureOf(m).id(), QuorumCodec.encode(m));
@@ -228,8 +248,8 @@ public final class DkvNode implements AutoCloseable {
   }
 
   private void closeQuietly() {
-    for (AutoCloseable c : new AutoCloseable[] {catchUp, server, core, eventual, peers, directory, reclaimer,
-        storage}) {
+    for (AutoCloseable c : new AutoCloseable[] {repairs, catchUp, server, core, eventual, peers, directory,
+        reclaimer, storage}) {
       if (c != null) {
         try {
           c.close();

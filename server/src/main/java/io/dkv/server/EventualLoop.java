@@ -55,6 +55,8 @@ final class EventualLoop implements AutoCloseable {
     record Client(EventualCommand command) implements Event {}
 
     record Peer(QuorumMessage message) implements Event {}
+
+    record Purge(String namespace, int partition, List<String> replicas) implements Event {}
   }
 
   /** A client's request waiting for its result; writes and reads fail differently at a stop. */
@@ -112,6 +114,13 @@ final class EventualLoop implements AutoCloseable {
     }
   }
 
+  /** Starts a tombstone purge round for a partition (docs/eventual.md §10); dropped when the inbox is full. */
+  void purge(String namespace, int partition, List<String> replicas) {
+    if (running && !inbox.offer(new Event.Purge(namespace, partition, List.copyOf(replicas)))) {
+      log.warn("eventual inbox full; skipped a purge round of {} partition {}", namespace, partition);
+    }
+  }
+
   /** Repair writes sent so far (one per replica repaired), for operators and tests. */
   long repairsSent() {
     return repairsSent.get();
@@ -157,6 +166,7 @@ final class EventualLoop implements AutoCloseable {
     return switch (e) {
       case Event.Peer p -> CoreLoops.step(() -> core.onMessage(p.message(), now),
           CoreLoops.describe(p.message(), p.message().from()), null);
+      case Event.Purge p -> core.purgeTombstones(p.namespace(), p.partition(), p.replicas(), now);
       case Event.Client c -> CoreLoops.step(() -> core.onClient(c.command(), now), null, bug -> {
         log.error("node {}: an eventual {} failed with an unexpected error", nodeId,
             c.command().getClass().getSimpleName(), bug);
