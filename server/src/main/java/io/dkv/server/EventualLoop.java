@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * (persist, then send: docs/eventual.md §1). Events that arrive during the sync wait for the next
  * batch, so under load one fsync covers many of them.
  *
+ * <p>Repair (docs/eventual.md §10): {@link EventualRepairs} submits anti-entropy sessions as
+ * commands and purge rounds through {@link #purge}; both are steps of this loop like any other.
+ *
  * <p>Read repair (docs/eventual.md §5): for each {@link ReadRepair} the newest value goes to the
  * stale and silent replicas as a write, after the read's answer has left, so the reply never waits
  * for it; their acknowledgements find no write under way and are dropped.

@@ -4,6 +4,7 @@ import io.dkv.core.directory.Namespace;
 import io.dkv.core.directory.NamespaceMode;
 import io.dkv.core.eventual.EventualCommand;
 import io.dkv.core.eventual.EventualResult;
+import io.dkv.core.eventual.RepairConfig;
 import io.dkv.core.placement.PartitionMap;
 import io.dkv.protocol.ClientMessage.RepairRequest;
 import io.dkv.protocol.ClientMessage.RepairResponse;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
 final class EventualRepairs implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventualRepairs.class);
   static final int PARALLEL_SESSIONS = 4;
+  /** How long a session with a silent replica takes to give up: every attempt unanswered. */
+  private static final long SESSION_GIVE_UP_NANOS =
+      TimeUnit.MILLISECONDS.toNanos(RepairConfig.defaults().retryMillis() * RepairConfig.defaults().maxAttempts());
 
   private record Target(String storageName, int partition, String peer) {}
 
@@ -63,14 +67,18 @@ final class EventualRepairs implements AutoCloseable {
    */
   CompletableFuture<byte[]> repair(RequestContext ctx, byte[] body) {
     RepairRequest req = (RepairRequest) MessageCodec.decodeRequest(Procedure.REPAIR, body);
-    long deadlineNanos = ctx.hasDeadline() ? ctx.deadlineNanos() : System.nanoTime() + 60_000_000_000L;
+    long now = System.nanoTime();
+    long deadlineNanos = ctx.hasDeadline() ? ctx.deadlineNanos() : now + TimeUnit.MINUTES.toNanos(1);
+    // Sessions under way end on their own (a silent replica takes SESSION_GIVE_UP); none starts so late
+    // that the answer would miss the caller's deadline.
+    long startBy = deadlineNanos - Math.min(SESSION_GIVE_UP_NANOS, Math.max(0, deadlineNanos - now) / 2);
     Cluster view = clusters.current();
     CompletableFuture<Cluster> known = req.namespace().isEmpty() || view.namespace(req.namespace()).isPresent()
         ? CompletableFuture.completedFuture(view)
         : clusters.refresh().exceptionally(e -> clusters.current());
     return known.thenCompose(v -> {
       requireEventual(v, req.namespace());
-      return run(targets(v, req.namespace()), deadlineNanos);
+      return run(targets(v, req.namespace()), startBy);
     }).thenApply(MessageCodec::encode);
   }
 
@@ -145,8 +153,9 @@ final class EventualRepairs implements AutoCloseable {
     return all.subList(0, Math.min(ns.n(), all.size()));
   }
 
-  private CompletableFuture<RepairResponse> run(List<Target> targets, long deadlineNanos) {
-    Runner r = new Runner(new ArrayDeque<>(targets), deadlineNanos);
+  /** Runs the sessions; none starts after {@code startByNanos}. */
+  private CompletableFuture<RepairResponse> run(List<Target> targets, long startByNanos) {
+    Runner r = new Runner(new ArrayDeque<>(targets), startByNanos);
     r.startMore();
     return r.done;
   }
@@ -155,22 +164,22 @@ final class EventualRepairs implements AutoCloseable {
   private final class Runner {
     final CompletableFuture<RepairResponse> done = new CompletableFuture<>();
     private final ArrayDeque<Target> waiting;
-    private final long deadlineNanos;
+    private final long startByNanos;
     private final List<String> errors = new ArrayList<>();
     private int running;
     private int sessions;
     private long keysDiffered;
     private long valuesShipped;
 
-    Runner(ArrayDeque<Target> waiting, long deadlineNanos) {
+    Runner(ArrayDeque<Target> waiting, long startByNanos) {
       this.waiting = waiting;
-      this.deadlineNanos = deadlineNanos;
+      this.startByNanos = startByNanos;
     }
 
     synchronized void startMore() {
-      if (!waiting.isEmpty() && System.nanoTime() - deadlineNanos >= 0) {
+      if (!waiting.isEmpty() && System.nanoTime() - startByNanos >= 0) {
         errors.add("the deadline came before " + waiting.size() + " sessions started; repair again with a longer"
-            + " timeout");
+            + " timeout (dkv repair --timeout SECONDS)");
         waiting.clear();
       }
       while (running < PARALLEL_SESSIONS && !waiting.isEmpty()) {
