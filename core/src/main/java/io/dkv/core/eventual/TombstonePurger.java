@@ -8,6 +8,7 @@ import io.dkv.core.storage.Storage;
 import io.dkv.core.storage.WriteBatch;
 import io.dkv.protocol.Bytes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -188,7 +189,7 @@ final class TombstonePurger {
     storage.scan(ColumnFamily.EVENTUAL, prefix, (dataKey, stored) -> {
       if (out.size() < config.maxTombstonesPerRound()
           && StoredValue.decode(stored) instanceof EventualValue.Tombstone t && t.deletedAtMillis() < cutoff) {
-        Bytes key = Bytes.wrap(java.util.Arrays.copyOfRange(dataKey, prefix.length, dataKey.length));
+        Bytes key = Bytes.wrap(Arrays.copyOfRange(dataKey, prefix.length, dataKey.length));
         if (partitioner.partitionOf(namespace, key) == partition) {
           out.add(new TombstoneRef(key, t.version()));
         }
