@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     description = "A distributed, replicated key-value store with two-phase commit.",
     subcommands = {ServerCommand.class, DevCommand.class, PutCommand.class, GetCommand.class,
         DeleteCommand.class, CasCommand.class, StatusCommand.class, ClusterCommand.class,
-        NamespaceCommand.class, BenchCommand.class, TortureCommand.class, CommandLine.HelpCommand.class},
+        NamespaceCommand.class, RepairCommand.class, BenchCommand.class, TortureCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:not found, the condition failed, or the directory refused the change",
         "2:usage error (bad arguments or request)", "3:cluster unavailable (or outcome unknown)"})

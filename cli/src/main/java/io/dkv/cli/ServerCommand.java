@@ -78,6 +78,16 @@ final class ServerCommand implements Callable<Integer> {
             + "its partitions; longer than the lease (default ${DEFAULT-VALUE}).")
     long downAfterMillis;
 
+    @Option(names = "--repair-interval-ms", paramLabel = "MS", defaultValue = "600000",
+        description = "How often this node repairs the eventual namespaces' partitions it replicates with "
+            + "their other replicas and purges old tombstones (default ${DEFAULT-VALUE}, 10 minutes).")
+    long repairIntervalMillis;
+
+    @Option(names = "--tombstone-grace-ms", paramLabel = "MS", defaultValue = "3600000",
+        description = "A delete's tombstone is kept at least this long, and this long after every replica "
+            + "holds it; more than 60000 (default ${DEFAULT-VALUE}, 1 hour).")
+    long tombstoneGraceMillis;
+
     @Option(names = "--min-replicas", paramLabel = "N", defaultValue = "2",
         description = "The fewest replicas a partition keeps when a down node is evicted "
             + "(default ${DEFAULT-VALUE}).")
@@ -133,6 +143,7 @@ final class ServerCommand implements Callable<Integer> {
         NodeConfig.DEFAULT_MAX_KEY_BYTES, NodeConfig.DEFAULT_MAX_VALUE_BYTES,
         NodeConfig.DEFAULT_REQUEST_TIMEOUT_MILLIS, NodeConfig.failureDetection(f.heartbeatMillis,
             f.leaseMillis, f.downAfterMillis, f.minReplicas),
-        f.join == null ? null : MemberAddress.parseHostPort("--join", f.join));
+        f.join == null ? null : MemberAddress.parseHostPort("--join", f.join), f.repairIntervalMillis,
+        f.tombstoneGraceMillis);
   }
 }

@@ -11,6 +11,8 @@ import io.dkv.protocol.ClientMessage.GetRequest;
 import io.dkv.protocol.ClientMessage.GetResponse;
 import io.dkv.protocol.ClientMessage.QuorumGetRequest;
 import io.dkv.protocol.ClientMessage.QuorumWriteRequest;
+import io.dkv.protocol.ClientMessage.RepairRequest;
+import io.dkv.protocol.ClientMessage.RepairResponse;
 import io.dkv.protocol.ClientMessage.StatusRequest;
 import io.dkv.protocol.ClientMessage.StatusResponse;
 import io.dkv.protocol.ClientMessage.WriteRequest;
@@ -177,6 +179,19 @@ public final class DkvClient implements AutoCloseable {
   public CompletableFuture<StatusResponse> statusAsync(InetSocketAddress node) {
     return rpc.call(node, Procedure.STATUS.id(), MessageCodec.encode(new StatusRequest()), timeout)
         .thenApply(b -> (StatusResponse) MessageCodec.decodeResponse(Procedure.STATUS, b))
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+            Failures.toDkvException(e, null, WriteOutcome.NOT_A_WRITE)));
+  }
+
+  /**
+   * Asks one node to repair the eventual namespaces' partitions it replicates with their other
+   * replicas (anti-entropy, docs/eventual.md §10): {@code namespace}, or every eventual namespace
+   * when it is empty. One attempt; the node answers when its sessions are done, or when
+   * {@code timeout} is near (its answer then lists the sessions it did not start).
+   */
+  public CompletableFuture<RepairResponse> repairAsync(InetSocketAddress node, String namespace, Duration timeout) {
+    return rpc.call(node, Procedure.REPAIR.id(), MessageCodec.encode(new RepairRequest(namespace)), timeout)
+        .thenApply(b -> (RepairResponse) MessageCodec.decodeResponse(Procedure.REPAIR, b))
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(
             Failures.toDkvException(e, null, WriteOutcome.NOT_A_WRITE)));
   }

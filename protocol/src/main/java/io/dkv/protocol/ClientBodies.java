@@ -17,6 +17,8 @@ import io.dkv.protocol.ClientMessage.Member;
 import io.dkv.protocol.ClientMessage.MemberStatus;
 import io.dkv.protocol.ClientMessage.MoveStatusRequest;
 import io.dkv.protocol.ClientMessage.MoveStatusResponse;
+import io.dkv.protocol.ClientMessage.RepairRequest;
+import io.dkv.protocol.ClientMessage.RepairResponse;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.ClientMessage.PartitionMapRequest;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
@@ -96,6 +98,8 @@ final class ClientBodies {
       case LeaveRequest l -> w.string(l.nodeId());
       case MoveStatusRequest r -> { }
       case MoveStatusResponse s -> MoveBodies.write(w, s);
+      case RepairRequest r -> w.string(r.namespace());
+      case RepairResponse r -> RepairBodies.write(w, r);
       case ErrorResponse e -> w.u16(e.code().code()).string(e.message());
     }
   }
@@ -167,7 +171,8 @@ final class ClientBodies {
       case GET, PARTITION_MAP, STATUS, CLUSTER_STATUS, CREATE_NAMESPACE, DROP_NAMESPACE, JOIN, LEAVE,
            COPY_PARTITION, MOVE_STATUS, PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY,
            FORGET, PEER_BATCH, GET_WITH_QUORUM, PUT_WITH_QUORUM, DELETE_WITH_QUORUM, QUORUM_WRITE,
-           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY, HINTED_WRITE, HINT_ACK, COPY_EVENTUAL ->
+           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY, HINTED_WRITE, HINT_ACK, COPY_EVENTUAL, REPAIR,
+           REPAIR_TREE, REPAIR_HASHES, REPAIR_KEYS, REPAIR_WANT, PURGE_REQUEST, PURGE_REPLY ->
           throw new IllegalArgumentException(kind + " is not a write procedure");
     };
   }

@@ -190,6 +190,32 @@ public sealed interface ClientMessage {
   /** One copied key: its storage key and record, opaque to the protocol (docs/protocol.md). */
   record CopiedKey(Bytes key, Bytes record) {}
 
+  /**
+   * REPAIR: the receiving node repairs every partition of the eventual namespaces it replicates
+   * with each of their other replicas (anti-entropy, docs/eventual.md §10), and answers when done.
+   *
+   * @param namespace the one namespace to repair; empty for every eventual namespace
+   */
+  record RepairRequest(String namespace) implements ClientMessage {}
+
+  /**
+   * What a REPAIR did on the answering node.
+   *
+   * @param sessions      repair sessions that completed (one per partition and other replica)
+   * @param keysDiffered  keys one of the two replicas held newer than the other
+   * @param valuesShipped values sent between the replicas, either way
+   * @param errors        sessions that failed (a replica did not answer), one sentence each
+   */
+  record RepairResponse(String node, int sessions, long keysDiffered, long valuesShipped, List<String> errors)
+      implements ClientMessage {
+    public RepairResponse {
+      if (sessions < 0 || keysDiffered < 0 || valuesShipped < 0) {
+        throw new IllegalArgumentException("repair counts are 0 or more");
+      }
+      errors = List.copyOf(errors);
+    }
+  }
+
   /** Ask any node where the partition moves stand, as it knows the directory. */
   record MoveStatusRequest() implements ClientMessage {}
 

@@ -54,7 +54,8 @@ public final class MessageCodec {
    * PUT_WITH_QUORUM and DELETE_WITH_QUORUM a QuorumWriteRequest, PARTITION_MAP a PartitionMapRequest,
    * STATUS a StatusRequest, CLUSTER_STATUS a ClusterStatusRequest, CREATE_NAMESPACE a
    * CreateNamespaceRequest, DROP_NAMESPACE a DropNamespaceRequest, JOIN a JoinRequest, LEAVE a
-   * LeaveRequest, COPY_PARTITION and COPY_EVENTUAL a CopyRequest, MOVE_STATUS a MoveStatusRequest.
+   * LeaveRequest, COPY_PARTITION and COPY_EVENTUAL a CopyRequest, MOVE_STATUS a MoveStatusRequest,
+   * REPAIR a RepairRequest.
    *
    * @throws MalformedMessageException for bad bytes, or with code UNKNOWN_PROCEDURE when
    *     {@code p} is a peer procedure
@@ -75,8 +76,10 @@ public final class MessageCodec {
       case LEAVE -> new ClientMessage.LeaveRequest(r.string("nodeId"));
       case COPY_PARTITION, COPY_EVENTUAL -> CopyBodies.readRequest(r);
       case MOVE_STATUS -> new ClientMessage.MoveStatusRequest();
+      case REPAIR -> new ClientMessage.RepairRequest(r.string("namespace"));
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH, QUORUM_WRITE,
-           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY, HINTED_WRITE, HINT_ACK -> throw notClient(p);
+           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY, HINTED_WRITE, HINT_ACK, REPAIR_TREE,
+           REPAIR_HASHES, REPAIR_KEYS, REPAIR_WANT, PURGE_REQUEST, PURGE_REPLY -> throw notClient(p);
     };
     r.end();
     return m;
@@ -86,8 +89,8 @@ public final class MessageCodec {
    * Decodes the body of a successful response to a client procedure: GET and GET_WITH_QUORUM give
    * a GetResponse, writes (with or without a quorum) a WriteResponse, PARTITION_MAP a PartitionMapResponse, STATUS a StatusResponse,
    * CLUSTER_STATUS a ClusterStatusResponse, CREATE_NAMESPACE, DROP_NAMESPACE and LEAVE a
-   * DirectoryChangeResponse, JOIN a JoinResponse, COPY_PARTITION and COPY_EVENTUAL a CopyResponse, MOVE_STATUS a
-   * MoveStatusResponse. Error bodies go to {@link #decodeError}.
+   * DirectoryChangeResponse, JOIN a JoinResponse, COPY_PARTITION and COPY_EVENTUAL a CopyResponse,
+   * MOVE_STATUS a MoveStatusResponse, REPAIR a RepairResponse. Error bodies go to {@link #decodeError}.
    */
   public static ClientMessage decodeResponse(Procedure p, byte[] body) {
     BodyReader r = new BodyReader(body, p + " response");
@@ -102,8 +105,10 @@ public final class MessageCodec {
       case JOIN -> ClientBodies.readJoinResponse(r);
       case COPY_PARTITION, COPY_EVENTUAL -> CopyBodies.readResponse(r);
       case MOVE_STATUS -> MoveBodies.readResponse(r);
+      case REPAIR -> RepairBodies.readResponse(r);
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH, QUORUM_WRITE,
-           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY, HINTED_WRITE, HINT_ACK -> throw notClient(p);
+           QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY, HINTED_WRITE, HINT_ACK, REPAIR_TREE,
+           REPAIR_HASHES, REPAIR_KEYS, REPAIR_WANT, PURGE_REQUEST, PURGE_REPLY -> throw notClient(p);
     };
     r.end();
     return m;

@@ -7,8 +7,9 @@ import java.util.Optional;
  * the protocol: never renumber or reuse one, even after a procedure is retired.
  *
  * <p>Client procedures (1..31) are request/response; peer procedures (32..63) are one-way
- * messages whose replies are messages of their own: two-phase commit (32..39) and the quorum
- * protocol of eventual namespaces (40..46, with hinted handoff's 45 and 46).
+ * messages whose replies are messages of their own: two-phase commit (32..39), the quorum
+ * protocol of eventual namespaces (40..44), its hinted handoff (45, 46) and its repair:
+ * anti-entropy and tombstone purge (47..52).
  */
 public enum Procedure {
   GET(1, false),
@@ -74,7 +75,25 @@ public enum Procedure {
    * A learner asks a replica for a page of a partition's eventual values (docs/eventual.md §9),
    * with COPY_PARTITION's request and response; read-only, so a retry is harmless.
    */
-  COPY_EVENTUAL(19, false);
+  COPY_EVENTUAL(19, false),
+  /**
+   * Repair the eventual namespaces' partitions this node replicates with their other replicas
+   * (anti-entropy, docs/eventual.md §10), one namespace or all; answered when done.
+   */
+  REPAIR(18, false),
+  // Repair of eventual namespaces, one-way, encoded by the eventual core's QuorumCodec as well.
+  /** Anti-entropy, initiator to responder: the hashes of these nodes' children in your Merkle tree. */
+  REPAIR_TREE(47, true),
+  /** Anti-entropy, responder to initiator: the hashes asked for. */
+  REPAIR_HASHES(48, true),
+  /** Anti-entropy, initiator to responder: my (key, kind, version) entries of the differing leaves. */
+  REPAIR_KEYS(49, true),
+  /** Anti-entropy, responder to initiator: how many values it shipped, and the keys it wants. */
+  REPAIR_WANT(50, true),
+  /** Tombstone purge: do you hold these tombstones (check), or delete them (purge). */
+  PURGE_REQUEST(51, true),
+  /** Tombstone purge: the answer, per tombstone. */
+  PURGE_REPLY(52, true);
 
   private static final Procedure[] BY_ID = new Procedure[64];
 
@@ -106,12 +125,18 @@ public enum Procedure {
   }
 
   /**
-   * True for the one-way messages of the eventual namespaces' quorum protocol (ids 40..44) and of
-   * its hinted handoff (45, 46).
+   * True for the one-way messages of eventual namespaces, which the eventual core's codec encodes:
+   * the quorum protocol (ids 40..44), hinted handoff (45, 46) and repair (47..52).
    */
   public boolean isQuorum() {
     return this == QUORUM_WRITE || this == QUORUM_ACK || this == QUORUM_REFUSED || this == QUORUM_READ
-        || this == QUORUM_REPLY || this == HINTED_WRITE || this == HINT_ACK;
+        || this == QUORUM_REPLY || this == HINTED_WRITE || this == HINT_ACK || isRepair();
+  }
+
+  /** True for the one-way repair messages of eventual namespaces (ids 47..52). */
+  public boolean isRepair() {
+    return this == REPAIR_TREE || this == REPAIR_HASHES || this == REPAIR_KEYS || this == REPAIR_WANT
+        || this == PURGE_REQUEST || this == PURGE_REPLY;
   }
 
   /** True for PUT, PUT_IF_ABSENT, DELETE and COMPARE_AND_SET. */

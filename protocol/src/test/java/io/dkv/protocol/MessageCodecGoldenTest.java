@@ -22,6 +22,8 @@ import io.dkv.protocol.ClientMessage.MemberMoves;
 import io.dkv.protocol.ClientMessage.MemberStatus;
 import io.dkv.protocol.ClientMessage.MoveStatusRequest;
 import io.dkv.protocol.ClientMessage.MoveStatusResponse;
+import io.dkv.protocol.ClientMessage.RepairRequest;
+import io.dkv.protocol.ClientMessage.RepairResponse;
 import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.ClientMessage.NamespaceMode;
 import io.dkv.protocol.ClientMessage.PartitionMapResponse;
@@ -231,6 +233,20 @@ class MessageCodecGoldenTest {
         + "000000000000012c"               // 300 keys copied
         + "0000000000000003";              // 3 partitions promoted
     check(hex, m, MessageCodec.decodeResponse(Procedure.MOVE_STATUS, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void repairRequestNamesOneNamespaceOrNoneAndItsAnswerHasTheDocumentedBytes() {
+    String one = "0004" + "6c6f6773";      // "logs"
+    check(one, new RepairRequest("logs"), MessageCodec.decodeRequest(Procedure.REPAIR, HEX.parseHex(one)));
+    check("0000", new RepairRequest(""), MessageCodec.decodeRequest(Procedure.REPAIR, HEX.parseHex("0000")));
+    var m = new RepairResponse("n2", 6, 3, 4, List.of("x"));
+    String hex = "0002" + "6e32"           // answered by n2
+        + "00000006"                       // 6 sessions completed
+        + "0000000000000003"               // 3 keys differed
+        + "0000000000000004"               // 4 values shipped
+        + "00000001" + "0001" + "78";      // one error: "x"
+    check(hex, m, MessageCodec.decodeResponse(Procedure.REPAIR, HEX.parseHex(hex)));
   }
 
   @Test

@@ -167,6 +167,22 @@ class MessageCodecMalformedTest {
   }
 
   @Test
+  void aRepairAnswerWithANegativeCountOrALyingErrorCountIsRejected() {
+    String node = "0002" + "6e32";
+    String negative = node + "ffffffff" + "0000000000000000" + "0000000000000000" + "00000000";
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.REPAIR, HEX.parseHex(negative)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'sessions' at offset 4")
+        .hasMessageContaining("-1 is negative; a count is 0 or more");
+    String lying = node + "00000000" + "0000000000000000" + "0000000000000000" + "00000005" + "0000";
+    assertThatThrownBy(() -> MessageCodec.decodeResponse(Procedure.REPAIR, HEX.parseHex(lying)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'errors'")
+        .hasMessageContaining("list count 5 needs at least 10 bytes but only 2 remain");
+    assertMalformed(Procedure.REPAIR, "00").hasMessageContaining("field 'namespace'");
+  }
+
+  @Test
   void moveStatusMembersAreBoundedByTheBytesLeftAndTheirStatesChecked() {
     String prefix = "0000000000000001" + "00000000";
     // 19 bytes is the smallest member: a count of 2 with 37 bytes after it cannot be true.

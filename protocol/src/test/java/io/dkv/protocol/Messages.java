@@ -82,6 +82,7 @@ final class Messages {
         Combinators.combine(strings(), strings()).as(ClientMessage.JoinRequest::new),
         strings().map(ClientMessage.LeaveRequest::new),
         Arbitraries.just(new ClientMessage.MoveStatusRequest()),
+        strings().map(ClientMessage.RepairRequest::new),
         Combinators.combine(strings(), bytes(), Arbitraries.of(true, false), Arbitraries.longs(), quorumLevels())
             .as((ns, key, direct, epoch, level) -> new ClientMessage.QuorumGetRequest(
                 new ClientMessage.GetRequest(ns, key, direct, epoch), level)),
@@ -123,7 +124,10 @@ final class Messages {
         Combinators.combine(Arbitraries.longs(), Arbitraries.integers().greaterOrEqual(0),
                 memberMoves().list().ofMaxSize(4), strings(), Arbitraries.longs().greaterOrEqual(0),
                 Arbitraries.longs().greaterOrEqual(0))
-            .as(ClientMessage.MoveStatusResponse::new));
+            .as(ClientMessage.MoveStatusResponse::new),
+        Combinators.combine(strings(), Arbitraries.integers().greaterOrEqual(0), Arbitraries.longs().greaterOrEqual(0),
+                Arbitraries.longs().greaterOrEqual(0), strings().list().ofMaxSize(3))
+            .as(ClientMessage.RepairResponse::new));
   }
 
   static Arbitrary<ClientMessage> partitionMaps() {
@@ -186,6 +190,8 @@ final class Messages {
       case ClientMessage.LeaveRequest l -> Procedure.LEAVE;
       case ClientMessage.MoveStatusRequest r -> Procedure.MOVE_STATUS;
       case ClientMessage.MoveStatusResponse r -> Procedure.MOVE_STATUS;
+      case ClientMessage.RepairRequest r -> Procedure.REPAIR;
+      case ClientMessage.RepairResponse r -> Procedure.REPAIR;
       case ClientMessage.ErrorResponse e -> throw new IllegalArgumentException("error body");
     };
   }

@@ -29,7 +29,10 @@ class ProcedureTest {
         Map.entry(Procedure.QUORUM_WRITE, 40), Map.entry(Procedure.QUORUM_ACK, 41),
         Map.entry(Procedure.QUORUM_REFUSED, 42), Map.entry(Procedure.QUORUM_READ, 43),
         Map.entry(Procedure.QUORUM_REPLY, 44), Map.entry(Procedure.HINTED_WRITE, 45),
-        Map.entry(Procedure.HINT_ACK, 46), Map.entry(Procedure.COPY_EVENTUAL, 19));
+        Map.entry(Procedure.HINT_ACK, 46), Map.entry(Procedure.COPY_EVENTUAL, 19), Map.entry(Procedure.REPAIR, 18),
+        Map.entry(Procedure.REPAIR_TREE, 47), Map.entry(Procedure.REPAIR_HASHES, 48),
+        Map.entry(Procedure.REPAIR_KEYS, 49), Map.entry(Procedure.REPAIR_WANT, 50),
+        Map.entry(Procedure.PURGE_REQUEST, 51), Map.entry(Procedure.PURGE_REPLY, 52));
   }
 
   @Test

@@ -1,16 +1,20 @@
 package io.dkv.server;
 
+import io.dkv.core.directory.Namespace;
 import io.dkv.core.eventual.EventualConfig;
 import io.dkv.core.eventual.EventualNode;
 import io.dkv.core.eventual.HintStats;
 import io.dkv.core.eventual.QuorumCodec;
 import io.dkv.core.eventual.QuorumMessage;
+import io.dkv.core.eventual.RepairConfig;
+import io.dkv.core.placement.Partitioner;
 import io.dkv.core.storage.ColumnFamily;
 import io.dkv.core.storage.Storage;
 import io.dkv.core.storage.WriteBatch;
 import io.dkv.core.twopc.Envelope;
 import io.dkv.core.twopc.TwoPhaseConfig;
 import io.dkv.core.twopc.TwoPhaseNode;
+import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage.StatusResponse;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.MessageCodec;
@@ -47,6 +51,7 @@ public final class DkvNode implements AutoCloseable {
   private final NamespaceReclaimer reclaimer;
   private final CoreLoop core;
   private final EventualLoop eventual;
+  private final EventualRepairs repairs;
   private final CatchUp catchUp;
   private final RpcServer server;
   private final long startedMillis = System.currentTimeMillis();
@@ -71,8 +76,10 @@ public final class DkvNode implements AutoCloseable {
       core.readLeaseFrom(() -> directory.lease().isValid(System.nanoTime()));
       core.start().get();
       this.eventual = new EventualLoop(config.nodeId(), new EventualNode(config.nodeId(), storage,
-          eventualConfig, firstReadId()), storage, this::sendToPeer, this::reportFailure);
+          eventualConfig, firstReadId(), this::partitionOf, repairConfig(config)), storage,
+          this::sendToPeer, this::reportFailure);
       directory.onChange(view -> eventual.dropHintsFor(HandoffPlan.removed(view.state())));
+      this.repairs = new EventualRepairs(config.nodeId(), directory, eventual, config.repairIntervalMillis());
       ClientService clients = new ClientService(config, directory, core,
           new EventualService(config.nodeId(), eventual), peers, directory.lease());
       this.catchUp = new CatchUp(config.nodeId(), directory, core, eventual, peers);
@@ -90,6 +97,7 @@ public final class DkvNode implements AutoCloseable {
           .handle(Procedure.COPY_PARTITION.id(), copies::copy)
           .handle(Procedure.COPY_EVENTUAL.id(), new EventualCopyService(config.nodeId(), directory, storage)::copy)
           .handle(Procedure.MOVE_STATUS.id(), directoryCalls::moveStatus)
+          .handle(Procedure.REPAIR.id(), repairs::repair)
           .handleDeduplicated(Procedure.CREATE_NAMESPACE.id(), directoryCalls::createNamespace)
           .handleDeduplicated(Procedure.DROP_NAMESPACE.id(), directoryCalls::dropNamespace)
           .handleDeduplicated(Procedure.JOIN.id(), directoryCalls::join)
@@ -113,6 +121,7 @@ public final class DkvNode implements AutoCloseable {
       }
       this.server = b.build().start();
       catchUp.start();
+      repairs.start();
     } catch (Exception | Error e) {
       closeQuietly();
       throw e;
@@ -213,6 +222,17 @@ public final class DkvNode implements AutoCloseable {
     }
   }
 
+  /** The eventual core's placement: partitions are computed from the namespace's own name, as clients do. */
+  private int partitionOf(String storageName, Bytes key) {
+    return Partitioner.partitionOf(Namespace.nameOf(storageName), key, directory.current().map().partitionCount());
+  }
+
+  private static RepairConfig repairConfig(NodeConfig config) {
+    RepairConfig d = RepairConfig.defaults();
+    return new RepairConfig(config.tombstoneGraceMillis(), d.retryMillis(), d.maxAttempts(), d.maxKeysPerMessage(),
+        d.maxTombstonesPerRound());
+  }
+
   /** One frame per quorum message: they are not batched (PEER_BATCH carries 2PC messages only). */
   private void sendToPeer(String to, QuorumMessage m) {
     peers.send(directory.current().address(to), QuorumCodec.procedureOf(m).id(), QuorumCodec.encode(m));
@@ -241,8 +261,8 @@ public final class DkvNode implements AutoCloseable {
   }
 
   private void closeQuietly() {
-    for (AutoCloseable c : new AutoCloseable[] {catchUp, server, core, eventual, peers, directory, reclaimer,
-        storage}) {
+    for (AutoCloseable c : new AutoCloseable[] {repairs, catchUp, server, core, eventual, peers, directory,
+        reclaimer, storage}) {
       if (c != null) {
         try {
           c.close();

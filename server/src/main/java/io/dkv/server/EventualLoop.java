@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * (persist, then send: docs/eventual.md §1). Events that arrive during the sync wait for the next
  * batch, so under load one fsync covers many of them.
  *
+ * <p>Repair (docs/eventual.md §10): {@link EventualRepairs} submits anti-entropy sessions as
+ * commands and purge rounds through {@link #purge}; both are steps of this loop like any other.
+ *
  * <p>Read repair (docs/eventual.md §5): for each {@link ReadRepair} the newest value goes to the
  * stale and silent replicas as a write, after the read's answer has left, so the reply never waits
  * for it; their acknowledgements find no write under way and are dropped.
@@ -63,6 +66,8 @@ final class EventualLoop implements AutoCloseable {
     record Peer(QuorumMessage message) implements Event {}
 
     record DropHints(Set<String> removedNodes) implements Event {}
+
+    record Purge(String namespace, int partition, List<String> replicas) implements Event {}
   }
 
   /** A client's request waiting for its result; writes and reads fail differently at a stop. */
@@ -140,6 +145,13 @@ final class EventualLoop implements AutoCloseable {
     return hintStats;
   }
 
+  /** Starts a tombstone purge round for a partition (docs/eventual.md §10); dropped when the inbox is full. */
+  void purge(String namespace, int partition, List<String> replicas) {
+    if (running && !inbox.offer(new Event.Purge(namespace, partition, List.copyOf(replicas)))) {
+      log.warn("eventual inbox full; skipped a purge round of {} partition {}", namespace, partition);
+    }
+  }
+
   /** Repair writes sent so far (one per replica repaired), for operators and tests. */
   long repairsSent() {
     return repairsSent.get();
@@ -190,6 +202,7 @@ final class EventualLoop implements AutoCloseable {
         core.dropHintsFor(d.removedNodes());
         yield new EventualOutput();
       }
+      case Event.Purge p -> core.purgeTombstones(p.namespace(), p.partition(), p.replicas(), now);
       case Event.Client c -> CoreLoops.step(() -> core.onClient(c.command(), now), null, bug -> {
         log.error("node {}: an eventual {} failed with an unexpected error", nodeId,
             c.command().getClass().getSimpleName(), bug);

@@ -34,6 +34,12 @@ import java.util.regex.Pattern;
  *                           a partition keeps when a node is evicted ({@code docs/directory.md} §8)
  * @param join               the dkv address of a member of the cluster this node joins, or null
  *                           for a node of a new cluster
+ * @param repairIntervalMillis how often the node repairs the eventual namespaces' partitions it
+ *                           replicates with their other replicas and purges old tombstones
+ *                           ({@code docs/eventual.md} §10)
+ * @param tombstoneGraceMillis how long a delete's tombstone is kept at least, and after every
+ *                           replica was seen holding it; must exceed the eventual request window
+ *                           (60 s), the longest request deadline and the oldest hint
  */
 public record NodeConfig(
     String nodeId,
@@ -47,13 +53,17 @@ public record NodeConfig(
     int maxValueBytes,
     long requestTimeoutMillis,
     FailureDetection failureDetection,
-    MemberAddress.HostPort join) {
+    MemberAddress.HostPort join,
+    long repairIntervalMillis,
+    long tombstoneGraceMillis) {
 
   public static final int DEFAULT_PARTITIONS = 256;
   public static final int DEFAULT_REPLICATION = 3;
   public static final int DEFAULT_MAX_KEY_BYTES = 256;
   public static final int DEFAULT_MAX_VALUE_BYTES = 128 << 20;
   public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 5_000;
+  public static final long DEFAULT_REPAIR_INTERVAL_MILLIS = 600_000;
+  public static final long DEFAULT_TOMBSTONE_GRACE_MILLIS = 3_600_000;
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   private static final Range PARTITIONS = new Range("partitions", 1, 65_536);
@@ -65,9 +75,12 @@ public record NodeConfig(
   private static final Range LEASE_MS = new Range("lease-ms", 20, 600_000);
   private static final Range DOWN_AFTER_MS = new Range("down-after-ms", 30, 3_600_000);
   private static final Range MIN_REPLICAS = new Range("min-replicas", 1, 15);
+  private static final Range REPAIR_INTERVAL_MS = new Range("repair-interval-ms", 1_000, 86_400_000);
+  // Above the eventual core's request window (60 s): a retry is sent under its first version that long.
+  private static final Range TOMBSTONE_GRACE_MS = new Range("tombstone-grace-ms", 60_001, 2_592_000_000L);
   private static final Set<String> KEYS = Set.of("node-id", "listen", "data", "members", "voters", "join",
       "partitions", "replication", "max-key-bytes", "max-value-bytes", "request-timeout-ms",
-      "heartbeat-ms", "lease-ms", "down-after-ms", "min-replicas");
+      "heartbeat-ms", "lease-ms", "down-after-ms", "min-replicas", "repair-interval-ms", "tombstone-grace-ms");
   /** The addresses that listen on every interface: no other node can reach a node there. */
   private static final Set<String> WILDCARD_HOSTS = Set.of("0.0.0.0", "::", "[::]", "*");
 
@@ -85,8 +98,20 @@ public record NodeConfig(
     MAX_VALUE_BYTES.check(maxValueBytes);
     REQUEST_TIMEOUT_MS.check(requestTimeoutMillis);
     requireFailureDetection(failureDetection);
+    REPAIR_INTERVAL_MS.check(repairIntervalMillis);
+    TOMBSTONE_GRACE_MS.check(tombstoneGraceMillis);
     members = List.copyOf(members);
     voters = List.copyOf(voters);
+  }
+
+  /** Default repair interval and tombstone grace period. */
+  public NodeConfig(String nodeId, MemberAddress.HostPort listen, Path dataDir,
+                    List<MemberAddress> members, List<MemberAddress> voters, int partitionCount,
+                    int replicationFactor, int maxKeyBytes, int maxValueBytes,
+                    long requestTimeoutMillis, FailureDetection failureDetection, MemberAddress.HostPort join) {
+    this(nodeId, listen, dataDir, members, voters, partitionCount, replicationFactor, maxKeyBytes,
+        maxValueBytes, requestTimeoutMillis, failureDetection, join, DEFAULT_REPAIR_INTERVAL_MILLIS,
+        DEFAULT_TOMBSTONE_GRACE_MILLIS);
   }
 
   /** A node of a new cluster (no {@code join}). */
@@ -122,8 +147,8 @@ public record NodeConfig(
    * {@code members} and {@code voters} (a new cluster) or {@code join} (an existing one) are
    * required; {@code partitions} and {@code replication} (a new cluster only),
    * {@code max-key-bytes}, {@code max-value-bytes}, {@code request-timeout-ms},
-   * {@code heartbeat-ms}, {@code lease-ms}, {@code down-after-ms}, {@code min-replicas} are
-   * optional. Unknown keys are an error, so a typo never silently falls back to a default.
+   * {@code heartbeat-ms}, {@code lease-ms}, {@code down-after-ms}, {@code min-replicas},
+   * {@code repair-interval-ms}, {@code tombstone-grace-ms} are optional. Unknown keys are an error, so a typo never silently falls back to a default.
    */
   public static NodeConfig load(Path file) {
     Properties p = new Properties();
@@ -164,7 +189,9 @@ public record NodeConfig(
             LEASE_MS.read(p, FailureDetection.DEFAULTS.leaseMillis()),
             DOWN_AFTER_MS.read(p, FailureDetection.DEFAULTS.downAfterMillis()),
             MIN_REPLICAS.read(p, FailureDetection.DEFAULTS.minReplicas())),
-        join == null ? null : MemberAddress.parseHostPort("join", join.trim()));
+        join == null ? null : MemberAddress.parseHostPort("join", join.trim()),
+        REPAIR_INTERVAL_MS.read(p, DEFAULT_REPAIR_INTERVAL_MILLIS),
+        TOMBSTONE_GRACE_MS.read(p, DEFAULT_TOMBSTONE_GRACE_MILLIS));
   }
 
   /** A list setting, required unless the node joins (then absent is empty; given is refused later). */

@@ -53,10 +53,10 @@ class EventualNamespaceTest {
   private static final FailureDetection NEVER_DOWN = new FailureDetection(500, 3_000, 600_000, 2);
   /** No hinted handoff, and a write is forgotten once answered: only a read repairs a replica. */
   private static final EventualConfig WITHOUT_HANDOFF = new EventualConfig(200, 60_000, 100_000, 500,
-      new HintConfig(600_000, 1, 100_000, 1 << 20, 3_600_000, 1_000));
+      new HintConfig(600_000, 1, 100_000, 1 << 20, 600_000, 1_000));
   /** A silent replica is handed off after 300 ms; hints are delivered every 200 ms. */
   private static final EventualConfig QUICK_HANDOFF = new EventualConfig(200, 60_000, 100_000, 500,
-      new HintConfig(300, 10_000, 100_000, 1 << 20, 3_600_000, 200));
+      new HintConfig(300, 10_000, 100_000, 1 << 20, 600_000, 200));
 
   @TempDir
   Path dir;

@@ -37,6 +37,25 @@ class NodeConfigTest {
   }
 
   @Test
+  void repairIntervalAndTombstoneGraceAreReadAndTheGraceMustOutlastTheRequestWindow() throws Exception {
+    String base = "node-id=n1\nlisten=127.0.0.1:7401\ndata=d\nmembers=n1@127.0.0.1:7401\nvoters=n1@127.0.0.1:7501\n";
+    Path defaults = dir.resolve("defaults.properties");
+    Files.writeString(defaults, base);
+    NodeConfig d = NodeConfig.load(defaults);
+    assertThat(d.repairIntervalMillis()).isEqualTo(600_000);
+    assertThat(d.tombstoneGraceMillis()).isEqualTo(3_600_000);
+    Path set = dir.resolve("set.properties");
+    Files.writeString(set, base + "repair-interval-ms=30000\ntombstone-grace-ms=86400000\n");
+    NodeConfig c = NodeConfig.load(set);
+    assertThat(c.repairIntervalMillis()).isEqualTo(30_000);
+    assertThat(c.tombstoneGraceMillis()).isEqualTo(86_400_000);
+    Path shortGrace = dir.resolve("short.properties");
+    Files.writeString(shortGrace, base + "tombstone-grace-ms=60000\n");
+    assertThatThrownBy(() -> NodeConfig.load(shortGrace)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tombstone-grace-ms = 60000 is outside the allowed range 60001..2592000000");
+  }
+
+  @Test
   void unknownSettingIsAnErrorNotASilentDefault() throws Exception {
     Path file = dir.resolve("bad.properties");
     Files.writeString(file, "node-id=n1\nlisten=127.0.0.1:1\ndata=d\nmembers=n1@127.0.0.1:1\nvoters=n1@127.0.0.1:2\npartitons=8\n");

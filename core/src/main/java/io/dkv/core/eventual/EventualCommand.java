@@ -75,4 +75,11 @@ public sealed interface EventualCommand {
       entries = List.copyOf(entries);
     }
   }
+
+  /**
+   * Repair partition {@code partition} of {@code namespace} with its replica {@code peer} by one
+   * anti-entropy session (docs/eventual.md §10), this node initiating; answered with
+   * {@link EventualResult.Repaired} or {@link EventualResult.RepairFailed}.
+   */
+  record Repair(long handle, String namespace, int partition, String peer) implements EventualCommand {}
 }

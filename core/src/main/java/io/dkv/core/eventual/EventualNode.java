@@ -3,6 +3,7 @@ package io.dkv.core.eventual;
 import io.dkv.core.storage.Storage;
 import io.dkv.protocol.Bytes;
 import java.util.Set;
+import java.util.List;
 
 /**
  * One node's core for eventual namespaces: coordinator of the requests it receives
@@ -37,6 +38,8 @@ public final class EventualNode {
   private final QuorumCoordinator coordinator;
   private final QuorumReplica replica;
   private final HintStore hints;
+  private final AntiEntropy antiEntropy;
+  private final TombstonePurger purger;
 
   /** A node whose read ids start at 1 (a driver that drops replies to earlier processes). */
   public EventualNode(String nodeId, Storage storage, EventualConfig config) {
@@ -50,15 +53,43 @@ public final class EventualNode {
    *                    64-bit space, so that such a reply names no read of this one
    */
   public EventualNode(String nodeId, Storage storage, EventualConfig config, long firstReadId) {
+    this(nodeId, storage, config, firstReadId, KeyPartitioner.SINGLE, RepairConfig.defaults());
+  }
+
+  /**
+   * A node that also repairs (docs/eventual.md §10).
+   *
+   * @param firstId     where this process's read ids and repair session ids start (see above)
+   * @param partitioner the placement of keys in partitions, which a partition's Merkle tree needs
+   * @throws IllegalArgumentException if the tombstone grace period does not exceed the request
+   *     window (a retry is sent under its first version for that long) and the time a hint may
+   *     live (the handoff timeout plus the maximum hint age): either would bring back a value whose
+   *     tombstone was purged
+   */
+  public EventualNode(String nodeId, Storage storage, EventualConfig config, long firstId,
+                      KeyPartitioner partitioner, RepairConfig repair) {
+    if (repair.tombstoneGraceMillis() <= config.requestWindowMillis()) {
+      throw new IllegalArgumentException("the tombstone grace period (" + repair.tombstoneGraceMillis()
+          + " ms) must exceed the request window (" + config.requestWindowMillis() + " ms): a write retried"
+          + " under its first version within the window would bring back a value whose tombstone was purged");
+    }
+    long hintLifetime = config.hints().handoffTimeoutMillis() + config.hints().maxHintAgeMillis();
+    if (repair.tombstoneGraceMillis() <= hintLifetime) {
+      throw new IllegalArgumentException("the tombstone grace period (" + repair.tombstoneGraceMillis()
+          + " ms) must exceed the handoff timeout plus the maximum hint age (" + hintLifetime + " ms): a hint"
+          + " delivered later than the grace period would bring back a value whose tombstone was purged");
+    }
     HybridClock clock = new HybridClock(nodeId, config.maxClockDriftMillis());
     ClockCeiling ceiling = new ClockCeiling(storage, config.maxClockDriftMillis() / 2);
     if (ceiling.ceiling() > 0) {
       clock.startAbove(ceiling.ceiling());
     }
-    this.coordinator = new QuorumCoordinator(nodeId, config, clock, ceiling, firstReadId);
+    this.coordinator = new QuorumCoordinator(nodeId, config, clock, ceiling, firstId);
     this.replica = new QuorumReplica(nodeId, clock, storage);
     // Reads the index of the hints this node holds from storage, so that their delivery resumes.
     this.hints = new HintStore(nodeId, storage, config.hints());
+    this.antiEntropy = new AntiEntropy(nodeId, storage, partitioner, repair, replica, firstId);
+    this.purger = new TombstonePurger(nodeId, storage, partitioner, repair, replica);
   }
 
   /** A client's write or read, coordinated here, or a copy to install here. */
@@ -68,6 +99,7 @@ public final class EventualNode {
       case EventualCommand.Write w -> coordinator.onWrite(w, nowMillis, out);
       case EventualCommand.Read r -> coordinator.onRead(r, nowMillis, out);
       case EventualCommand.Install i -> replica.install(i, nowMillis, out);
+      case EventualCommand.Repair r -> antiEntropy.start(r, nowMillis, out);
     }
     return out;
   }
@@ -86,18 +118,37 @@ public final class EventualNode {
       case QuorumMessage.ReadReply r -> coordinator.onReadReply(r, nowMillis, out);
       case QuorumMessage.HintedWrite h -> hints.onHintedWrite(h, nowMillis, out);
       case QuorumMessage.HintAck a -> coordinator.onHintAck(a, nowMillis, out);
+      case QuorumMessage.RepairTreeRequest r -> antiEntropy.onTreeRequest(r, nowMillis, out);
+      case QuorumMessage.RepairHashes h -> antiEntropy.onHashes(h, nowMillis, out);
+      case QuorumMessage.RepairKeys k -> antiEntropy.onKeys(k, nowMillis, out);
+      case QuorumMessage.RepairWant w -> antiEntropy.onWant(w, nowMillis, out);
+      case QuorumMessage.PurgeRequest r -> purger.onRequest(r, out);
+      case QuorumMessage.PurgeReply r -> purger.onReply(r, nowMillis, out);
     }
     return out;
   }
 
   /**
-   * Timers: retries, handoffs and deadlines of requests under way, expiry of remembered request ids,
-   * delivery and expiry of the hints this node holds.
+   * Timers: retries, handoffs and deadlines of requests and repair sessions under way, expiry of
+   * remembered request ids, delivery and expiry of the hints this node holds.
    */
   public EventualOutput tick(long nowMillis) {
     EventualOutput out = new EventualOutput();
     coordinator.tick(nowMillis, out);
     hints.tick(nowMillis, out);
+    antiEntropy.tick(nowMillis, out);
+    return out;
+  }
+
+  /**
+   * One round of tombstone purge for {@code partition} of {@code namespace} (docs/eventual.md §10):
+   * checks, or purges, the tombstones this node holds there past the grace period. The driver
+   * calls it on a schedule for every partition this node replicates, with the partition's current
+   * replicas, and not while the partition is moving (a replica joining would be missed).
+   */
+  public EventualOutput purgeTombstones(String namespace, int partition, List<String> replicas, long nowMillis) {
+    EventualOutput out = new EventualOutput();
+    purger.round(namespace, partition, replicas, nowMillis, out);
     return out;
   }
 

@@ -34,4 +34,18 @@ public sealed interface EventualResult {
 
   /** An {@link EventualCommand.Install} is durable; {@code stored} entries were newer than what was held. */
   record Installed(long handle, int stored) implements EventualResult {}
+
+  /**
+   * An anti-entropy session finished: both replicas were sent what the other held newer.
+   *
+   * @param leavesDiffered leaves of the Merkle tree whose hashes differed
+   * @param keysDiffered   keys one replica held newer than the other
+   * @param valuesShipped  values sent either way (a value may be shipped and then found current)
+   */
+  record Repaired(long handle, String namespace, int partition, String peer, int leavesDiffered, int keysDiffered,
+                  int valuesShipped) implements EventualResult {}
+
+  /** The session gave up: the other replica did not answer; {@code reason} says which step. */
+  record RepairFailed(long handle, String namespace, int partition, String peer, String reason)
+      implements EventualResult {}
 }

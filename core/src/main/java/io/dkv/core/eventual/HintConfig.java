@@ -27,8 +27,12 @@ public record HintConfig(long handoffDelayMillis, long handoffTimeoutMillis, int
     EventualConfig.positive("deliveryIntervalMillis", deliveryIntervalMillis);
   }
 
-  /** 1 s, 10 s, 100,000 hints, 256 MiB, 3 hours, 1 s. */
+  /**
+   * 1 s, 10 s, 100,000 hints, 256 MiB, 30 minutes, 1 s. The age bound stays well below the
+   * tombstone grace period (1 hour by default), which must exceed it (docs/eventual.md §10); a
+   * replica down for longer is brought up to date by anti-entropy.
+   */
   public static HintConfig defaults() {
-    return new HintConfig(1_000, 10_000, 100_000, 256L << 20, 3 * 3_600_000L, 1_000);
+    return new HintConfig(1_000, 10_000, 100_000, 256L << 20, 30 * 60_000L, 1_000);
   }
 }

@@ -8,7 +8,8 @@ import io.dkv.protocol.MalformedMessageException;
 import io.dkv.protocol.Procedure;
 
 /**
- * The wire bodies of {@link QuorumMessage}s, one-way procedures 40..46 (docs/protocol.md §3), in
+ * The wire bodies of {@link QuorumMessage}s, one-way procedures 40..46 and, through
+ * {@link RepairCodec}, the repair messages 47..52 (docs/protocol.md §3), in
  * network byte order. It lives beside the messages because their values carry hybrid-clock
  * versions, a core type; the encoding follows the protocol's rules (u16-length UTF-8 strings,
  * u32-length byte strings, no trailing bytes).
@@ -49,6 +50,12 @@ public final class QuorumCodec {
       case QuorumMessage.ReadReply r -> Procedure.QUORUM_REPLY;
       case QuorumMessage.HintedWrite h -> Procedure.HINTED_WRITE;
       case QuorumMessage.HintAck a -> Procedure.HINT_ACK;
+      case QuorumMessage.RepairTreeRequest r -> Procedure.REPAIR_TREE;
+      case QuorumMessage.RepairHashes h -> Procedure.REPAIR_HASHES;
+      case QuorumMessage.RepairKeys k -> Procedure.REPAIR_KEYS;
+      case QuorumMessage.RepairWant w -> Procedure.REPAIR_WANT;
+      case QuorumMessage.PurgeRequest r -> Procedure.PURGE_REQUEST;
+      case QuorumMessage.PurgeReply r -> Procedure.PURGE_REPLY;
     };
   }
 
@@ -68,6 +75,12 @@ public final class QuorumCodec {
         a.version().writeTo(prefix(w, a.namespace(), a.key()).string(a.target()));
         w.u8(a.stored() ? 1 : 0).string(a.reason());
       }
+      case QuorumMessage.RepairTreeRequest r -> RepairCodec.write(w, r);
+      case QuorumMessage.RepairHashes h -> RepairCodec.write(w, h);
+      case QuorumMessage.RepairKeys k -> RepairCodec.write(w, k);
+      case QuorumMessage.RepairWant x -> RepairCodec.write(w, x);
+      case QuorumMessage.PurgeRequest r -> RepairCodec.write(w, r);
+      case QuorumMessage.PurgeReply r -> RepairCodec.write(w, r);
     }
     return w.toByteArray();
   }
@@ -81,10 +94,15 @@ public final class QuorumCodec {
   public static QuorumMessage decode(Procedure p, byte[] body) {
     if (!p.isQuorum()) {
       throw new MalformedMessageException(ErrorCode.UNKNOWN_PROCEDURE, "procedure " + p + " (id " + p.id()
-          + ") is not a quorum message; quorum messages have ids 40..46");
+          + ") is not a message of eventual namespaces; they have ids 40..52");
     }
     RecordReader r = new RecordReader(body, p + " message", MalformedMessageException::new);
     String from = nonEmpty(r, "from");
+    if (p.isRepair()) {
+      QuorumMessage m = RepairCodec.read(p, from, r);
+      r.end();
+      return m;
+    }
     String namespace = r.string("namespace");
     Bytes key = Bytes.wrap(r.bytes("key"));
     QuorumMessage m = switch (p) {

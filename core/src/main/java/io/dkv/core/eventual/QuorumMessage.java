@@ -1,6 +1,7 @@
 package io.dkv.core.eventual;
 
 import io.dkv.protocol.Bytes;
+import java.util.List;
 
 /**
  * Node-to-node messages of eventual namespaces: a coordinator and the replicas of a key. Each
@@ -56,4 +57,76 @@ public sealed interface QuorumMessage {
    */
   record HintAck(String from, String target, String namespace, Bytes key, HybridTimestamp version, boolean stored,
                  String reason) implements QuorumMessage {}
+
+  /**
+   * Anti-entropy, initiator to responder: the hashes of the children of these nodes of your
+   * Merkle tree of the partition ({@link MerkleTree}). {@code level} 0 asks for the root's 16
+   * children (index 0), level 1 for the leaves under the given level-1 nodes. {@code step} numbers
+   * the session's requests; the reply echoes it, so that a late or duplicated reply is recognised.
+   */
+  record RepairTreeRequest(String from, long session, int step, String namespace, int partition, int level,
+                           List<Integer> indices) implements QuorumMessage {
+    public RepairTreeRequest {
+      indices = List.copyOf(indices);
+    }
+  }
+
+  /** Responder to initiator: 16 child hashes per requested node, in the order of {@code indices}. */
+  record RepairHashes(String from, long session, int step, String namespace, int partition, int level,
+                      List<Integer> indices, List<Long> hashes) implements QuorumMessage {
+    public RepairHashes {
+      indices = List.copyOf(indices);
+      hashes = List.copyOf(hashes);
+    }
+  }
+
+  /**
+   * Initiator to responder: what the initiator holds in these differing leaves (key, kind, version).
+   * The responder ships every value it holds newer as a {@link WriteRequest} and answers with the
+   * keys it wants ({@link RepairWant}).
+   */
+  record RepairKeys(String from, long session, int step, String namespace, int partition, List<Integer> leaves,
+                    List<KeyVersion> entries) implements QuorumMessage {
+    public RepairKeys {
+      leaves = List.copyOf(leaves);
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /** Responder to initiator: it shipped {@code shipped} values and wants the initiator's {@code keys}. */
+  record RepairWant(String from, long session, int step, String namespace, int partition, int shipped,
+                    List<Bytes> keys) implements QuorumMessage {
+    public RepairWant {
+      keys = List.copyOf(keys);
+    }
+  }
+
+  /** What a purge asks of a replica about the tombstones it names. */
+  enum PurgePhase {
+    /** Do you hold this tombstone or something newer? */
+    CHECK,
+    /** Delete this tombstone if you hold exactly it. */
+    PURGE
+  }
+
+  /** A replica of the partition to the others: about these tombstones of {@code namespace}. */
+  record PurgeRequest(String from, String namespace, PurgePhase phase, List<TombstoneRef> tombstones)
+      implements QuorumMessage {
+    public PurgeRequest {
+      tombstones = List.copyOf(tombstones);
+    }
+  }
+
+  /**
+   * The answer to a {@link PurgeRequest}. CHECK: {@code yes} are held (the tombstone or something
+   * newer), {@code no} are not. PURGE: {@code yes} are no longer held exactly (deleted now or
+   * before, or overwritten by something newer); {@code no} is empty.
+   */
+  record PurgeReply(String from, String namespace, PurgePhase phase, List<TombstoneRef> yes, List<TombstoneRef> no)
+      implements QuorumMessage {
+    public PurgeReply {
+      yes = List.copyOf(yes);
+      no = List.copyOf(no);
+    }
+  }
 }

@@ -16,13 +16,19 @@ import java.util.Set;
  *   <li>with R + W > N, a read that starts after a write was acknowledged returns it or something
  *       newer (no disk is ever lost here: a crash loses only unsynced writes, which nothing has
  *       acknowledged);
- *   <li>after healing and a repair round, every replica of a key holds the same value, durably,
- *       and it is the newest version any replica ever made durable for the key;
+ *   <li>after healing, purge and repair rounds, every replica of a key holds the same value,
+ *       durably, and it is the newest version any replica ever made durable for the key, or
+ *       nothing if that was a tombstone and it was purged; a tombstone past the grace period when
+ *       the last purge rounds began is gone from every replica;
  *   <li>a retried write is applied once: every answer to a request id names one version, and every
  *       put's value (unique per request here) is stored under one version only;
+ *   <li>no deleted value comes back: once a replica purged a tombstone, no replica ever makes a
+ *       value older than it durable again;
  *   <li>hinted handoff: after healing and the quiet period, before the repair round, no node holds a
  *       hint any more, and, unless some hint expired in the run, every replica holds durably each
- *       version a holder acknowledged a hint for, or a newer one.
+ *       version a holder acknowledged a hint for, or a newer one (or a tombstone newer than it was purged);
+ *   <li>a version a node sends for the first time is above every version it stamped before, across
+ *       its restarts, whatever its wall clock did.
  * </ol>
  */
 final class EventualChecker {
@@ -37,8 +43,12 @@ final class EventualChecker {
   private final List<Hint> hintsStored = new ArrayList<>();
   /** The newest version any replica synced, by EVENTUAL key. */
   private final Map<Bytes, HybridTimestamp> newestDurable = new HashMap<>();
+  /** What each replica holds durably, by node and EVENTUAL key: what a delete removed. */
+  private final Map<String, Map<Bytes, EventualValue>> durable = new HashMap<>();
+  /** The newest tombstone any replica purged, by EVENTUAL key. */
+  private final Map<Bytes, HybridTimestamp> newestPurged = new HashMap<>();
 
-  /** Every version each node has sent, and the greatest, for (e). */
+  /** Every version each node has sent, and the greatest, for (f). */
   private final Map<String, Set<HybridTimestamp>> stampedByNode = new HashMap<>();
   private final Map<String, HybridTimestamp> newestStamped = new HashMap<>();
 
@@ -56,7 +66,7 @@ final class EventualChecker {
   }
 
   /**
-   * (e): a version {@code node} sends for the first time is above every version it stamped before,
+   * (f): a version {@code node} sends for the first time is above every version it stamped before,
    * across its restarts, whatever its wall clock did meanwhile.
    */
   void onStamped(String node, HybridTimestamp version) {
@@ -94,13 +104,28 @@ final class EventualChecker {
     }
   }
 
-  /** Watches every sync of every disk: (c) at the store, and the newest durable version per key. */
-  void onSync(List<WriteBatch.Op> ops) {
+  /** Watches every sync of every disk: (c) and (d) at the store, and the newest durable version per key. */
+  void onSync(String node, List<WriteBatch.Op> ops) {
+    Map<Bytes, EventualValue> held = durable.computeIfAbsent(node, n -> new HashMap<>());
     for (WriteBatch.Op op : ops) {
-      if (op.cf() != ColumnFamily.EVENTUAL || op.value() == null) {
+      if (op.cf() != ColumnFamily.EVENTUAL) {
+        continue;
+      }
+      Bytes dataKey = Bytes.copyOf(op.key());
+      if (op.value() == null) {
+        if (held.remove(dataKey) instanceof EventualValue.Tombstone t) {
+          sim.stats.tombstonesPurged++;
+          newestPurged.merge(dataKey, t.version(), (a, b) -> a.isAfter(b) ? a : b);
+        }
         continue;
       }
       EventualValue v = StoredValue.decode(op.value());
+      held.put(dataKey, v);
+      HybridTimestamp purged = newestPurged.get(dataKey);
+      if (v instanceof EventualValue.Present p && purged != null && p.version().compareTo(purged) < 0) {
+        throw new AssertionError("(d) a deleted value came back: " + node + " stored " + v + " after tombstone "
+            + purged + " was purged");
+      }
       newestDurable.merge(Bytes.copyOf(op.key()), v.versionOrNull(), (a, b) -> a.isAfter(b) ? a : b);
       if (v instanceof EventualValue.Present p) {
         Set<HybridTimestamp> versions = versionsByPutValue.computeIfAbsent(p.value(), x -> new HashSet<>());
@@ -117,7 +142,7 @@ final class EventualChecker {
     hintsStored.add(new Hint(a.target(), a.key(), a.version()));
   }
 
-  /** (d), after healing and the quiet period, before the repair round. */
+  /** (e), after healing and the quiet period, before the purge and repair rounds. */
   void checkHintsDelivered() {
     long expired = sim.stats.hintsExpired;
     for (EventualSim.Proc p : sim.procs) {
@@ -135,6 +160,10 @@ final class EventualChecker {
     for (Hint h : hintsStored) {
       byte[] dataKey = QuorumReplica.dataKey(EventualSim.NAMESPACE, h.key());
       EventualValue held = StoredValue.decode(sim.proc(h.target()).storage.durableGet(ColumnFamily.EVENTUAL, dataKey));
+      HybridTimestamp purged = newestPurged.get(Bytes.wrap(dataKey));
+      if (purged != null && purged.compareTo(h.version()) >= 0) {
+        continue; // delivered, then deleted, and the tombstone purged
+      }
       if (held.versionOrNull() == null || held.versionOrNull().compareTo(h.version()) < 0) {
         throw new AssertionError("a hint for " + h.target() + " with version " + h.version() + " of " + h.key()
             + " was acknowledged, no hint expired, yet " + h.target() + " holds " + held + " after healing");
@@ -143,12 +172,19 @@ final class EventualChecker {
     }
   }
 
-  /** (b), after the repair round. */
-  void checkConverged() {
+  /**
+   * (b), after the last rounds. {@code purgedBeforeMillis}: on each replica's clock, when the last
+   * purge rounds began less the grace period; tombstones deleted before it must be gone.
+   */
+  void checkConverged(Map<String, Long> purgedBeforeMillis) {
     for (int k = 0; k < sim.cfg.keys(); k++) {
       Bytes key = EventualSim.key(k);
       byte[] dataKey = QuorumReplica.dataKey(EventualSim.NAMESPACE, key);
       HybridTimestamp newest = newestDurable.get(Bytes.wrap(dataKey));
+      HybridTimestamp purged = newestPurged.get(Bytes.wrap(dataKey));
+      if (newest != null && purged != null && newest.compareTo(purged) <= 0) {
+        newest = null; // the newest was a tombstone, and it was purged: nothing is left of the key
+      }
       EventualValue first = null;
       for (String r : sim.replicasOf(k)) {
         EventualValue held = StoredValue.decode(sim.proc(r).storage.durableGet(ColumnFamily.EVENTUAL, dataKey));
@@ -157,13 +193,18 @@ final class EventualChecker {
               + held + " at " + r);
         }
         first = held;
+        if (held instanceof EventualValue.Tombstone t && t.deletedAtMillis() < purgedBeforeMillis.get(r)) {
+          throw new AssertionError("tombstone " + t + " of " + key + " at " + r + " was past the grace period when"
+              + " the last purge rounds began, and is still there");
+        }
       }
       if (first.versionOrNull() == null ? newest != null : !first.versionOrNull().equals(newest)) {
         throw new AssertionError("replicas of " + key + " converged on " + first + " but " + newest
             + " was durable on some replica");
       }
       for (Ack a : acksByKey.getOrDefault(key, List.of())) {
-        if (newest == null || newest.compareTo(a.version()) < 0) {
+        HybridTimestamp kept = newestDurable.get(Bytes.wrap(dataKey));
+        if (kept == null || kept.compareTo(a.version()) < 0) {
           throw new AssertionError("acknowledged version " + a.version() + " of " + key + " is lost: replicas hold "
               + first);
         }

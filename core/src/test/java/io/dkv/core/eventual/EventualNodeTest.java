@@ -1,6 +1,7 @@
 package io.dkv.core.eventual;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dkv.core.eventual.EventualCommand.Put;
 import io.dkv.core.eventual.EventualResult.ReadValue;
@@ -103,5 +104,19 @@ class EventualNodeTest {
       assertThat(n.read("ns", KEY)).isInstanceOfSatisfying(Present.class,
           p -> assertThat(p.value()).isEqualTo(Bytes.utf8("second")));
     }
+  }
+
+  @Test
+  void aGracePeriodThatAnOldRetryOrHintCouldOutliveIsRefused() {
+    EventualConfig protocol = new EventualConfig(200, 60_000, 1_000, 500,
+        new HintConfig(1_000, 10_000, 1_000, 1 << 20, 600_000, 1_000));
+    assertThatThrownBy(() -> new EventualNode("n1", new InMemoryStorage(), protocol, 1,
+            KeyPartitioner.SINGLE, new RepairConfig(60_000, 100, 3, 4, 100)))
+        .hasMessageContaining("must exceed the request window (60000 ms)");
+    assertThatThrownBy(() -> new EventualNode("n1", new InMemoryStorage(), protocol, 1,
+            KeyPartitioner.SINGLE, new RepairConfig(600_000, 100, 3, 4, 100)))
+        .hasMessageContaining("must exceed the handoff timeout plus the maximum hint age (610000 ms)");
+    new EventualNode("n1", new InMemoryStorage(), protocol, 1, KeyPartitioner.SINGLE,
+        new RepairConfig(610_001, 100, 3, 4, 100)); // just long enough
   }
 }

@@ -52,6 +52,7 @@ final class EventualSim {
   final List<Proc> procs = new ArrayList<>();
   final EventualChecker checker;
   final SimClients clients;
+  final SimRepairs repairs;
   private final Map<String, Proc> byId = new HashMap<>();
   private final EventQueue events = new EventQueue();
   private final Set<String> cutLinks = new HashSet<>();
@@ -68,12 +69,13 @@ final class EventualSim {
       Proc p = new Proc("n" + i);
       procs.add(p);
       byId.put(p.id, p);
-      p.storage.onSync(ops -> checker.onSync(ops));
+      p.storage.onSync(ops -> checker.onSync(p.id, ops));
     }
     this.clients = new SimClients(this);
+    this.repairs = new SimRepairs(this);
   }
 
-  /** Faults and load, then healing, a quiet period, a repair round and the final checks. */
+  /** Faults, load and repairs, then healing, a quiet period, purge and repair rounds and the final checks. */
   void run() {
     for (Proc p : procs) {
       restart(p);
@@ -82,14 +84,16 @@ final class EventualSim {
     schedulePartitionChange();
     scheduleClockJump();
     clients.start();
+    repairs.startDuringFaults();
+    if (cfg.longOutage()) {
+      scheduleLongOutage();
+    }
     runUntil(cfg.activeMillis());
     heal();
     clients.stop();
-    runUntil(now + 3_000);
+    runFor(3_000); // a quiet period, in which the hints are delivered
     checker.checkHintsDelivered();
-    repairRound();
-    runUntil(now + 1_000);
-    checker.checkConverged();
+    checker.checkConverged(repairs.settle());
     for (Proc p : procs) {
       stats.addHints(p.core.hintStats());
     }
@@ -149,6 +153,10 @@ final class EventualSim {
     events.schedule(atMillis, action);
   }
 
+  void runFor(long millis) {
+    runUntil(now + millis);
+  }
+
   private void runUntil(long untilMillis) {
     events.runUntil(untilMillis, t -> now = t);
     now = untilMillis;
@@ -159,6 +167,11 @@ final class EventualSim {
   /** A client's command reaches a node; lost if the node is down (the client times out). */
   void submit(String node, EventualCommand c) {
     enqueue(byId.get(node), c);
+  }
+
+  /** Any other item for a node's loop (a purge round); lost if the node is down. */
+  void submitItem(String node, Object item) {
+    enqueue(byId.get(node), item);
   }
 
   private void enqueue(Proc p, Object item) {
@@ -186,6 +199,8 @@ final class EventualSim {
       out.merge(switch (item) {
         case QuorumMessage m -> p.core.onMessage(m, wallOf(p));
         case EventualCommand c -> p.core.onClient(c, wallOf(p));
+        case SimRepairs.PurgeRound r -> p.core.purgeTombstones(NAMESPACE, r.partition(), replicasOf(r.partition()),
+            wallOf(p));
         default -> p.core.tick(wallOf(p));
       });
     }
@@ -214,7 +229,11 @@ final class EventualSim {
       send(p, e.to(), e.message());
     }
     for (EventualResult r : out.results()) {
-      clients.onResult(r);
+      if (SimRepairs.isRepairResult(r)) {
+        repairs.onResult(r);
+      } else {
+        clients.onResult(r);
+      }
     }
     for (ReadRepair repair : out.repairs()) {
       List<String> targets = new ArrayList<>(repair.stale());
@@ -300,6 +319,11 @@ final class EventualSim {
   }
 
   private void crash(Proc p) {
+    stop(p);
+    schedule(now + 1 + rnd.nextInt((int) cfg.maxDownMillis()), () -> restart(p));
+  }
+
+  private void stop(Proc p) {
     stats.addHints(p.core.hintStats());
     p.storage.crash();
     p.up = false;
@@ -307,7 +331,17 @@ final class EventualSim {
     p.inbox.clear();
     p.loopScheduled = false;
     p.core = null;
-    schedule(now + 1 + rnd.nextInt((int) cfg.maxDownMillis()), () -> restart(p));
+  }
+
+  /** One node goes down early in the run and stays down until the healing. */
+  private void scheduleLongOutage() {
+    schedule(rnd.nextLong(cfg.activeMillis() / 4 + 1), () -> {
+      Proc p = procs.get(rnd.nextInt(procs.size()));
+      if (p.up) {
+        stats.longOutages++;
+        stop(p);
+      }
+    });
   }
 
   private void restart(Proc p) {
@@ -316,7 +350,7 @@ final class EventualSim {
     }
     p.up = true;
     p.generation++;
-    p.core = new EventualNode(p.id, p.storage, cfg.protocol());
+    p.core = new EventualNode(p.id, p.storage, cfg.protocol(), 1, repairs.partitioner(), cfg.repair());
     scheduleTicks(p, p.generation);
     if (faulty) {
       scheduleCrash(p);
@@ -338,23 +372,6 @@ final class EventualSim {
     cutLinks.clear();
     for (Proc p : procs) {
       restart(p);
-    }
-  }
-
-  /** Every replica of every key is sent the merge of all of them, as anti-entropy would. */
-  private void repairRound() {
-    for (int k = 0; k < cfg.keys(); k++) {
-      List<String> replicas = replicasOf(k);
-      EventualValue newest = EventualValue.ABSENT;
-      for (String r : replicas) {
-        newest = EventualValue.merge(newest, byId.get(r).core.read(NAMESPACE, key(k)));
-      }
-      if (newest.versionOrNull() != null) {
-        Proc from = byId.get(replicas.getFirst());
-        for (String r : replicas) {
-          send(from, r, new QuorumMessage.WriteRequest(from.id, NAMESPACE, key(k), newest));
-        }
-      }
     }
   }
 }

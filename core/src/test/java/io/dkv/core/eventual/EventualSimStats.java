@@ -10,6 +10,7 @@ final class EventualSimStats {
   long partitions;
   long crashes;
   long crashesBeforeSync;
+  long longOutages;
   long clockJumps;
   long refusals;
   long writesAcked;
@@ -40,6 +41,14 @@ final class EventualSimStats {
     hintsExpired += h.expired();
   }
 
+  /** Anti-entropy sessions that finished: one tree compared with another replica's. */
+  long treesCompared;
+  long leavesDiffered;
+  long keysDiffered;
+  long valuesShipped;
+  long repairsFailed;
+  long tombstonesPurged;
+
   void add(EventualSimStats o) {
     runs += o.runs;
     steps += o.steps;
@@ -49,6 +58,7 @@ final class EventualSimStats {
     partitions += o.partitions;
     crashes += o.crashes;
     crashesBeforeSync += o.crashesBeforeSync;
+    longOutages += o.longOutages;
     clockJumps += o.clockJumps;
     refusals += o.refusals;
     writesAcked += o.writesAcked;
@@ -66,19 +76,27 @@ final class EventualSimStats {
     hintsDelivered += o.hintsDelivered;
     hintsExpired += o.hintsExpired;
     hintsChecked += o.hintsChecked;
+    treesCompared += o.treesCompared;
+    leavesDiffered += o.leavesDiffered;
+    keysDiffered += o.keysDiffered;
+    valuesShipped += o.valuesShipped;
+    repairsFailed += o.repairsFailed;
+    tombstonesPurged += o.tombstonesPurged;
   }
 
   @Override
   public String toString() {
     return runs + " runs, " + steps + " steps, messages " + messagesSent + " sent / " + messagesDropped + " dropped / "
         + messagesDuplicated + " duplicated, " + partitions + " partitions, " + crashes + " crashes + "
-        + crashesBeforeSync + " before a sync, " + clockJumps + " clock jumps, " + refusals + " refusals; writes "
+        + crashesBeforeSync + " before a sync, " + longOutages + " long outages, " + clockJumps + " clock jumps, " + refusals + " refusals; writes "
         + writesAcked + " acknowledged / " + writesIncomplete + " incomplete / " + writeRetries + " retried ("
         + retriesAfterAck + " after an ack); reads " + reads + " answered / " + readsIncomplete + " incomplete, "
         + overlappingReadChecks + " checked with R + W > N, " + staleReadsWithoutOverlap
         + " stale with R + W <= N; " + clientTimeouts + " client timeouts, " + repairsSent
         + " read repairs sent; hints " + hintsStored + " stored / " + hintsRefused + " refused when full / "
-        + hintsDelivered + " delivered / " + hintsExpired
-        + " expired, " + hintsChecked + " checked at their target";
+        + hintsDelivered + " delivered / " + hintsExpired + " expired, " + hintsChecked + " checked at their target;"
+        + " anti-entropy: " + treesCompared + " trees compared, " + leavesDiffered + " leaves and " + keysDiffered
+        + " keys differing, " + valuesShipped + " values shipped, " + repairsFailed + " sessions failed; "
+        + tombstonesPurged + " tombstones purged";
   }
 }

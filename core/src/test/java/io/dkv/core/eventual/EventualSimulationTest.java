@@ -72,6 +72,11 @@ class EventualSimulationTest {
       assertThat(total.hintsChecked).as("hints checked at their target").isGreaterThan(total.runs / 2);
       assertThat(total.hintsExpired).as("hints expired").isPositive();
       assertThat(total.hintsRefused).as("hints refused by a full holder").isPositive();
+      assertThat(total.treesCompared).as("anti-entropy sessions").isGreaterThan(total.runs);
+      assertThat(total.leavesDiffered).as("leaves that differed").isPositive();
+      assertThat(total.valuesShipped).as("values shipped by anti-entropy").isPositive();
+      assertThat(total.repairsFailed).as("sessions that gave up on a silent replica").isPositive();
+      assertThat(total.tombstonesPurged).as("tombstones purged").isPositive();
     }
   }
 }

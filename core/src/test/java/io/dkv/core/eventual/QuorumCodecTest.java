@@ -7,7 +7,9 @@ import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ErrorCode;
 import io.dkv.protocol.MalformedMessageException;
 import io.dkv.protocol.Procedure;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -58,6 +60,47 @@ class QuorumCodecTest {
         new QuorumMessage.HintAck("n1", "n3", "ns", K, V, false, "full"), Procedure.HINT_ACK);
   }
 
+  /** from "n1", session 7, step 2, namespace "ns", partition 3. */
+  private static final String SESSION = "0002" + "6e31" + "0000000000000007" + "00000002" + "0002" + "6e73" + "00000003";
+
+  @Test
+  void goldenRepairBodies() {
+    check(SESSION + "01" + "00000002" + "0004" + "000f",
+        new QuorumMessage.RepairTreeRequest("n1", 7, 2, "ns", 3, 1, List.of(4, 15)), Procedure.REPAIR_TREE);
+    check(SESSION + "00" + "00000001" + "0000" + "00000010" + "0000000000000009".repeat(16),
+        new QuorumMessage.RepairHashes("n1", 7, 2, "ns", 3, 0, List.of(0), Collections.nCopies(16, 9L)),
+        Procedure.REPAIR_HASHES);
+    check(SESSION + "00000001" + "00ff" + "00000001" + "00000001" + "6b" + "02" + V_HEX,
+        new QuorumMessage.RepairKeys("n1", 7, 2, "ns", 3, List.of(255), List.of(new KeyVersion(K, true, V))),
+        Procedure.REPAIR_KEYS);
+    check(SESSION + "00000005" + "00000001" + "00000001" + "6b",
+        new QuorumMessage.RepairWant("n1", 7, 2, "ns", 3, 5, List.of(K)), Procedure.REPAIR_WANT);
+    check("0002" + "6e31" + "0002" + "6e73" + "02" + "00000001" + "00000001" + "6b" + V_HEX,
+        new QuorumMessage.PurgeRequest("n1", "ns", QuorumMessage.PurgePhase.PURGE, List.of(new TombstoneRef(K, V))),
+        Procedure.PURGE_REQUEST);
+    check("0002" + "6e31" + "0002" + "6e73" + "01" + "00000000" + "00000001" + "00000001" + "6b" + V_HEX,
+        new QuorumMessage.PurgeReply("n1", "ns", QuorumMessage.PurgePhase.CHECK, List.of(),
+            List.of(new TombstoneRef(K, V))), Procedure.PURGE_REPLY);
+  }
+
+  @Test
+  void repairBodiesNamingNodesTheTreeDoesNotHaveAreRefused() {
+    assertMalformed(Procedure.REPAIR_TREE, SESSION + "02" + "00000000")
+        .hasMessageContaining("field 'level'").hasMessageContaining("allowed: 0 (the root), 1");
+    assertMalformed(Procedure.REPAIR_TREE, SESSION + "01" + "00000001" + "0010")
+        .hasMessageContaining("index 16 is outside 0..15");
+    assertMalformed(Procedure.REPAIR_TREE, SESSION + "00" + "00000001" + "0001")
+        .hasMessageContaining("index 1 is outside 0..0");
+    assertMalformed(Procedure.REPAIR_KEYS, SESSION + "00000001" + "0100" + "00000000")
+        .hasMessageContaining("index 256 is outside 0..255");
+    assertMalformed(Procedure.REPAIR_HASHES, SESSION + "00" + "00000001" + "0000" + "00000001" + "0000000000000009")
+        .hasMessageContaining("1 hashes for 1 nodes; 16 per node are expected");
+    assertMalformed(Procedure.PURGE_REQUEST, "0002" + "6e31" + "0002" + "6e73" + "03" + "00000000")
+        .hasMessageContaining("unknown code 3; allowed: 1 (check), 2 (purge)");
+    assertMalformed(Procedure.REPAIR_WANT, "0002" + "6e31" + "0000000000000007" + "00000002" + "0002" + "6e73"
+        + "80000000").hasMessageContaining("field 'partition'");
+  }
+
   private static AbstractThrowableAssert<?, ? extends Throwable> assertMalformed(Procedure p, String hex) {
     return assertThatThrownBy(() -> QuorumCodec.decode(p, HEX.parseHex(hex)))
         .isInstanceOf(MalformedMessageException.class);
@@ -80,7 +123,7 @@ class QuorumCodecTest {
     assertThatThrownBy(() -> QuorumCodec.decode(Procedure.PREPARE, new byte[0]))
         .isInstanceOfSatisfying(MalformedMessageException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_PROCEDURE))
-        .hasMessageContaining("ids 40..46");
+        .hasMessageContaining("ids 40..52");
     assertMalformed(Procedure.HINTED_WRITE, PREFIX + "0002" + "6e33" + "00")
         .hasMessageContaining("field 'value.kind'").hasMessageContaining("not absent (0)");
     assertMalformed(Procedure.HINTED_WRITE, PREFIX + "0000" + "02" + V_HEX)
@@ -108,7 +151,9 @@ class QuorumCodecTest {
   @Provide
   Arbitrary<Procedure> procedures() {
     return Arbitraries.of(Procedure.QUORUM_WRITE, Procedure.QUORUM_ACK, Procedure.QUORUM_REFUSED,
-        Procedure.QUORUM_READ, Procedure.QUORUM_REPLY, Procedure.HINTED_WRITE, Procedure.HINT_ACK);
+        Procedure.QUORUM_READ, Procedure.QUORUM_REPLY, Procedure.HINTED_WRITE, Procedure.HINT_ACK,
+        Procedure.REPAIR_TREE, Procedure.REPAIR_HASHES, Procedure.REPAIR_KEYS, Procedure.REPAIR_WANT,
+        Procedure.PURGE_REQUEST, Procedure.PURGE_REPLY);
   }
 
   @Provide
@@ -131,6 +176,32 @@ class QuorumCodecTest {
         Combinators.combine(node, Arbitraries.longs(), ns, bytes, any).as(QuorumMessage.ReadReply::new),
         Combinators.combine(node, node, ns, bytes, written).as(QuorumMessage.HintedWrite::new),
         Combinators.combine(node, node, ns, bytes, versions, Arbitraries.of(true, false), ns)
-            .as(QuorumMessage.HintAck::new));
+            .as(QuorumMessage.HintAck::new),
+        repairMessages(node, ns, bytes, versions));
+  }
+
+  private static Arbitrary<QuorumMessage> repairMessages(Arbitrary<String> node, Arbitrary<String> ns,
+                                                         Arbitrary<Bytes> bytes, Arbitrary<HybridTimestamp> versions) {
+    Arbitrary<Long> session = Arbitraries.longs();
+    Arbitrary<Integer> step = Arbitraries.integers();
+    Arbitrary<Integer> partition = Arbitraries.integers().greaterOrEqual(0);
+    Arbitrary<List<Integer>> nodes = Arbitraries.integers().between(0, 15).list().ofMaxSize(3);
+    Arbitrary<List<TombstoneRef>> refs = Combinators.combine(bytes, versions).as(TombstoneRef::new).list().ofMaxSize(3);
+    Arbitrary<QuorumMessage.PurgePhase> phase = Arbitraries.of(QuorumMessage.PurgePhase.class);
+    return Arbitraries.oneOf(
+        Combinators.combine(node, session, step, ns, partition, nodes)
+            .as((f, s, t, n, p, i) -> new QuorumMessage.RepairTreeRequest(f, s, t, n, p, 1, i)),
+        Combinators.combine(node, session, step, ns, partition, nodes, Arbitraries.longs())
+            .as((f, s, t, n, p, i, h) -> new QuorumMessage.RepairHashes(f, s, t, n, p, 1, i,
+                Collections.nCopies(16 * i.size(), h))),
+        Combinators.combine(node, session, step, ns, partition, Arbitraries.integers().between(0, 255).list()
+                .ofMaxSize(3), Combinators.combine(bytes, Arbitraries.of(true, false), versions).as(KeyVersion::new)
+                .list().ofMaxSize(3))
+            .as(QuorumMessage.RepairKeys::new),
+        Combinators.combine(node, session, step, ns, partition, Arbitraries.integers().greaterOrEqual(0),
+                bytes.list().ofMaxSize(3))
+            .as(QuorumMessage.RepairWant::new),
+        Combinators.combine(node, ns, phase, refs).as(QuorumMessage.PurgeRequest::new),
+        Combinators.combine(node, ns, phase, refs, refs).as(QuorumMessage.PurgeReply::new));
   }
 }

@@ -10,12 +10,13 @@ import java.util.Map;
  * random W or R from 1 to N, and gives up on it after its deadline (plus the clocks' skew). A
  * write is retried with the same request id to the same coordinator process (never to a restarted
  * one, which no longer knows the request id): often after an incomplete answer, sometimes after
- * an acknowledgement (as if the answer had been lost).
+ * an acknowledgement (as if the answer had been lost), and only within
+ * {@link EventualSimConfig#RETRY_WITHIN_MILLIS} of the first attempt (a client gives up at last).
  */
 final class SimClients {
   /** One attempt of a request. {@code change} is null for a read. */
   private record Attempt(int client, int key, long requestId, Change change, int quorum, String coordinator,
-                         long coordinatorGeneration, long startLogical) {}
+                         long coordinatorGeneration, long startLogical, long firstAttemptMillis) {}
 
   private final EventualSim sim;
   private final Map<Long, Attempt> open = new HashMap<>();
@@ -51,14 +52,14 @@ final class SimClients {
     // Every put writes a value of its own, so the store shows which request a value came from.
     Change change = dice < 0.45 ? new EventualCommand.Put(Bytes.utf8("r" + requestId))
         : dice < 0.55 ? new EventualCommand.Delete() : null;
-    submit(new Attempt(client, key, requestId, change, quorum, coordinator, 0, 0));
+    submit(new Attempt(client, key, requestId, change, quorum, coordinator, 0, 0, sim.now));
   }
 
   private void submit(Attempt a) {
     long handle = ++nextHandle;
     EventualSim.Proc coordinator = sim.proc(a.coordinator());
     Attempt attempt = new Attempt(a.client(), a.key(), a.requestId(), a.change(), a.quorum(), a.coordinator(),
-        coordinator.generation, sim.nextLogicalTime());
+        coordinator.generation, sim.nextLogicalTime(), a.firstAttemptMillis());
     open.put(handle, attempt);
     long timeout = sim.cfg.minTimeoutMillis() + sim.rnd.nextLong(sim.cfg.maxTimeoutMillis() - sim.cfg.minTimeoutMillis());
     long deadline = sim.wallOf(coordinator) + timeout;
@@ -103,13 +104,16 @@ final class SimClients {
       case EventualResult.ReadIncomplete x -> sim.stats.readsIncomplete++;
       case EventualResult.Rejected x -> throw new AssertionError("a valid request was rejected: " + x);
       case EventualResult.Installed x -> throw new AssertionError("no client installs copies: " + x);
+      case EventualResult.Repaired x -> throw new AssertionError("a client got a repair's result: " + x);
+      case EventualResult.RepairFailed x -> throw new AssertionError("a client got a repair's result: " + x);
     }
     EventualSim.Proc coordinator = sim.proc(a.coordinator());
-    if (retry && coordinator.up && coordinator.generation == a.coordinatorGeneration()) {
+    boolean inWindow = sim.now - a.firstAttemptMillis() < EventualSimConfig.RETRY_WITHIN_MILLIS;
+    if (retry && inWindow && coordinator.up && coordinator.generation == a.coordinatorGeneration()) {
       sim.stats.writeRetries++;
       // A retry may ask for another W: the version, not the quorum, makes it the same write.
       submit(new Attempt(a.client(), a.key(), a.requestId(), a.change(), 1 + sim.rnd.nextInt(EventualSimConfig.N),
-          a.coordinator(), 0, 0));
+          a.coordinator(), 0, 0, a.firstAttemptMillis()));
     } else {
       sim.schedule(sim.now + sim.rnd.nextInt(20), () -> issueNext(a.client()));
     }
