@@ -95,10 +95,10 @@ final class TortureCommand implements Callable<Integer> {
   @Option(names = "--r", description = "Eventual mode: R, on every read (default a majority of N).")
   Integer r;
 
-  @Option(names = "--repair", paramLabel = "read-repair|scheduled", defaultValue = "read-repair",
-      description = "Eventual mode: after healing, read-repair reads every key whose replicas disagree with R = all"
-          + " (its read repair fixes them); scheduled triggers nothing and waits for the cluster's own repair"
-          + " (default ${DEFAULT-VALUE}).")
+  @Option(names = "--repair", paramLabel = "anti-entropy|read-repair|scheduled", defaultValue = "anti-entropy",
+      description = "Eventual mode: after healing, anti-entropy asks every node to repair now (as dkv repair does);"
+          + " read-repair reads every key whose replicas disagree with R = all (its read repair fixes them);"
+          + " scheduled triggers nothing and waits for the cluster's own repair (default ${DEFAULT-VALUE}).")
   String repair;
 
   @Option(names = "--convergence-seconds", defaultValue = "30",

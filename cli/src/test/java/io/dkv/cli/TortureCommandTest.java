@@ -62,7 +62,7 @@ class TortureCommandTest {
     assertThat(joins.exitCode()).isEqualTo(2);
     assertThat(joins.err()).contains("an eventual run takes no join or remove faults");
     assertThat(repair.exitCode()).isEqualTo(2);
-    assertThat(repair.err()).contains("unknown repair step 'merkle': allowed read-repair, scheduled");
+    assertThat(repair.err()).contains("unknown repair step 'merkle': allowed read-repair, anti-entropy, scheduled");
     assertThat(mode.exitCode()).isEqualTo(2);
     assertThat(mode.err()).contains("--mode must be strong or eventual, got 'quorum'");
     assertThat(clients.exitCode()).isEqualTo(2);

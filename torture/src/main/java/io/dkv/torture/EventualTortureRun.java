@@ -79,7 +79,8 @@ public final class EventualTortureRun {
     long healedNanos = System.nanoTime();
     Convergence.Result convergence;
     String repairDone;
-    try (RepairStep repair = options.repair().create(() -> client(endpoints(cluster, members)))) {
+    try (RepairStep repair = options.repair().create(() -> client(endpoints(cluster, members)),
+        members.stream().map(cluster.network::clientAddress).toList())) {
       convergence = new Convergence(cluster.views, cluster.network, members, options.n())
           .await(workload.keys(), repair, healedNanos, options.convergenceLimit());
       repairDone = repair.describe();

@@ -1,6 +1,7 @@
 package io.dkv.torture;
 
 import io.dkv.client.DkvClient;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -32,18 +33,27 @@ public interface RepairStep extends AutoCloseable {
      * repair sends the newest value to every stale replica in the background (docs/eventual.md §5).
      */
     READ_REPAIR,
+    /**
+     * Triggers one: every node repairs now (anti-entropy, {@code REPAIR} as {@code dkv repair}
+     * sends it, docs/eventual.md §10).
+     */
+    ANTI_ENTROPY,
     /** Triggers nothing: waits for a repair the cluster schedules by itself. */
     SCHEDULED;
 
-    /** @param client reaches every node of the run, in the run's namespace */
-    RepairStep create(Supplier<DkvClient> client) {
+    /**
+     * @param client reaches every node of the run, in the run's namespace
+     * @param nodes  every node's client address
+     */
+    RepairStep create(Supplier<DkvClient> client, List<InetSocketAddress> nodes) {
       return switch (this) {
         case READ_REPAIR -> new ReadRepair(client.get());
+        case ANTI_ENTROPY -> new AntiEntropyRepair(client.get(), nodes);
         case SCHEDULED -> new ScheduledRepair();
       };
     }
 
-    /** The command-line name: {@code read-repair}, {@code scheduled}. */
+    /** The command-line name: {@code read-repair}, {@code anti-entropy}, {@code scheduled}. */
     public String text() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

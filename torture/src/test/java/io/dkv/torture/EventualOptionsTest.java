@@ -20,9 +20,10 @@ class EventualOptionsTest {
   @Test
   void repairStepsGoByTheirCommandLineNames() {
     assertThat(RepairStep.Kind.parse("read-repair")).isEqualTo(RepairStep.Kind.READ_REPAIR);
+    assertThat(RepairStep.Kind.parse("anti-entropy")).isEqualTo(RepairStep.Kind.ANTI_ENTROPY);
     assertThat(RepairStep.Kind.parse("scheduled")).isEqualTo(RepairStep.Kind.SCHEDULED);
     assertThatThrownBy(() -> RepairStep.Kind.parse("merkle"))
-        .hasMessage("unknown repair step 'merkle': allowed read-repair, scheduled");
+        .hasMessage("unknown repair step 'merkle': allowed read-repair, anti-entropy, scheduled");
   }
 
   @Test
