@@ -18,7 +18,8 @@ bench_start_cluster() {
   "${dkv[@]}" --version >/dev/null # build once, before anything is timed
   "${dkv[@]}" dev --nodes 3 --dir "$dir/data" --base-port "$base_port" >"$dir/dev.out" 2>&1 &
   dev_pid=$!
-  trap 'kill -TERM "$dev_pid" 2>/dev/null; wait "$dev_pid" 2>/dev/null; rm -rf "$dir"' EXIT
+  # Under set -e a failing command would end the trap early: each is allowed to fail.
+  trap 'kill -TERM "$dev_pid" 2>/dev/null || true; wait "$dev_pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
   until grep -q "Ctrl-C stops" "$dir/dev.out"; do
     kill -0 "$dev_pid" 2>/dev/null || { cat "$dir/dev.out"; exit 1; }
     sleep 0.2

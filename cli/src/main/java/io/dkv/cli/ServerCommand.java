@@ -85,7 +85,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--tombstone-grace-ms", paramLabel = "MS", defaultValue = "3600000",
         description = "A delete's tombstone is kept at least this long, and this long after every replica "
-            + "holds it; more than 60000 (default ${DEFAULT-VALUE}, 1 hour).")
+            + "holds it; more than 1810000, a hint's life (default ${DEFAULT-VALUE}, 1 hour).")
     long tombstoneGraceMillis;
 
     @Option(names = "--min-replicas", paramLabel = "N", defaultValue = "2",

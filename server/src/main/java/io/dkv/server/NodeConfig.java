@@ -76,8 +76,9 @@ public record NodeConfig(
   private static final Range DOWN_AFTER_MS = new Range("down-after-ms", 30, 3_600_000);
   private static final Range MIN_REPLICAS = new Range("min-replicas", 1, 15);
   private static final Range REPAIR_INTERVAL_MS = new Range("repair-interval-ms", 1_000, 86_400_000);
-  // Above the eventual core's request window (60 s): a retry is sent under its first version that long.
-  private static final Range TOMBSTONE_GRACE_MS = new Range("tombstone-grace-ms", 60_001, 2_592_000_000L);
+  // Above the eventual core's request window (60 s: a retry is sent under its first version that long)
+  // and a hint's life (10 s of handoff and 30 min of age): either could bring a purged value back.
+  private static final Range TOMBSTONE_GRACE_MS = new Range("tombstone-grace-ms", 1_810_001, 2_592_000_000L);
   private static final Set<String> KEYS = Set.of("node-id", "listen", "data", "members", "voters", "join",
       "partitions", "replication", "max-key-bytes", "max-value-bytes", "request-timeout-ms",
       "heartbeat-ms", "lease-ms", "down-after-ms", "min-replicas", "repair-interval-ms", "tombstone-grace-ms");

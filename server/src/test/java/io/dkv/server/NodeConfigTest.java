@@ -50,9 +50,9 @@ class NodeConfigTest {
     assertThat(c.repairIntervalMillis()).isEqualTo(30_000);
     assertThat(c.tombstoneGraceMillis()).isEqualTo(86_400_000);
     Path shortGrace = dir.resolve("short.properties");
-    Files.writeString(shortGrace, base + "tombstone-grace-ms=60000\n");
+    Files.writeString(shortGrace, base + "tombstone-grace-ms=1810000\n");
     assertThatThrownBy(() -> NodeConfig.load(shortGrace)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("tombstone-grace-ms = 60000 is outside the allowed range 60001..2592000000");
+        .hasMessageContaining("tombstone-grace-ms = 1810000 is outside the allowed range 1810001..2592000000");
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.dkv.core.eventual.QuorumMessage.RepairHashes;
 import io.dkv.core.eventual.QuorumMessage.RepairKeys;
 import io.dkv.core.eventual.QuorumMessage.RepairTreeRequest;
 import io.dkv.core.eventual.QuorumMessage.RepairWant;
-import io.dkv.core.storage.Storage;
 import io.dkv.protocol.Bytes;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,8 +29,6 @@ final class AntiEntropy {
   private record TreeKey(String initiator, long session, String namespace, int partition) {}
 
   private final String self;
-  private final Storage storage;
-  private final KeyPartitioner partitioner;
   private final RepairConfig config;
   private final QuorumReplica replica;
   private final Map<Long, RepairSession> sessions = new HashMap<>();
@@ -44,11 +41,9 @@ final class AntiEntropy {
   /** Invariant: every session id issued by this process is <= sessionSequence. */
   private long sessionSequence;
 
-  AntiEntropy(String self, Storage storage, KeyPartitioner partitioner, RepairConfig config, QuorumReplica replica,
+  AntiEntropy(String self, RepairConfig config, QuorumReplica replica,
               long firstSessionId) {
     this.self = self;
-    this.storage = storage;
-    this.partitioner = partitioner;
     this.config = config;
     this.replica = replica;
     this.sessionSequence = firstSessionId - 1;
@@ -60,7 +55,8 @@ final class AntiEntropy {
           "a replica does not repair with itself; name another replica of the partition"));
       return;
     }
-    MerkleTree tree = MerkleTree.build(storage, c.namespace(), c.partition(), partitioner, cutoff(nowMillis));
+    MerkleTree tree = MerkleTree.of(replica.index().entries(c.namespace(), c.partition(), nowMillis),
+        cutoff(nowMillis));
     RepairSession s = new RepairSession(c.handle(), ++sessionSequence, self, c.namespace(), c.partition(), c.peer(),
         tree, config);
     sessions.put(s.id, s);
@@ -154,7 +150,7 @@ final class AntiEntropy {
 
   private MerkleTree tree(String initiator, long session, String namespace, int partition, long nowMillis) {
     return trees.computeIfAbsent(new TreeKey(initiator, session, namespace, partition),
-        k -> MerkleTree.build(storage, namespace, partition, partitioner, cutoff(nowMillis)));
+        k -> MerkleTree.of(replica.index().entries(namespace, partition, nowMillis), cutoff(nowMillis)));
   }
 
   private long cutoff(long nowMillis) {

@@ -85,11 +85,12 @@ public final class EventualNode {
       clock.startAbove(ceiling.ceiling());
     }
     this.coordinator = new QuorumCoordinator(nodeId, config, clock, ceiling, firstId);
-    this.replica = new QuorumReplica(nodeId, clock, storage);
+    this.replica = new QuorumReplica(nodeId, clock, storage,
+        new NamespaceIndex(storage, partitioner, repair.scanMaxAgeMillis()));
     // Reads the index of the hints this node holds from storage, so that their delivery resumes.
     this.hints = new HintStore(nodeId, storage, config.hints());
-    this.antiEntropy = new AntiEntropy(nodeId, storage, partitioner, repair, replica, firstId);
-    this.purger = new TombstonePurger(nodeId, storage, partitioner, repair, replica);
+    this.antiEntropy = new AntiEntropy(nodeId, repair, replica, firstId);
+    this.purger = new TombstonePurger(nodeId, storage, repair, replica);
   }
 
   /** A client's write or read, coordinated here, or a copy to install here. */

@@ -1,8 +1,6 @@
 package io.dkv.core.eventual;
 
 import io.dkv.core.codec.RecordWriter;
-import io.dkv.core.storage.ColumnFamily;
-import io.dkv.core.storage.Storage;
 import io.dkv.protocol.Bytes;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -26,10 +24,9 @@ import java.util.List;
  * cutoff (past the grace period) are left out, so that a purge half done does not make leaves
  * differ forever.
  *
- * <p>Cost: building scans the whole namespace once (EVENTUAL keys are ordered by namespace, then
- * key; partitions are hashes of the key, so a partition has no range of its own) and hashes the
- * keys of this partition: O(keys of the namespace) reads, O(keys of the partition) memory for the
- * entries, which the key exchange needs. 64-bit hashes make a missed difference a 2^-64 chance
+ * <p>Cost: built from the partition's entries of one scan of the namespace ({@code NamespaceIndex},
+ * which serves every partition), it hashes the keys of this partition and keeps their entries,
+ * which the key exchange needs. 64-bit hashes make a missed difference a 2^-64 chance
  * per comparison.
  */
 final class MerkleTree {
@@ -50,20 +47,6 @@ final class MerkleTree {
       nodeHashes[node] = innerHash(Arrays.copyOfRange(leafHashes, node * FANOUT, (node + 1) * FANOUT), sha256);
     }
     this.root = innerHash(nodeHashes, sha256);
-  }
-
-  /** The tree of what {@code storage} holds for {@code partition} of {@code namespace}. */
-  static MerkleTree build(Storage storage, String namespace, int partition, KeyPartitioner partitioner,
-                          long cutoffMillis) {
-    List<KeyVersion> entries = new ArrayList<>();
-    byte[] prefix = namespacePrefix(namespace);
-    storage.scan(ColumnFamily.EVENTUAL, prefix, (dataKey, stored) -> {
-      Bytes key = Bytes.wrap(Arrays.copyOfRange(dataKey, prefix.length, dataKey.length));
-      if (partitioner.partitionOf(namespace, key) == partition) {
-        entries.add(KeyVersion.of(key, StoredValue.decode(stored)));
-      }
-    });
-    return of(entries, cutoffMillis);
   }
 
   /** The tree of these entries, given in key order. */

@@ -30,11 +30,23 @@ final class QuorumReplica {
   private final String self;
   private final HybridClock clock;
   private final Storage storage;
+  private final NamespaceIndex index;
 
+  /** A replica whose index puts every key in partition 0 and scans after every write. */
   QuorumReplica(String self, HybridClock clock, Storage storage) {
+    this(self, clock, storage, new NamespaceIndex(storage, KeyPartitioner.SINGLE, 0));
+  }
+
+  QuorumReplica(String self, HybridClock clock, Storage storage, NamespaceIndex index) {
     this.self = self;
     this.clock = clock;
     this.storage = storage;
+    this.index = index;
+  }
+
+  /** What this replica holds, partition by partition, for anti-entropy and the purge. */
+  NamespaceIndex index() {
+    return index;
   }
 
   void onWrite(QuorumMessage.WriteRequest m, long nowMillis, EventualOutput out) {
@@ -49,6 +61,7 @@ final class QuorumReplica {
     EventualValue stored = StoredValue.decode(storage.get(ColumnFamily.EVENTUAL, dataKey));
     if (!stored.covers(m.value())) {
       storage.write(new WriteBatch().put(ColumnFamily.EVENTUAL, dataKey, StoredValue.encode(m.value())));
+      index.changed(m.namespace());
       out.requireSync();
     }
     out.send(m.from(), new QuorumMessage.WriteAck(self, m.namespace(), m.key(), version));
@@ -70,6 +83,7 @@ final class QuorumReplica {
       byte[] dataKey = dataKey(e.namespace(), e.key());
       if (!StoredValue.decode(storage.get(ColumnFamily.EVENTUAL, dataKey)).covers(e.value())) {
         batch.put(ColumnFamily.EVENTUAL, dataKey, StoredValue.encode(e.value()));
+        index.changed(e.namespace());
         stored++;
       }
     }

@@ -8,7 +8,6 @@ import io.dkv.core.storage.Storage;
 import io.dkv.core.storage.WriteBatch;
 import io.dkv.protocol.Bytes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,16 +60,14 @@ final class TombstonePurger {
 
   private final String self;
   private final Storage storage;
-  private final KeyPartitioner partitioner;
   private final RepairConfig config;
   private final QuorumReplica replica;
   private final Map<Key, Progress> progress;
 
-  TombstonePurger(String self, Storage storage, KeyPartitioner partitioner, RepairConfig config,
+  TombstonePurger(String self, Storage storage, RepairConfig config,
                   QuorumReplica replica) {
     this.self = self;
     this.storage = storage;
-    this.partitioner = partitioner;
     this.config = config;
     this.replica = replica;
     int bound = 4 * config.maxTombstonesPerRound();
@@ -140,6 +137,7 @@ final class TombstonePurger {
     }
     if (!deletes.isEmpty()) {
       storage.write(deletes);
+      replica.index().changed(r.namespace());
       out.requireSync();
     }
     out.send(r.from(), new PurgeReply(self, r.namespace(), r.phase(), yes, no));
@@ -177,6 +175,7 @@ final class TombstonePurger {
     progress.remove(key);
     if (replica.read(key.namespace(), key.key()).equals(new EventualValue.Tombstone(p.version))) {
       storage.write(new WriteBatch().delete(ColumnFamily.EVENTUAL, QuorumReplica.dataKey(key.namespace(), key.key())));
+      replica.index().changed(key.namespace());
       out.requireSync();
     }
   }
@@ -185,16 +184,14 @@ final class TombstonePurger {
   private List<TombstoneRef> expiredTombstones(String namespace, int partition, long nowMillis) {
     long cutoff = nowMillis - config.tombstoneGraceMillis();
     List<TombstoneRef> out = new ArrayList<>();
-    byte[] prefix = MerkleTree.namespacePrefix(namespace);
-    storage.scan(ColumnFamily.EVENTUAL, prefix, (dataKey, stored) -> {
-      if (out.size() < config.maxTombstonesPerRound()
-          && StoredValue.decode(stored) instanceof EventualValue.Tombstone t && t.deletedAtMillis() < cutoff) {
-        Bytes key = Bytes.wrap(Arrays.copyOfRange(dataKey, prefix.length, dataKey.length));
-        if (partitioner.partitionOf(namespace, key) == partition) {
-          out.add(new TombstoneRef(key, t.version()));
-        }
+    for (KeyVersion e : replica.index().entries(namespace, partition, nowMillis)) {
+      if (out.size() == config.maxTombstonesPerRound()) {
+        break;
       }
-    });
+      if (e.expired(cutoff)) {
+        out.add(new TombstoneRef(e.key(), e.version()));
+      }
+    }
     return out;
   }
 }
