@@ -39,7 +39,10 @@ final class RepairCodec {
   private static final int CHECK = 1;
   private static final int PURGE = 2;
   /** The smallest Entry or Ref: empty key (u32), kind, version (u64 and a one-byte node id). */
+  /** The smallest Entry: an empty key (its u32 length), the kind, the clock bits, a one-byte node id. */
   private static final int MIN_ENTRY_BYTES = 4 + 1 + 8 + 3;
+  /** The smallest Ref: as an Entry, without the kind. */
+  private static final int MIN_REF_BYTES = 4 + 8 + 3;
 
   private RepairCodec() {}
 
@@ -104,7 +107,7 @@ final class RepairCodec {
         String ns = r.string("namespace");
         int partition = partition(r);
         List<Integer> leaves = indices(r, "leaves", MerkleTree.LEAVES);
-        yield new RepairKeys(from, session, step, ns, partition, leaves, list(r, "entries", x -> entry(r)));
+        yield new RepairKeys(from, session, step, ns, partition, leaves, list(r, "entries", MIN_ENTRY_BYTES, x -> entry(r)));
       }
       case REPAIR_WANT -> {
         long session = r.u64("session");
@@ -119,12 +122,12 @@ final class RepairCodec {
         }
         yield new RepairWant(from, session, step, ns, partition, shipped, keys);
       }
-      case PURGE_REQUEST -> new PurgeRequest(from, r.string("namespace"), phase(r), list(r, "tombstones", x -> ref(r)));
+      case PURGE_REQUEST -> new PurgeRequest(from, r.string("namespace"), phase(r), list(r, "tombstones", MIN_REF_BYTES, x -> ref(r)));
       case PURGE_REPLY -> {
         String ns = r.string("namespace");
         PurgePhase phase = phase(r);
-        List<TombstoneRef> yes = list(r, "yes", x -> ref(r));
-        yield new PurgeReply(from, ns, phase, yes, list(r, "no", x -> ref(r)));
+        List<TombstoneRef> yes = list(r, "yes", MIN_REF_BYTES, x -> ref(r));
+        yield new PurgeReply(from, ns, phase, yes, list(r, "no", MIN_REF_BYTES, x -> ref(r)));
       }
       default -> throw new IllegalStateException("unreachable: " + p + " is a repair procedure");
     };
@@ -206,8 +209,8 @@ final class RepairCodec {
     return v;
   }
 
-  private static <T> List<T> list(RecordReader r, String field, Function<Integer, T> element) {
-    int n = r.count(field, MIN_ENTRY_BYTES);
+  private static <T> List<T> list(RecordReader r, String field, int minElementBytes, Function<Integer, T> element) {
+    int n = r.count(field, minElementBytes);
     List<T> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       out.add(element.apply(i));

@@ -148,6 +148,17 @@ class QuorumCodecTest {
     }
   }
 
+  /** Found by the property below: the smallest tombstone reference (empty key, one-letter node) was refused. */
+  @Test
+  void thePurgeMessagesTakeTheSmallestTombstoneReference() {
+    TombstoneRef smallest = new TombstoneRef(Bytes.EMPTY, new HybridTimestamp(0, 0, "A"));
+    for (QuorumMessage m : List.of(
+        new QuorumMessage.PurgeRequest("A", "", QuorumMessage.PurgePhase.CHECK, List.of(smallest)),
+        new QuorumMessage.PurgeReply("A", "", QuorumMessage.PurgePhase.CHECK, List.of(smallest), List.of(smallest)))) {
+      assertThat(QuorumCodec.decode(QuorumCodec.procedureOf(m), QuorumCodec.encode(m))).isEqualTo(m);
+    }
+  }
+
   @Provide
   Arbitrary<Procedure> procedures() {
     return Arbitraries.of(Procedure.QUORUM_WRITE, Procedure.QUORUM_ACK, Procedure.QUORUM_REFUSED,
