@@ -124,15 +124,21 @@ class EventualRepairTest {
       put("missed-" + i, "m" + i, QuorumLevel.of(2));
     }
     nodes[2] = DkvNode.start(configs.get(2), WITHOUT_HANDOFF);
-    assertThat(local(2, "missed-0")).as("n3 alone, before the repair").isNull();
+    // A coordinator's last re-sends to n3 can wait in its connection's queue and reach n3 once it is
+    // back (a clean-clone CI run saw 2 of 20), so count the missed keys n3 still lacks.
+    long lacking = 0;
+    for (int i = 0; i < KEYS; i++) {
+      lacking += local(2, "missed-" + i) == null ? 1 : 0;
+    }
+    assertThat(lacking).as("n3 alone, before the repair, lacks missed writes").isPositive();
 
     RepairResponse r = repair(2, "logs");
     assertThat(r.node()).isEqualTo("n3");
     assertThat(r.errors()).isEmpty();
     assertThat(r.sessions()).isEqualTo(PARTITIONS * 2);
-    // n3 learns each missed key from n1 or n2 (from both when its two sessions of a partition overlap).
-    assertThat(r.keysDiffered()).isBetween((long) KEYS, 2L * KEYS);
-    assertThat(r.valuesShipped()).isBetween((long) KEYS, 2L * KEYS);
+    // n3 learns each key it lacked from n1 or n2 (from both when its two sessions of a partition overlap).
+    assertThat(r.keysDiffered()).isBetween(lacking, 2L * KEYS);
+    assertThat(r.valuesShipped()).isBetween(lacking, 2L * KEYS);
     // The values shipped to n3 reached it before the answers that ended its sessions (one connection, in
     // order) and were synced before the sessions' results left its loop: no waiting needed.
     for (int i = 0; i < KEYS; i++) {

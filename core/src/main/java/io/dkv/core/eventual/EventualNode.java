@@ -86,7 +86,7 @@ public final class EventualNode {
     }
     this.coordinator = new QuorumCoordinator(nodeId, config, clock, ceiling, firstId);
     this.replica = new QuorumReplica(nodeId, clock, storage,
-        new NamespaceIndex(storage, partitioner, repair.scanMaxAgeMillis()));
+        new NamespaceIndex(storage, partitioner));
     // Reads the index of the hints this node holds from storage, so that their delivery resumes.
     this.hints = new HintStore(nodeId, storage, config.hints());
     this.antiEntropy = new AntiEntropy(nodeId, repair, replica, firstId);

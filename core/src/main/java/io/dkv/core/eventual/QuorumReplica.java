@@ -32,9 +32,9 @@ final class QuorumReplica {
   private final Storage storage;
   private final NamespaceIndex index;
 
-  /** A replica whose index puts every key in partition 0 and scans after every write. */
+  /** A replica whose index puts every key in partition 0. */
   QuorumReplica(String self, HybridClock clock, Storage storage) {
-    this(self, clock, storage, new NamespaceIndex(storage, KeyPartitioner.SINGLE, 0));
+    this(self, clock, storage, new NamespaceIndex(storage, KeyPartitioner.SINGLE));
   }
 
   QuorumReplica(String self, HybridClock clock, Storage storage, NamespaceIndex index) {

@@ -15,32 +15,20 @@ package io.dkv.core.eventual;
  * @param maxKeysPerMessage        at most this many (key, version) entries in one key exchange
  *                                 (one leaf with more still goes whole)
  * @param maxTombstonesPerRound    at most this many tombstones checked or purged per partition and round
- * @param scanMaxAgeMillis         how long one scan of a namespace serves trees and purge rounds while
- *                                 writes go on ({@code NamespaceIndex}); 0: a write makes the next one
- *                                 scan again
  */
 public record RepairConfig(long tombstoneGraceMillis, long retryMillis, int maxAttempts, int maxKeysPerMessage,
-                           int maxTombstonesPerRound, long scanMaxAgeMillis) {
+                           int maxTombstonesPerRound) {
   public RepairConfig {
     positive("tombstoneGraceMillis", tombstoneGraceMillis);
     positive("retryMillis", retryMillis);
     positive("maxAttempts", maxAttempts);
     positive("maxKeysPerMessage", maxKeysPerMessage);
     positive("maxTombstonesPerRound", maxTombstonesPerRound);
-    if (scanMaxAgeMillis < 0) {
-      throw new IllegalArgumentException("scanMaxAgeMillis must be at least 0, got " + scanMaxAgeMillis);
-    }
   }
 
-  /** Settings whose scans are never older than the last write (as the simulation runs). */
-  public RepairConfig(long tombstoneGraceMillis, long retryMillis, int maxAttempts, int maxKeysPerMessage,
-                      int maxTombstonesPerRound) {
-    this(tombstoneGraceMillis, retryMillis, maxAttempts, maxKeysPerMessage, maxTombstonesPerRound, 0);
-  }
-
-  /** Grace 1 hour, retry 1 s, 5 attempts, 2048 keys per message, 1024 tombstones per round, scans 5 s. */
+  /** Grace 1 hour, retry 1 s, 5 attempts, 2048 keys per message, 1024 tombstones per round. */
   public static RepairConfig defaults() {
-    return new RepairConfig(3_600_000, 1_000, 5, 2_048, 1_024, 5_000);
+    return new RepairConfig(3_600_000, 1_000, 5, 2_048, 1_024);
   }
 
   private static void positive(String name, long value) {
