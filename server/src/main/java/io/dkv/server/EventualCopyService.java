@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The replica's end of copying a partition's eventual values to a learner (COPY_EVENTUAL,
@@ -30,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 final class EventualCopyService {
   /** Records examined per page at most, matching or not: bounds one call's work. */
   static final int MAX_SCAN = 4_096;
+  /** A virtual thread per page: copies are rare, one stream per learner at a time. */
+  private static final Executor PAGE_READER = task -> Thread.ofVirtual().name("dkv-eventual-copy").start(task);
 
   private final String self;
   private final ClusterSource clusters;
@@ -45,8 +48,10 @@ final class EventualCopyService {
     CopyRequest req = (CopyRequest) MessageCodec.decodeRequest(Procedure.COPY_EVENTUAL, body);
     Cluster view = clusters.current();
     PartitionCopyService.checkReplicaOf(self, view.map(), req.partitions());
-    return CompletableFuture.completedFuture(MessageCodec.encode(page(view.partitionEpochs(self),
-        new HashSet<>(req.partitions()), req.after(), Math.min(req.maxEntries(), PartitionCopyService.MAX_PAGE_ENTRIES))));
+    int max = Math.min(req.maxEntries(), PartitionCopyService.MAX_PAGE_ENTRIES);
+    // A page reads up to MAX_SCAN records from disk: not on the event loop that called this handler.
+    return CompletableFuture.supplyAsync(() -> MessageCodec.encode(page(view.partitionEpochs(self),
+        new HashSet<>(req.partitions()), req.after(), max)), PAGE_READER);
   }
 
   /** Up to {@code max} records of {@code partitions} after the key {@code after}, in key order. */
