@@ -55,7 +55,7 @@ final class AntiEntropy {
           "a replica does not repair with itself; name another replica of the partition"));
       return;
     }
-    MerkleTree tree = MerkleTree.of(replica.index().entries(c.namespace(), c.partition()),
+    MerkleTree tree = MerkleTree.of(replica.index().entries(c.namespace(), c.partition(), nowMillis),
         cutoff(nowMillis));
     RepairSession s = new RepairSession(c.handle(), ++sessionSequence, self, c.namespace(), c.partition(), c.peer(),
         tree, config);
@@ -150,7 +150,7 @@ final class AntiEntropy {
 
   private MerkleTree tree(String initiator, long session, String namespace, int partition, long nowMillis) {
     return trees.computeIfAbsent(new TreeKey(initiator, session, namespace, partition),
-        k -> MerkleTree.of(replica.index().entries(namespace, partition), cutoff(nowMillis)));
+        k -> MerkleTree.of(replica.index().entries(namespace, partition, nowMillis), cutoff(nowMillis)));
   }
 
   private long cutoff(long nowMillis) {

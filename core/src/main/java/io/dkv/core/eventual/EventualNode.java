@@ -138,6 +138,7 @@ public final class EventualNode {
     coordinator.tick(nowMillis, out);
     hints.tick(nowMillis, out);
     antiEntropy.tick(nowMillis, out);
+    replica.index().forgetIdle(nowMillis);
     return out;
   }
 

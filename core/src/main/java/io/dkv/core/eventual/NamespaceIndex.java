@@ -22,13 +22,30 @@ import java.util.Map;
  * <p>Freshness: a scan is reused only while nothing of the namespace was written or deleted since
  * ({@link #changed}), so a session always sees everything its replica held when it started. Under
  * a steady write load every session therefore scans again, as before; what would remove that cost
- * is a tree kept up to date by writes (docs/eventual.md §11).
+ * is a tree kept up to date by writes (docs/eventual.md §11). A scan no one has read for a minute
+ * is dropped ({@link #forgetIdle}), so entries stay in memory only while repairs are under way.
  */
 final class NamespaceIndex {
   private final Storage storage;
   private final KeyPartitioner partitioner;
-  /** The last scan of each namespace, by partition; dropped when the namespace changes. */
-  private final Map<String, Map<Integer, List<KeyVersion>>> scans = new HashMap<>();
+  /** A namespace's last scan, by partition, and when a tree or purge round last read it. */
+  private static final class Scan {
+    final Map<Integer, List<KeyVersion>> byPartition;
+    long lastReadMillis;
+
+    Scan(Map<Integer, List<KeyVersion>> byPartition) {
+      this.byPartition = byPartition;
+    }
+  }
+
+  /**
+   * A scan no tree or purge round has read for this long is dropped, so that a namespace's entries
+   * are held in memory only while a repair round or purge round is under way.
+   */
+  static final long IDLE_MILLIS = 60_000;
+
+  /** Dropped when the namespace changes, or after {@link #IDLE_MILLIS} unread. */
+  private final Map<String, Scan> scans = new HashMap<>();
 
   NamespaceIndex(Storage storage, KeyPartitioner partitioner) {
     this.storage = storage;
@@ -41,8 +58,15 @@ final class NamespaceIndex {
   }
 
   /** The entries this replica holds in {@code partition} of {@code namespace}, in key order. */
-  List<KeyVersion> entries(String namespace, int partition) {
-    return scans.computeIfAbsent(namespace, this::scanNamespace).getOrDefault(partition, List.of());
+  List<KeyVersion> entries(String namespace, int partition, long nowMillis) {
+    Scan scan = scans.computeIfAbsent(namespace, ns -> new Scan(scanNamespace(ns)));
+    scan.lastReadMillis = nowMillis;
+    return scan.byPartition.getOrDefault(partition, List.of());
+  }
+
+  /** Drops the scans no one has read for {@link #IDLE_MILLIS} (a wall clock that stepped back keeps them). */
+  void forgetIdle(long nowMillis) {
+    scans.values().removeIf(s -> nowMillis - s.lastReadMillis >= IDLE_MILLIS);
   }
 
   private Map<Integer, List<KeyVersion>> scanNamespace(String namespace) {

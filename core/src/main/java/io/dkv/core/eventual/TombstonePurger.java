@@ -184,7 +184,7 @@ final class TombstonePurger {
   private List<TombstoneRef> expiredTombstones(String namespace, int partition, long nowMillis) {
     long cutoff = nowMillis - config.tombstoneGraceMillis();
     List<TombstoneRef> out = new ArrayList<>();
-    for (KeyVersion e : replica.index().entries(namespace, partition)) {
+    for (KeyVersion e : replica.index().entries(namespace, partition, nowMillis)) {
       if (out.size() == config.maxTombstonesPerRound()) {
         break;
       }

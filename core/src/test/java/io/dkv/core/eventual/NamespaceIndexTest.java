@@ -31,19 +31,30 @@ class NamespaceIndexTest {
     put("a2", 2);
     put("a1", 3);
     NamespaceIndex index = new NamespaceIndex(storage, BY_FIRST_LETTER);
-    assertThat(keys(index.entries("ns", 0))).containsExactly("a1", "a2");
-    assertThat(keys(index.entries("ns", 1))).containsExactly("b1");
-    assertThat(index.entries("ns", 7)).isEmpty();
-    assertThat(index.entries("other", 0)).isEmpty();
+    assertThat(keys(index.entries("ns", 0, 100))).containsExactly("a1", "a2");
+    assertThat(keys(index.entries("ns", 1, 100))).containsExactly("b1");
+    assertThat(index.entries("ns", 7, 100)).isEmpty();
+    assertThat(index.entries("other", 0, 100)).isEmpty();
   }
 
   @Test
   void aScanServesUntilTheNamespaceChanges() {
     NamespaceIndex index = new NamespaceIndex(storage, BY_FIRST_LETTER);
-    assertThat(index.entries("ns", 0)).isEmpty();
+    assertThat(index.entries("ns", 0, 100)).isEmpty();
     put("a1", 1);
-    assertThat(index.entries("ns", 0)).as("not told of the write yet: the scan stands").isEmpty();
+    assertThat(index.entries("ns", 0, 100)).as("not told of the write yet: the scan stands").isEmpty();
     index.changed("ns");
-    assertThat(keys(index.entries("ns", 0))).containsExactly("a1");
+    assertThat(keys(index.entries("ns", 0, 100))).containsExactly("a1");
+  }
+
+  @Test
+  void aScanNoOneReadsForAMinuteIsDroppedAndTheNextReadScansAgain() {
+    NamespaceIndex index = new NamespaceIndex(storage, BY_FIRST_LETTER);
+    assertThat(index.entries("ns", 0, 1_000)).isEmpty();
+    put("a1", 1); // not announced: only a new scan sees it
+    index.forgetIdle(1_000 + NamespaceIndex.IDLE_MILLIS - 1);
+    assertThat(index.entries("ns", 0, 1_000 + NamespaceIndex.IDLE_MILLIS - 1)).as("still held").isEmpty();
+    index.forgetIdle(1_000 + 2 * NamespaceIndex.IDLE_MILLIS);
+    assertThat(keys(index.entries("ns", 0, 1_000 + 2 * NamespaceIndex.IDLE_MILLIS))).containsExactly("a1");
   }
 }
