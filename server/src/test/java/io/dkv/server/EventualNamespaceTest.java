@@ -26,7 +26,6 @@ import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
 import io.dkv.protocol.QuorumLevel;
 import io.dkv.rpc.RpcClient;
-import io.dkv.server.directory.FailureDetection;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,11 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
  * of a replica that missed a write, and hinted handoff to a node that is not a replica.
  */
 class EventualNamespaceTest {
-  /** A node is never marked down here: the tests stop and restart nodes themselves. */
-  private static final FailureDetection NEVER_DOWN = new FailureDetection(500, 3_000, 600_000, 2);
-  /** No hinted handoff, and a write is forgotten once answered: only a read repairs a replica. */
-  private static final EventualConfig WITHOUT_HANDOFF = new EventualConfig(200, 60_000, 100_000, 500,
-      new HintConfig(600_000, 1, 100_000, 1 << 20, 600_000, 1_000));
   /** A silent replica is handed off after 300 ms; hints are delivered every 200 ms. */
   private static final EventualConfig QUICK_HANDOFF = new EventualConfig(200, 60_000, 100_000, 500,
       new HintConfig(300, 10_000, 100_000, 1 << 20, 600_000, 200));
@@ -86,7 +80,7 @@ class EventualNamespaceTest {
     List<MemberAddress> voters = List.of(new MemberAddress("n1", "127.0.0.1", TestClusters.freePort()));
     for (MemberAddress m : members) {
       configs.add(new NodeConfig(m.nodeId(), new MemberAddress.HostPort(m.host(), m.port()),
-          dir.resolve(m.nodeId()), members, voters, 16, 3, 256, 1 << 20, 5_000, NEVER_DOWN));
+          dir.resolve(m.nodeId()), members, voters, 16, 3, 256, 1 << 20, 5_000, TestClusters.NEVER_DOWN));
     }
     for (int i = 0; i < count; i++) {
       nodes[i] = DkvNode.start(configs.get(i), eventualConfig);
@@ -130,7 +124,7 @@ class EventualNamespaceTest {
 
   @Test
   void quorumWritesAndReadsWithANodeDownAndReadRepairOfTheReplicaThatMissedAWrite() throws Exception {
-    startCluster(3, WITHOUT_HANDOFF); // every key has all three nodes as replicas
+    startCluster(3, TestClusters.WITHOUT_HANDOFF); // every key has all three nodes as replicas
     call(0, Procedure.CREATE_NAMESPACE,
         new CreateNamespaceRequest(new NamespaceInfo("logs", NamespaceMode.EVENTUAL, 3, 2, 2)), 10_000);
 

@@ -3,8 +3,6 @@ package io.dkv.server;
 import static io.dkv.server.RpcAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dkv.core.eventual.EventualConfig;
-import io.dkv.core.eventual.HintConfig;
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.ClientMessage;
 import io.dkv.protocol.ClientMessage.CreateNamespaceRequest;
@@ -23,7 +21,6 @@ import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
 import io.dkv.protocol.QuorumLevel;
 import io.dkv.rpc.RpcClient;
-import io.dkv.server.directory.FailureDetection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,15 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback): a node that missed writes while it was down gets them from REPAIR, and only them.
  */
 class EventualRepairTest {
-  /**
-   * No hinted handoff: a restarted n3 would otherwise get some of the writes it missed from the
-   * hints its peers hold, and the repair would find fewer differing keys than it missed.
-   */
-  private static final EventualConfig WITHOUT_HANDOFF = new EventualConfig(200, 60_000, 100_000, 500,
-      new HintConfig(600_000, 1, 100_000, 1 << 20, 600_000, 1_000));
-
-  /** A node is never marked down here: the test stops and restarts n3 itself. */
-  private static final FailureDetection NEVER_DOWN = new FailureDetection(500, 3_000, 600_000, 2);
   private static final int PARTITIONS = 8;
   private static final int KEYS = 20;
 
@@ -76,10 +64,10 @@ class EventualRepairTest {
     List<MemberAddress> voters = List.of(new MemberAddress("n1", "127.0.0.1", TestClusters.freePort()));
     for (MemberAddress m : members) {
       configs.add(new NodeConfig(m.nodeId(), new MemberAddress.HostPort(m.host(), m.port()),
-          dir.resolve(m.nodeId()), members, voters, PARTITIONS, 3, 256, 1 << 20, 5_000, NEVER_DOWN));
+          dir.resolve(m.nodeId()), members, voters, PARTITIONS, 3, 256, 1 << 20, 5_000, TestClusters.NEVER_DOWN));
     }
     for (int i = 0; i < 3; i++) {
-      nodes[i] = DkvNode.start(configs.get(i), WITHOUT_HANDOFF);
+      nodes[i] = DkvNode.start(configs.get(i), TestClusters.WITHOUT_HANDOFF);
     }
   }
 
@@ -123,7 +111,7 @@ class EventualRepairTest {
     for (int i = 0; i < KEYS; i++) {
       put("missed-" + i, "m" + i, QuorumLevel.of(2));
     }
-    nodes[2] = DkvNode.start(configs.get(2), WITHOUT_HANDOFF);
+    nodes[2] = DkvNode.start(configs.get(2), TestClusters.WITHOUT_HANDOFF);
     // A coordinator's last re-sends to n3 can wait in its connection's queue and reach n3 once it is
     // back (a clean-clone CI run saw 2 of 20), so count the missed keys n3 still lacks.
     long lacking = 0;

@@ -3,6 +3,9 @@ package io.dkv.server;
 import io.dkv.core.directory.CommandResult;
 import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.DirectoryState;
+import io.dkv.core.eventual.EventualConfig;
+import io.dkv.core.eventual.HintConfig;
+import io.dkv.server.directory.FailureDetection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -11,6 +14,15 @@ import java.util.List;
 
 /** Configs and cluster views for tests of one node. */
 final class TestClusters {
+  /** A node is never marked down (600 s): the tests that use it stop and restart nodes themselves. */
+  static final FailureDetection NEVER_DOWN = new FailureDetection(500, 3_000, 600_000, 2);
+  /**
+   * No hinted handoff (a handoff delay of 10 minutes) and a write forgotten once answered: a
+   * replica that missed a write gets it only from a read repair or anti-entropy.
+   */
+  static final EventualConfig WITHOUT_HANDOFF = new EventualConfig(200, 60_000, 100_000, 500,
+      new HintConfig(600_000, 1, 100_000, 1 << 20, 600_000, 1_000));
+
   private TestClusters() {}
 
   /** A port no one listened on a moment ago (the usual small race with other programs). */
