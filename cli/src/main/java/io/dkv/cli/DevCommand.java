@@ -37,8 +37,14 @@ final class DevCommand implements Callable<Integer> {
           + " the directory's voters (n1, or n1-n3 from 3 nodes on) also on base-port + 100 + i.")
   int basePort;
 
+  @Option(names = "--heap", defaultValue = "1g", paramLabel = "SIZE",
+      description = "Java heap of each server, fixed and touched at start (-Xms = -Xmx, "
+          + "-XX:+AlwaysPreTouch), like 512m or 2g, from 256m to 64g (default ${DEFAULT-VALUE}).")
+  String heap;
+
   @Override
   public Integer call() throws Exception {
+    List<String> serverJvm = ServerHeap.jvmOptions(heap);
     if (nodes < 1 || nodes > 32) {
       throw new IllegalArgumentException("--nodes must be 1..32, got " + nodes);
     }
@@ -57,7 +63,7 @@ final class DevCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(servers::stopAll, "dkv-dev-stop"));
     for (int i = 1; i <= nodes; i++) {
       Path log = dir.resolve("n" + i + ".log");
-      ProcessBuilder pb = new ProcessBuilder(javaCommand("server", "--node-id", "n" + i,
+      ProcessBuilder pb = new ProcessBuilder(javaCommand(serverJvm, "server", "--node-id", "n" + i,
           "--listen", "127.0.0.1:" + (basePort + i), "--data", dir.resolve("n" + i).toString(),
           "--members", memberList, "--voters", String.join(",", voters)))
           .redirectErrorStream(true)
@@ -136,6 +142,11 @@ final class DevCommand implements Callable<Integer> {
 
   /** The command that runs this same dkv build with other arguments, in a new JVM. */
   static List<String> javaCommand(String... args) throws IOException {
+    return javaCommand(List.of(), args);
+  }
+
+  /** {@link #javaCommand(String...)} with extra JVM options, such as {@link ServerHeap}'s. */
+  static List<String> javaCommand(List<String> jvmOptions, String... args) throws IOException {
     String classPath = System.getProperty("java.class.path", "");
     if (classPath.isEmpty()) {
       throw new IOException("cannot find dkv's own class path to start the servers from");
@@ -148,6 +159,7 @@ final class DevCommand implements Callable<Integer> {
       // JDKs warn about on every start unless told.
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
+    cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", classPath, Main.class.getName()));
     cmd.addAll(List.of(args));
     return cmd;
