@@ -13,9 +13,12 @@ source scripts/bench-lib.sh
 bench_start_cluster 7700
 results="$dir/results.jsonl"
 
-# Fresh JVMs run interpreted code for the first seconds: warm the whole cluster once with a mixed
-# load, then every case below still gets its own 5 s warm-up (dkv bench --warmup, default 5).
-"${dkv[@]}" bench --cluster "$cluster" --op mixed --clients 50 --duration 20 --warmup 0 --json >/dev/null
+# Fresh JVMs run interpreted code at first, and the servers' JIT compilers are still busy a minute
+# into a load (docs/benchmarks.md): warm the whole cluster once with a mixed load for
+# WARMUP_SECONDS (default 90), then every case below still gets its own 5 s warm-up (dkv bench
+# --warmup, default 5) for the load generator's fresh JVM.
+"${dkv[@]}" bench --cluster "$cluster" --op mixed --clients 50 --duration "${WARMUP_SECONDS:-90}" \
+  --warmup 0 --json >/dev/null
 
 for op in put get; do
   for clients in 1 50; do
