@@ -30,6 +30,7 @@ class BenchCommandTest {
       assertThat(run.exitCode()).isEqualTo(Main.UNAVAILABLE);
       JsonNode report = new ObjectMapper().readTree(run.out());
       assertThat(report.get("ops").asLong()).isZero();
+      assertThat(report.get("warmupOps").asLong()).isZero();
       assertThat(report.get("errors").asLong()).isPositive();
       assertThat(report.get("errorMaxMs").asDouble()).isPositive();
       assertThat(report.get("errorP99Ms").asDouble()).isLessThanOrEqualTo(report.get("errorMaxMs").asDouble());
@@ -48,10 +49,11 @@ class BenchCommandTest {
         })
         .build().start()) {
       Run run = Run.of("bench", "--cluster", "127.0.0.1:" + server.localAddress().getPort(), "--ns", "logs",
-          "--w", "2", "--duration", "1", "--warmup", "0", "--json");
+          "--w", "2", "--duration", "1", "--warmup", "1", "--json");
       assertThat(run.exitCode()).as(run.err()).isEqualTo(Main.OK);
       JsonNode report = new ObjectMapper().readTree(run.out());
       assertThat(report.get("ops").asLong()).isPositive();
+      assertThat(report.get("warmupOps").asLong()).as("answered during the warm-up").isPositive();
       assertThat(report.get("namespace").asText()).isEqualTo("logs");
       assertThat(report.get("w").asText()).isEqualTo("2");
       assertThat(seen).containsExactly(QuorumLevel.of(2));
