@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * <p>Why: with the JVM's default (an initial heap of 1/64 of memory, growing up to 1/4), ZGC grows
  * a loaded server's heap for minutes, and every page it adds is zeroed by the kernel on its first
  * touch, in whichever thread touches it: under 50-client puts, page faults (clear_page_erms via
- * shmem_fault) took 7 % of the machine's CPU, most of it in the protocol cores' threads
- * (docs/benchmarks.md, "What limits writes"). A fixed, pre-touched heap pays that once, at start.
+ * shmem_fault) took 7 % of the machine's CPU, nearly all of it in the protocol cores' threads
+ * (docs/benchmarks.md, "What was tried"). A fixed, pre-touched heap pays that once, at start.
  */
 final class ServerHeap {
   private static final Pattern SIZE = Pattern.compile("([1-9][0-9]{0,6})([mg])");
