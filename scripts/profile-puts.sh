@@ -4,14 +4,15 @@
 # server records JFR (settings=profile) and, from its 10th second, `perf record -a -g` samples the
 # whole machine for 10 s. Writes OUTDIR/bench.json, OUTDIR/perf.data, OUTDIR/nPID.jfr and prints
 # the CPU per thread name (perf report --sort comm).
-#   [DKV_JAR=dkv.jar JAVA_HOME=/path/to/jdk21+] scripts/profile-puts.sh OUTDIR
+#   JAVA_HOME=/path/to/jdk21+ [DKV_JAR=dkv.jar] scripts/profile-puts.sh OUTDIR
+# JAVA_HOME must be the JDK that runs the servers: its jcmd starts their recordings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(mkdir -p "$1" && cd "$1" && pwd)"
 command -v perf >/dev/null || { echo "perf is missing: apt-get install linux-perf" >&2; exit 2; }
+java_home="${JAVA_HOME:?set JAVA_HOME to the JDK 21+ that runs the servers}"
 source scripts/bench-lib.sh
 bench_start_cluster 7800
-java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 "${dkv[@]}" bench --cluster "$cluster" --op mixed --clients 50 --duration "${WARMUP_SECONDS:-90}" \
   --warmup 0 --json >/dev/null
 for pid in $(pgrep -f "io.dkv.cli.Main server --node-id n[0-9]+ --listen 127.0.0.1:780[0-9] "); do
