@@ -1,13 +1,13 @@
 package io.dkv.it;
 
-import java.io.BufferedReader;
+import io.dkv.torture.LoopbackPorts;
 import io.dkv.torture.NodeIds;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,10 +64,10 @@ final class ProcessCluster implements AutoCloseable {
     this.killedByTest = new boolean[founders + joiners];
     for (int i = 0; i < founders + joiners; i++) {
       ids.add("n" + (i + 1));
-      ports.add(freePort());
+      ports.add(LoopbackPorts.next());
     }
     for (int i = 0; i < NodeIds.voterCount(founders); i++) {
-      raftPorts.add(freePort());
+      raftPorts.add(LoopbackPorts.next());
     }
   }
 
@@ -320,9 +320,4 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

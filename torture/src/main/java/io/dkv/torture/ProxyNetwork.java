@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,19 +40,15 @@ public final class ProxyNetwork implements Network {
     this.raftPorts = new int[NodeIds.voterCount(founders)];
     this.proxies = new TcpProxy[nodeCount][nodeCount];
     this.links = new LinkTable(nodeCount);
-    // The node ports stay bound until every proxy has its own port, so no proxy can take one.
-    List<ServerSocket> reserved = new ArrayList<>();
+    // Node and Raft ports lie below the kernel's ephemeral range (LoopbackPorts), so neither a
+    // proxy's port (bind to 0) nor a node's outgoing connection can take one before its node binds.
+    for (int j = 0; j < nodeCount; j++) {
+      nodePorts[j] = LoopbackPorts.next();
+    }
+    for (int j = 0; j < raftPorts.length; j++) {
+      raftPorts[j] = LoopbackPorts.next();
+    }
     try {
-      for (int j = 0; j < nodeCount; j++) {
-        ServerSocket s = new ServerSocket(0, 1, LOOPBACK);
-        reserved.add(s);
-        nodePorts[j] = s.getLocalPort();
-      }
-      for (int j = 0; j < raftPorts.length; j++) {
-        ServerSocket s = new ServerSocket(0, 1, LOOPBACK);
-        reserved.add(s);
-        raftPorts[j] = s.getLocalPort();
-      }
       for (int i = 0; i < nodeCount; i++) {
         for (int j = 0; j < nodeCount; j++) {
           if (i != j) {
@@ -62,11 +56,7 @@ public final class ProxyNetwork implements Network {
           }
         }
       }
-      for (ServerSocket s : reserved) {
-        s.close();
-      }
     } catch (IOException e) {
-      reserved.forEach(Relay::closeQuietly);
       cleanup.close();
       throw new UncheckedIOException("cannot start the loopback proxies", e);
     }
