@@ -1,6 +1,6 @@
 package io.dkv.it;
 
-import io.dkv.torture.LoopbackPorts;
+import io.dkv.rpc.LoopbackPorts;
 import io.dkv.torture.NodeIds;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -5,10 +5,8 @@ import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.DirectoryState;
 import io.dkv.core.eventual.EventualConfig;
 import io.dkv.core.eventual.HintConfig;
+import io.dkv.rpc.LoopbackPorts;
 import io.dkv.server.directory.FailureDetection;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,13 +23,9 @@ final class TestClusters {
 
   private TestClusters() {}
 
-  /** A port no one listened on a moment ago (the usual small race with other programs). */
+  /** A free port on 127.0.0.1 that no outgoing connection can take before its node binds it. */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LoopbackPorts.next();
   }
 
   /** A one-node cluster: n1 on any port, the directory's only voter on a free port. */

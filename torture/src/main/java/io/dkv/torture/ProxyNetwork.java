@@ -1,5 +1,6 @@
 package io.dkv.torture;
 
+import io.dkv.rpc.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

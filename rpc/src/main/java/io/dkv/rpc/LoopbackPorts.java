@@ -1,4 +1,4 @@
-package io.dkv.torture;
+package io.dkv.rpc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Ports on 127.0.0.1 for servers that bind them later (a node started as its own process).
+ * Ports on 127.0.0.1 for servers that bind them later: test clusters and {@code dkv torture}, which
+ * choose every node's port before starting the nodes one after another.
  *
  * <p>Why not a port the kernel just handed out for {@code bind(0)}: Linux takes those, and the local
  * ports of outgoing connections, from the same ephemeral range ({@code ip_local_port_range},

@@ -1,4 +1,4 @@
-package io.dkv.torture;
+package io.dkv.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
