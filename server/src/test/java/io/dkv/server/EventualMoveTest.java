@@ -16,7 +16,6 @@ import io.dkv.protocol.ClientMessage.NamespaceInfo;
 import io.dkv.protocol.ClientMessage.NamespaceMode;
 import io.dkv.protocol.ClientMessage.WriteRequest;
 import io.dkv.protocol.ErrorCode;
-import io.dkv.protocol.MessageCodec;
 import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
 import io.dkv.rpc.RpcClient;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
@@ -55,12 +53,7 @@ class EventualMoveTest {
   }
 
   private ClientMessage call(InetSocketAddress node, Procedure p, ClientMessage request) throws Exception {
-    try {
-      return MessageCodec.decodeResponse(p, rpc.call(node, p.id(), MessageCodec.encode(request),
-          Duration.ofSeconds(10)).get(20, TimeUnit.SECONDS));
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
+    return TestClusters.call(rpc, node, p, request, Duration.ofSeconds(10));
   }
 
   /** Every eventual record {@code node} holds, by storage key, read page by page (small pages). */

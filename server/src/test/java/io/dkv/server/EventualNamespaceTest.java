@@ -21,7 +21,6 @@ import io.dkv.protocol.ClientMessage.WriteRequest;
 import io.dkv.protocol.ClientMessage.WriteResponse;
 import io.dkv.protocol.ClientMessage.WriteStatus;
 import io.dkv.protocol.ErrorCode;
-import io.dkv.protocol.MessageCodec;
 import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
 import io.dkv.protocol.QuorumLevel;
@@ -33,7 +32,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -96,12 +94,7 @@ class EventualNamespaceTest {
   }
 
   private ClientMessage call(int node, Procedure p, ClientMessage request, long timeoutMillis) throws Exception {
-    try {
-      return MessageCodec.decodeResponse(p, rpc.call(at(node), p.id(), MessageCodec.encode(request),
-          Duration.ofMillis(timeoutMillis)).get(timeoutMillis + 5_000, TimeUnit.MILLISECONDS));
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
+    return TestClusters.call(rpc, at(node), p, request, Duration.ofMillis(timeoutMillis));
   }
 
   private long put(int node, String key, String value, QuorumLevel w) throws Exception {

@@ -16,7 +16,6 @@ import io.dkv.protocol.ClientMessage.RepairRequest;
 import io.dkv.protocol.ClientMessage.RepairResponse;
 import io.dkv.protocol.ClientMessage.WriteRequest;
 import io.dkv.protocol.ErrorCode;
-import io.dkv.protocol.MessageCodec;
 import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
 import io.dkv.protocol.QuorumLevel;
@@ -25,8 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,12 +69,7 @@ class EventualRepairTest {
   }
 
   private ClientMessage call(int node, Procedure p, ClientMessage request, long timeoutMillis) throws Exception {
-    try {
-      return MessageCodec.decodeResponse(p, rpc.call(nodes[node].address(), p.id(), MessageCodec.encode(request),
-          Duration.ofMillis(timeoutMillis)).get(timeoutMillis + 5_000, TimeUnit.MILLISECONDS));
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
+    return TestClusters.call(rpc, nodes[node].address(), p, request, Duration.ofMillis(timeoutMillis));
   }
 
   /** What {@code node}'s own replica holds for the key: a direct read with R = 1 asks only itself. */

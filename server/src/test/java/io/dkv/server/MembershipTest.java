@@ -23,7 +23,6 @@ import io.dkv.protocol.ClientMessage.MoveStatusRequest;
 import io.dkv.protocol.ClientMessage.MoveStatusResponse;
 import io.dkv.protocol.ClientMessage.WriteRequest;
 import io.dkv.protocol.ErrorCode;
-import io.dkv.protocol.MessageCodec;
 import io.dkv.protocol.Mutation;
 import io.dkv.protocol.Procedure;
 import io.dkv.rpc.RpcClient;
@@ -32,7 +31,6 @@ import io.dkv.server.directory.FailureDetection;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -55,16 +53,11 @@ class MembershipTest {
   }
 
   private ClientMessage call(InetSocketAddress node, Procedure p, ClientMessage request) throws Exception {
-    return callRaw(node, p, MessageCodec.encode(request));
+    return TestClusters.call(rpc, node, p, request, Duration.ofSeconds(30));
   }
 
   private ClientMessage callRaw(InetSocketAddress node, Procedure p, byte[] body) throws Exception {
-    try {
-      return MessageCodec.decodeResponse(p, rpc.call(node, p.id(), body, Duration.ofSeconds(30))
-          .get(60, TimeUnit.SECONDS));
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
+    return TestClusters.callRaw(rpc, node, p, body, Duration.ofSeconds(30));
   }
 
   /**

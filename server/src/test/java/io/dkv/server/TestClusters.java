@@ -5,12 +5,20 @@ import io.dkv.core.directory.DirectoryCommand;
 import io.dkv.core.directory.DirectoryState;
 import io.dkv.core.eventual.EventualConfig;
 import io.dkv.core.eventual.HintConfig;
+import io.dkv.protocol.ClientMessage;
+import io.dkv.protocol.MessageCodec;
+import io.dkv.protocol.Procedure;
 import io.dkv.rpc.LoopbackPorts;
+import io.dkv.rpc.RpcClient;
 import io.dkv.server.directory.FailureDetection;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
-/** Configs and cluster views for tests of one node. */
+/** Configs, cluster views and client calls for the server's tests. */
 final class TestClusters {
   /** A node is never marked down (600 s): the tests that use it stop and restart nodes themselves. */
   static final FailureDetection NEVER_DOWN = new FailureDetection(500, 3_000, 600_000, 2);
@@ -29,6 +37,27 @@ final class TestClusters {
   }
 
   /** A one-node cluster: n1 on any port, the directory's only voter on a free port. */
+  /** {@link #callRaw} with {@code request} encoded. */
+  static ClientMessage call(RpcClient rpc, InetSocketAddress node, Procedure p, ClientMessage request,
+                            Duration deadline) throws Exception {
+    return callRaw(rpc, node, p, MessageCodec.encode(request), deadline);
+  }
+
+  /**
+   * One client request as a client sends it: {@code body} to {@code node} with {@code deadline},
+   * its answer decoded. An error answer is thrown as it came (an RpcException with its code).
+   */
+  static ClientMessage callRaw(RpcClient rpc, InetSocketAddress node, Procedure p, byte[] body,
+                               Duration deadline) throws Exception {
+    try {
+      // The RPC client fails the call at its deadline; the extra 5 s only keep a bug from hanging.
+      return MessageCodec.decodeResponse(p, rpc.call(node, p.id(), body, deadline)
+          .get(deadline.toMillis() + 5_000, TimeUnit.MILLISECONDS));
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
   static NodeConfig singleNode(Path dir) {
     return NodeConfig.of("n1", MemberAddress.parseHostPort("listen", "127.0.0.1:0"), dir,
         MemberAddress.parseList("n1@127.0.0.1:1"), List.of(new MemberAddress("n1", "127.0.0.1", freePort())));
