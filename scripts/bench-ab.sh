@@ -9,8 +9,7 @@ set -euo pipefail
 rounds="$1"; seconds="$2"; shift 2
 java="${JAVA_HOME:?set JAVA_HOME to a JDK 21 or newer}/bin/java"
 results="$(mktemp)"
-# utime + stime of the given processes, in clock ticks (fields 14 and 15 of /proc/PID/stat)
-server_cpu_ticks() { for pid in "$@"; do cat "/proc/$pid/stat"; done | awk '{t += $14 + $15} END {print t}'; }
+source "$(dirname "$0")/bench-lib.sh" # for cpu_ticks
 hz="$(getconf CLK_TCK)"
 cluster="127.0.0.1:7801,127.0.0.1:7802,127.0.0.1:7803"
 for round in $(seq "$rounds"); do
@@ -27,10 +26,10 @@ for round in $(seq "$rounds"); do
       --warmup 0 --json >/dev/null
     servers="$(pgrep -P "$dev" | tr '\n' ' ')"
     for clients in 1 50; do
-      before="$(server_cpu_ticks $servers)"
+      before="$(cpu_ticks $servers)"
       run="$("$java" -XX:+UseZGC -jar "$jar" bench --cluster "$cluster" --op put --clients "$clients" \
         --duration "$seconds" --warmup 3 --json)"
-      ticks=$(( $(server_cpu_ticks $servers) - before ))
+      ticks=$(( $(cpu_ticks $servers) - before ))
       echo "{\"jar\":\"$jar\",\"round\":$round,\"cpuTicks\":$ticks,\"run\":$run}" >>"$results"
     done
     kill -TERM "$dev"; wait "$dev" || true

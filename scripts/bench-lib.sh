@@ -5,6 +5,9 @@
 #   cluster  the three endpoints, for --cluster
 #   dir      a scratch directory, removed at exit
 #   bench_start_cluster BASE_PORT
+# and defines cpu_ticks PID..., the CPU time (user + system) the processes used so far, in clock
+# ticks (getconf CLK_TCK per second; fields 14 and 15 of /proc/PID/stat).
+cpu_ticks() { for pid in "$@"; do cat "/proc/$pid/stat"; done | awk '{t += $14 + $15} END {print t}'; }
 bench_start_cluster() {
   local base_port="$1"
   cluster="127.0.0.1:$((base_port + 1)),127.0.0.1:$((base_port + 2)),127.0.0.1:$((base_port + 3))"
