@@ -79,7 +79,7 @@ public final class MessageCodec {
       case REPAIR -> new ClientMessage.RepairRequest(r.string("namespace"));
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH, QUORUM_WRITE,
            QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY, HINTED_WRITE, HINT_ACK, REPAIR_TREE,
-           REPAIR_HASHES, REPAIR_KEYS, REPAIR_WANT, PURGE_REQUEST, PURGE_REPLY -> throw notClient(p);
+           REPAIR_HASHES, REPAIR_KEYS, REPAIR_WANT, PURGE_REQUEST, PURGE_REPLY, PREPARE_WRITES, VOTE_ON_WRITE -> throw notClient(p);
     };
     r.end();
     return m;
@@ -108,7 +108,7 @@ public final class MessageCodec {
       case REPAIR -> RepairBodies.readResponse(r);
       case PREPARE, VOTE, DECISION, ACK, STATUS_QUERY, STATUS_REPLY, FORGET, PEER_BATCH, QUORUM_WRITE,
            QUORUM_ACK, QUORUM_REFUSED, QUORUM_READ, QUORUM_REPLY, HINTED_WRITE, HINT_ACK, REPAIR_TREE,
-           REPAIR_HASHES, REPAIR_KEYS, REPAIR_WANT, PURGE_REQUEST, PURGE_REPLY -> throw notClient(p);
+           REPAIR_HASHES, REPAIR_KEYS, REPAIR_WANT, PURGE_REQUEST, PURGE_REPLY, PREPARE_WRITES, VOTE_ON_WRITE -> throw notClient(p);
     };
     r.end();
     return m;
@@ -134,7 +134,7 @@ public final class MessageCodec {
   public static PeerMessage decodePeer(Procedure p, byte[] body) {
     if (!p.isPeer()) {
       throw new MalformedMessageException(ErrorCode.UNKNOWN_PROCEDURE, "procedure " + p + " (id "
-          + p.id() + ") is a client request, not a peer message; peer procedures are 32..38");
+          + p.id() + ") is a client request, not a peer message; peer procedures are 32..63");
     }
     if (p == Procedure.PEER_BATCH) {
       throw new MalformedMessageException("a PEER_BATCH carries several messages: decodeBatch reads it");
@@ -181,7 +181,7 @@ public final class MessageCodec {
       int offset = r.position();
       int id = r.u16("procedure");
       Procedure p = Procedure.of(id).filter(x -> x.isPeer() && !x.isQuorum() && x != Procedure.PEER_BATCH)
-          .orElseThrow(() -> r.fail("procedure", offset, "id " + id + " is not a peer message; allowed 32..38"));
+          .orElseThrow(() -> r.fail("procedure", offset, "id " + id + " is not a peer message of two-phase commit; allowed 32..38, 53, 54"));
       messages.add(decodePeer(p, r.bytes("body").unsafeArray()));
     }
     r.end();

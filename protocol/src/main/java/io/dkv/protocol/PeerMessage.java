@@ -13,14 +13,37 @@ public sealed interface PeerMessage {
   TxnId txn();
 
   /**
-   * VOTE-REQUEST: coordinator to each participant.
+   * VOTE-REQUEST: coordinator to each participant. A transaction carries one write or several
+   * (PREPARE or PREPARE_WRITES on the wire), to distinct keys with the same participants; it
+   * commits or aborts as a whole (docs/two-phase-commit.md §14).
    *
-   * @param participants the ordered replica set of the key's partition; every one must vote COMMIT
-   * @param requestId    the client's request id, recorded with the commit so a retry through
-   *                     another coordinator is recognised and not applied twice
+   * @param participants the ordered replica set of the writes' partitions; every one must vote COMMIT
    */
-  record Prepare(String from, TxnId txn, long epoch, List<String> participants, String namespace,
-                 Bytes key, Mutation mutation, long requestId) implements PeerMessage {}
+  record Prepare(String from, TxnId txn, List<String> participants, List<Write> writes)
+      implements PeerMessage {
+    public Prepare {
+      participants = List.copyOf(participants);
+      writes = List.copyOf(writes);
+      if (writes.isEmpty()) {
+        throw new IllegalArgumentException("a PREPARE carries at least one write");
+      }
+    }
+
+    /** A transaction of one write. */
+    public Prepare(String from, TxnId txn, long epoch, List<String> participants, String namespace,
+                   Bytes key, Mutation mutation, long requestId) {
+      this(from, txn, participants, List.of(new Write(epoch, namespace, key, mutation, requestId)));
+    }
+
+    /**
+     * One write of a transaction.
+     *
+     * @param epoch     the configuration epoch of the key's partition the coordinator routed by
+     * @param requestId the client's request id, recorded with the commit so a retry through
+     *                  another coordinator is recognised and not applied twice
+     */
+    public record Write(long epoch, String namespace, Bytes key, Mutation mutation, long requestId) {}
+  }
 
   /**
    * VOTE-COMMIT or VOTE-ABORT: participant to coordinator, sent only after the participant's
@@ -28,9 +51,26 @@ public sealed interface PeerMessage {
    *
    * @param version COMMIT: the version this participant proposes; ABORT with CONDITION_FAILED: the
    *                key's current version; DUPLICATE: the version the earlier commit got
+   * @param write   the index (in the PREPARE) of the one write an ABORT or DUPLICATE is about, or
+   *                {@link #WHOLE} when it is about the transaction (always so for a transaction of
+   *                one write: VOTE on the wire; VOTE_ON_WRITE otherwise)
    */
-  record Vote(String from, TxnId txn, VoteKind kind, AbortReason reason, long version)
-      implements PeerMessage {}
+  record Vote(String from, TxnId txn, VoteKind kind, AbortReason reason, long version, int write)
+      implements PeerMessage {
+    /** {@link #write} of a vote about the whole transaction. */
+    public static final int WHOLE = -1;
+
+    public Vote {
+      if (write < WHOLE) {
+        throw new IllegalArgumentException("write index " + write + ": a write's index (0 or more) or WHOLE (-1)");
+      }
+    }
+
+    /** A vote about the whole transaction. */
+    public Vote(String from, TxnId txn, VoteKind kind, AbortReason reason, long version) {
+      this(from, txn, kind, reason, version, WHOLE);
+    }
+  }
 
   enum VoteKind {
     COMMIT,

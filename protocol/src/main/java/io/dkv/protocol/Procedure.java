@@ -7,7 +7,7 @@ import java.util.Optional;
  * the protocol: never renumber or reuse one, even after a procedure is retired.
  *
  * <p>Client procedures (1..31) are request/response; peer procedures (32..63) are one-way
- * messages whose replies are messages of their own: two-phase commit (32..39), the quorum
+ * messages whose replies are messages of their own: two-phase commit (32..39, 53, 54), the quorum
  * protocol of eventual namespaces (40..44), its hinted handoff (45, 46) and its repair:
  * anti-entropy and tombstone purge (47..52).
  */
@@ -93,7 +93,13 @@ public enum Procedure {
   /** Tombstone purge: do you hold these tombstones (check), or delete them (purge). */
   PURGE_REQUEST(51, true),
   /** Tombstone purge: the answer, per tombstone. */
-  PURGE_REPLY(52, true);
+  PURGE_REPLY(52, true),
+  // Two-phase commit of several writes in one transaction (docs/two-phase-commit.md §14): added
+  // after PREPARE and VOTE as procedures of their own, so that those two bodies never change.
+  /** VOTE-REQUEST for a transaction of several writes. */
+  PREPARE_WRITES(53, true),
+  /** VOTE-ABORT that names the one write of the transaction it refuses. */
+  VOTE_ON_WRITE(54, true);
 
   private static final Procedure[] BY_ID = new Procedure[64];
 
@@ -172,8 +178,8 @@ public enum Procedure {
   /** The procedure that carries this peer message. */
   public static Procedure of(PeerMessage m) {
     return switch (m) {
-      case PeerMessage.Prepare p -> PREPARE;
-      case PeerMessage.Vote v -> VOTE;
+      case PeerMessage.Prepare p -> p.writes().size() == 1 ? PREPARE : PREPARE_WRITES;
+      case PeerMessage.Vote v -> v.write() == PeerMessage.Vote.WHOLE ? VOTE : VOTE_ON_WRITE;
       case PeerMessage.Decision d -> DECISION;
       case PeerMessage.Ack a -> ACK;
       case PeerMessage.StatusQuery q -> STATUS_QUERY;

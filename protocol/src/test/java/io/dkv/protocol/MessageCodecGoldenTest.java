@@ -273,6 +273,36 @@ class MessageCodecGoldenTest {
   }
 
   @Test
+  void prepareOfSeveralWrites() {
+    var m = new Prepare("a", new TxnId("a", 0, 1), List.of("a", "b"), List.of(
+        new Prepare.Write(4, "ns", Bytes.utf8("k"), new Mutation.Put(Bytes.utf8("v")), 99),
+        new Prepare.Write(5, "ns", Bytes.utf8("j"), new Mutation.Delete(), 100)));
+    String hex = "0001" + "61" + "0001" + "61" + "0000000000000000" + "0000000000000001"
+        + "00000002" + "0001" + "61" + "0001" + "62" // participants a, b
+        + "0002"                           // two writes
+        + "0000000000000004" + "0002" + "6e73" + "00000001" + "6b" // epoch 4, ns, "k"
+        + "01" + "00000001" + "76"         // mutation PUT "v"
+        + "0000000000000063"               // requestId 99
+        + "0000000000000005" + "0002" + "6e73" + "00000001" + "6a" // epoch 5, ns, "j"
+        + "03"                             // mutation DELETE
+        + "0000000000000064";              // requestId 100
+    assertThat(Procedure.of(m)).isEqualTo(Procedure.PREPARE_WRITES);
+    check(hex, m, MessageCodec.decodePeer(Procedure.PREPARE_WRITES, HEX.parseHex(hex)));
+  }
+
+  @Test
+  void voteOnWrite() {
+    var m = new Vote("n1", new TxnId("c", 1, 2), VoteKind.ABORT, AbortReason.LOCK_CONFLICT, 0, 3);
+    String hex = "0002" + "6e31"           // from "n1"
+        + "0001" + "63" + "0000000000000001" + "0000000000000002" // txn c/1/2
+        + "02" + "01"                      // ABORT, LOCK_CONFLICT
+        + "0000000000000000"               // version
+        + "0003";                          // the fourth write
+    assertThat(Procedure.of(m)).isEqualTo(Procedure.VOTE_ON_WRITE);
+    check(hex, m, MessageCodec.decodePeer(Procedure.VOTE_ON_WRITE, HEX.parseHex(hex)));
+  }
+
+  @Test
   void errorBody() {
     String hex = "0006" + "0004" + "62757379";
     assertThat(HEX.formatHex(MessageCodec.encodeError(ErrorCode.LOCK_CONFLICT, "busy")))

@@ -259,13 +259,13 @@ class MessageCodecMalformedTest {
         .isInstanceOf(MalformedMessageException.class).hasMessageContaining("QuorumCodec")
         .extracting(e -> ((MalformedMessageException) e).code()).isEqualTo(ErrorCode.UNKNOWN_PROCEDURE);
     assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0001" + "0028" + "00000000")))
-        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 40 is not a peer message");
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 40 is not a peer message of two-phase commit");
     assertThatThrownBy(() -> MessageCodec.decodeRequest(Procedure.QUORUM_READ, new byte[0]))
         .isInstanceOf(MalformedMessageException.class).hasMessageContaining("one-way peer message");
     assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.HINT_ACK, new byte[0]))
         .isInstanceOf(MalformedMessageException.class).hasMessageContaining("QuorumCodec");
     assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0001" + "002d" + "00000000")))
-        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 45 is not a peer message");
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 45 is not a peer message of two-phase commit");
   }
 
   @Test
@@ -284,9 +284,9 @@ class MessageCodecMalformedTest {
     assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0000")))
         .isInstanceOf(MalformedMessageException.class).hasMessageContaining("a batch holds 1..1024");
     assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0001" + "0027" + "00000000")))
-        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 39 is not a peer message");
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 39 is not a peer message of two-phase commit");
     assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0001" + "0001" + "00000000")))
-        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 1 is not a peer message");
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("id 1 is not a peer message of two-phase commit");
     assertThatThrownBy(() -> MessageCodec.decodeBatch(HEX.parseHex("0001" + "0023" + "00000016" + ack + "00")))
         .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unexpected");
     assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.PEER_BATCH, HEX.parseHex("0001")))
@@ -304,6 +304,25 @@ class MessageCodecMalformedTest {
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("field 'mutation.kind'")
         .hasMessageContaining("unknown code 7");
+  }
+
+  @Test
+  void aPrepareOfSeveralWritesCarriesTwoToMaxWritesAndAVoteNamesOneOfThem() {
+    String header = "0001" + "61" + "0001" + "61" + "0000000000000000" + "0000000000000001" + "00000000";
+    for (String count : List.of("0000", "0001", "0401")) {
+      assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.PREPARE_WRITES, HEX.parseHex(header + count)))
+          .isInstanceOf(MalformedMessageException.class)
+          .hasMessageContaining("field 'count'")
+          .hasMessageContaining("2..1024");
+    }
+    String vote = "0001" + "61" + "0001" + "61" + "0000000000000000" + "0000000000000001" + "02" + "01"
+        + "0000000000000000";
+    assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.VOTE_ON_WRITE, HEX.parseHex(vote + "0400")))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("field 'write'")
+        .hasMessageContaining("at most 1024");
+    assertThatThrownBy(() -> MessageCodec.decodePeer(Procedure.VOTE_ON_WRITE, HEX.parseHex(vote)))
+        .as("a VOTE_ON_WRITE names its write").isInstanceOf(MalformedMessageException.class);
   }
 
   @Test

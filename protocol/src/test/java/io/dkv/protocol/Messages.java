@@ -149,11 +149,13 @@ final class Messages {
   static Arbitrary<PeerMessage> peerMessages() {
     Arbitrary<String> from = strings();
     return Arbitraries.oneOf(
-        Combinators.combine(from, txnIds(), Arbitraries.longs(), strings().list().ofMaxSize(5),
-                strings(), bytes(), mutations(), Arbitraries.longs())
+        Combinators.combine(from, txnIds(), strings().list().ofMaxSize(5),
+                Combinators.combine(Arbitraries.longs(), strings(), bytes(), mutations(), Arbitraries.longs())
+                    .as(PeerMessage.Prepare.Write::new).list().ofMinSize(1).ofMaxSize(4))
             .as(PeerMessage.Prepare::new),
         Combinators.combine(from, txnIds(), Arbitraries.of(VoteKind.class),
-                Arbitraries.of(AbortReason.class), Arbitraries.longs())
+                Arbitraries.of(AbortReason.class), Arbitraries.longs(),
+                Arbitraries.oneOf(Arbitraries.just(PeerMessage.Vote.WHOLE), Arbitraries.integers().between(0, 1023)))
             .as(PeerMessage.Vote::new),
         Combinators.combine(from, txnIds(), Arbitraries.of(true, false), Arbitraries.longs())
             .as(PeerMessage.Decision::new),

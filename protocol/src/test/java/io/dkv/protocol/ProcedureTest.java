@@ -32,7 +32,8 @@ class ProcedureTest {
         Map.entry(Procedure.HINT_ACK, 46), Map.entry(Procedure.COPY_EVENTUAL, 19), Map.entry(Procedure.REPAIR, 18),
         Map.entry(Procedure.REPAIR_TREE, 47), Map.entry(Procedure.REPAIR_HASHES, 48),
         Map.entry(Procedure.REPAIR_KEYS, 49), Map.entry(Procedure.REPAIR_WANT, 50),
-        Map.entry(Procedure.PURGE_REQUEST, 51), Map.entry(Procedure.PURGE_REPLY, 52));
+        Map.entry(Procedure.PURGE_REQUEST, 51), Map.entry(Procedure.PURGE_REPLY, 52),
+        Map.entry(Procedure.PREPARE_WRITES, 53), Map.entry(Procedure.VOTE_ON_WRITE, 54));
   }
 
   @Test

@@ -159,12 +159,18 @@ final class CoreLoop implements AutoCloseable {
           batch.add(head);
           inbox.drainTo(batch, MAX_BATCH - 1);
           long now = nowMillis();
-          for (Event e; (e = batch.poll()) != null; ) {
-            Output stepped = step(e, now);
-            if (out.isEmpty() && !stepped.syncNeeded() && syncStage.idle()) {
-              sendNow(stepped, batch);
-            } else {
-              out.merge(stepped);
+          List<ClientCommand> clients = new ArrayList<>();
+          while (!batch.isEmpty()) {
+            for (Event e; (e = batch.poll()) != null; ) {
+              if (e instanceof Event.Client c) {
+                clients.add(c.command()); // stepped together below, so that writes share transactions
+              } else {
+                take(step((Event.Peer) e, now), out, batch);
+              }
+            }
+            if (!clients.isEmpty()) {
+              take(stepClients(clients, now), out, batch);
+              clients.clear();
             }
           }
         }
@@ -211,22 +217,37 @@ final class CoreLoop implements AutoCloseable {
    * Stopping is always safe: it is a crash at this instant, which recovery handles by rebuilding
    * memory from the journal, and persist-then-send means nothing of the failed step has left.
    *
-   * <p>A bug in a client command fails that request with INTERNAL and the node keeps serving: a
-   * client step only opens a coordinator entry or parks a read, which its deadline clears. Its
+   * <p>A bug in a client step fails its requests with INTERNAL and the node keeps serving: a
+   * client step only opens coordinator entries or parks reads, which their deadlines clear. Its
    * output still requires a sync, because the step may have written a batch before it threw and a
    * later step may answer from that write: nothing after it leaves before that write is durable.
    */
-  private Output step(Event e, long now) {
-    return switch (e) {
-      case Event.Peer p -> CoreLoops.step(() -> core.onMessage(p.message(), now),
-          CoreLoops.describe(p.message(), p.message().from()), null);
-      case Event.Client c -> CoreLoops.step(() -> core.onClient(c.command(), now), null, bug -> {
-        log.error("node {}: a {} failed with an unexpected error; it is answered INTERNAL",
-            nodeId, c.command().getClass().getSimpleName(), bug);
-        return new Output().requireSync().reply(new ClientResult.Failed(c.command().handle(),
-            ErrorCode.INTERNAL, "node " + nodeId + " failed to process the request: " + bug));
-      });
-    };
+  private Output step(Event.Peer p, long now) {
+    return CoreLoops.step(() -> core.onMessage(p.message(), now),
+        CoreLoops.describe(p.message(), p.message().from()), null);
+  }
+
+  /** The client commands of a batch, in one step (see the bugs of a client step above). */
+  private Output stepClients(List<ClientCommand> commands, long now) {
+    return CoreLoops.step(() -> core.onClients(commands, now), null, bug -> {
+      log.error("node {}: {} client commands failed with an unexpected error; they are answered INTERNAL",
+          nodeId, commands.size(), bug);
+      Output failed = new Output().requireSync();
+      for (ClientCommand c : commands) {
+        failed.reply(new ClientResult.Failed(c.handle(), ErrorCode.INTERNAL,
+            "node " + nodeId + " failed to process the request: " + bug));
+      }
+      return failed;
+    });
+  }
+
+  /** A step's output: leaves at once by the fast path if it can, else joins the batch's output. */
+  private void take(Output stepped, Output out, ArrayDeque<Event> batch) {
+    if (out.isEmpty() && !stepped.syncNeeded() && syncStage.idle()) {
+      sendNow(stepped, batch);
+    } else {
+      out.merge(stepped);
+    }
   }
 
   /**

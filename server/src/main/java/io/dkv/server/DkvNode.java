@@ -106,8 +106,9 @@ public final class DkvNode implements AutoCloseable {
           Procedure.COMPARE_AND_SET}) {
         b.handleDeduplicated(p.id(), (ctx, body) -> clients.write(p, ctx, body));
       }
-      for (Procedure p : new Procedure[] {Procedure.PREPARE, Procedure.VOTE, Procedure.DECISION,
-          Procedure.ACK, Procedure.STATUS_QUERY, Procedure.STATUS_REPLY, Procedure.FORGET}) {
+      for (Procedure p : new Procedure[] {Procedure.PREPARE, Procedure.PREPARE_WRITES, Procedure.VOTE,
+          Procedure.VOTE_ON_WRITE, Procedure.DECISION, Procedure.ACK, Procedure.STATUS_QUERY,
+          Procedure.STATUS_REPLY, Procedure.FORGET}) {
         b.handleOneWay(p.id(), (ctx, body) -> deliverFromPeer(List.of(MessageCodec.decodePeer(p, body))));
       }
       for (Procedure p : new Procedure[] {Procedure.PUT_WITH_QUORUM, Procedure.DELETE_WITH_QUORUM}) {

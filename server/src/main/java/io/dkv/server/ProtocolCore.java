@@ -6,6 +6,7 @@ import io.dkv.core.twopc.Output;
 import io.dkv.core.twopc.PartitionEpochs;
 import io.dkv.core.twopc.TwoPhaseNode;
 import io.dkv.protocol.PeerMessage;
+import java.util.List;
 
 /**
  * The protocol state machine that {@link CoreLoop} drives: {@link TwoPhaseNode} in production, a
@@ -20,7 +21,8 @@ import io.dkv.protocol.PeerMessage;
 interface ProtocolCore {
   Output start(long nowMillis);
 
-  Output onClient(ClientCommand command, long nowMillis);
+  /** Client commands taken together (see {@link TwoPhaseNode#onClients}). */
+  Output onClients(List<ClientCommand> commands, long nowMillis);
 
   Output onMessage(PeerMessage message, long nowMillis);
 
@@ -43,8 +45,8 @@ interface ProtocolCore {
       }
 
       @Override
-      public Output onClient(ClientCommand command, long nowMillis) {
-        return node.onClient(command, nowMillis);
+      public Output onClients(List<ClientCommand> commands, long nowMillis) {
+        return node.onClients(commands, nowMillis);
       }
 
       @Override

@@ -34,9 +34,13 @@ final class ScriptedCore implements ProtocolCore {
   }
 
   @Override
-  public Output onClient(ClientCommand command, long nowMillis) {
-    commands.add(command);
-    return onClient.apply(command);
+  public Output onClients(List<ClientCommand> commands, long nowMillis) {
+    Output out = new Output();
+    for (ClientCommand command : commands) {
+      this.commands.add(command);
+      out.merge(onClient.apply(command));
+    }
+    return out;
   }
 
   @Override

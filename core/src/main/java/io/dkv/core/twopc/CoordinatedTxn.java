@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One transaction this node coordinates, in memory. It exists from the client's write until every
- * participant acknowledged the decision (or, undecided, until the client's deadline).
+ * One transaction this node coordinates, in memory: one client write or several to distinct keys
+ * with the same participants. It exists from the clients' writes until every participant
+ * acknowledged the decision (or, undecided, until the last client's deadline).
  *
  * <p>Invariant: {@code outcome != null} iff the decision record is in the journal (written, and
  * synced before any DECISION left).
@@ -17,20 +18,21 @@ import java.util.Set;
 final class CoordinatedTxn {
   final TxnId txn;
   final List<String> participants;
-  /** The client write, or null for a decision recovered from the journal after a restart. */
-  final ClientCommand.Write write;
+  /** The client writes, in PREPARE order; empty for a decision recovered from the journal. */
+  final List<ClientCommand.Write> writes;
+  /** Per write: its client has its answer (or no client waits for it). */
+  private final boolean[] answered;
   /** COMMIT votes so far: participant → proposed version. */
   final Map<String, Long> proposals = new HashMap<>();
   final Set<String> acked = new HashSet<>();
   Outcome outcome;
-  boolean clientAnswered;
   long nextSendAtMillis;
 
-  CoordinatedTxn(TxnId txn, List<String> participants, ClientCommand.Write write) {
+  CoordinatedTxn(TxnId txn, List<String> participants, List<ClientCommand.Write> writes) {
     this.txn = txn;
     this.participants = participants;
-    this.write = write;
-    this.clientAnswered = write == null;
+    this.writes = List.copyOf(writes);
+    this.answered = new boolean[this.writes.size()];
   }
 
   boolean isDecided() {
@@ -51,5 +53,25 @@ final class CoordinatedTxn {
 
   boolean allAcked() {
     return acked.containsAll(participants);
+  }
+
+  boolean isAnswered(int write) {
+    return answered[write];
+  }
+
+  /** Marks write {@code write} answered; false if it already was. */
+  boolean markAnswered(int write) {
+    boolean first = !answered[write];
+    answered[write] = true;
+    return first;
+  }
+
+  boolean allAnswered() {
+    for (boolean a : answered) {
+      if (!a) {
+        return false;
+      }
+    }
+    return true;
   }
 }

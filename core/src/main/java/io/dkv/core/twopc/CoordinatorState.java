@@ -13,19 +13,28 @@ import io.dkv.protocol.TxnId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
- * The coordinator role: runs one transaction per client write.
+ * The coordinator role: runs the transactions of the client writes it receives. Writes taken in
+ * one step that have the same participants share a transaction, up to {@link #MAX_WRITES_PER_TXN}
+ * writes to distinct keys: one PREPARE, vote, decision, ACK and journal record per participant
+ * for all of them (docs/two-phase-commit.md §14).
  *
  * <p>The rule that makes termination safe: this coordinator decides ABORT only when a participant
  * has durably refused (an ABORT or DUPLICATE-of-another-txn vote, or a decision learned from
  * someone else), never on its own; a vote that does not come only makes it give up (drop the
- * transaction, undecided) at the client's deadline. So "every participant prepared" implies that
+ * transaction, undecided) at the clients' deadlines. So "every participant prepared" implies that
  * no one can ever decide ABORT, and the participants may commit without it.
  */
 final class CoordinatorState {
+  /** The most client writes one transaction carries. */
+  static final int MAX_WRITES_PER_TXN = 128;
+
   private final String self;
   private final TwoPhaseConfig config;
   private final Journal journal;
@@ -44,21 +53,48 @@ final class CoordinatorState {
   void recover(long incarnation, long nowMillis, Output out) {
     this.incarnation = incarnation;
     for (DecisionRecord rec : journal.loadDecisions()) {
-      CoordinatedTxn t = new CoordinatedTxn(rec.txn(), rec.participants(), null);
+      CoordinatedTxn t = new CoordinatedTxn(rec.txn(), rec.participants(), List.of());
       t.outcome = rec.outcome();
       txns.put(t.txn, t);
       sendDecision(t, nowMillis, out);
     }
   }
 
-  void onWrite(ClientCommand.Write w, long nowMillis, Output out) {
-    String invalid = validate(w.participants());
-    if (invalid != null) {
-      out.reply(new ClientResult.Failed(w.handle(), ErrorCode.INVALID_ARGUMENT, invalid));
-      return;
+  /**
+   * Client writes taken in one step. Those with the same participants go in shared transactions,
+   * in arrival order; a write to a key already in the transaction being filled starts the next one.
+   */
+  void onWrites(List<ClientCommand.Write> writes, long nowMillis, Output out) {
+    Map<List<String>, List<ClientCommand.Write>> byParticipants = new LinkedHashMap<>();
+    for (ClientCommand.Write w : writes) {
+      String invalid = validate(w.participants());
+      if (invalid != null) {
+        out.reply(new ClientResult.Failed(w.handle(), ErrorCode.INVALID_ARGUMENT, invalid));
+      } else {
+        byParticipants.computeIfAbsent(List.copyOf(w.participants()), k -> new ArrayList<>()).add(w);
+      }
     }
+    byParticipants.forEach((participants, group) -> start(participants, group, nowMillis, out));
+  }
+
+  private void start(List<String> participants, List<ClientCommand.Write> group, long nowMillis, Output out) {
+    List<ClientCommand.Write> txnWrites = new ArrayList<>();
+    Set<DataKey> keys = new HashSet<>();
+    for (ClientCommand.Write w : group) {
+      DataKey key = new DataKey(w.namespace(), w.key());
+      if (txnWrites.size() == MAX_WRITES_PER_TXN || !keys.add(key)) {
+        begin(participants, txnWrites, nowMillis, out);
+        txnWrites = new ArrayList<>();
+        keys = new HashSet<>(Set.of(key));
+      }
+      txnWrites.add(w);
+    }
+    begin(participants, txnWrites, nowMillis, out);
+  }
+
+  private void begin(List<String> participants, List<ClientCommand.Write> writes, long nowMillis, Output out) {
     // Nothing is decided yet, so nothing is logged before the PREPAREs leave.
-    CoordinatedTxn t = new CoordinatedTxn(new TxnId(self, incarnation, ++sequence), List.copyOf(w.participants()), w);
+    CoordinatedTxn t = new CoordinatedTxn(new TxnId(self, incarnation, ++sequence), participants, writes);
     txns.put(t.txn, t);
     sendPrepare(t, nowMillis, out);
   }
@@ -75,20 +111,43 @@ final class CoordinatorState {
           decide(t, Outcome.commitAt(t.maxProposal()), nowMillis, out);
         }
       }
-      case ABORT -> {
-        decide(t, Outcome.ABORT, nowMillis, out);
-        answerClient(t, abortResult(t.write.handle(), v.reason(), v.version()), out);
-      }
+      case ABORT -> refused(t, v, handle -> abortResult(handle, v.reason(), v.version()), nowMillis, out);
       case DUPLICATE -> {
         if (v.reason() == AbortReason.NONE) {
           // This very transaction committed (decided by termination): adopt that decision.
           decide(t, Outcome.commitAt(v.version()), nowMillis, out);
         } else {
           // The request committed earlier as another transaction; this one is refused there.
-          decide(t, Outcome.ABORT, nowMillis, out);
-          answerClient(t, new ClientResult.Written(t.write.handle(), WriteStatus.OK, v.version()), out);
+          refused(t, v, handle -> new ClientResult.Written(handle, WriteStatus.OK, v.version()), nowMillis, out);
         }
       }
+    }
+  }
+
+  /**
+   * A participant refused the transaction: it aborts. The write the refusal names gets
+   * {@code answer}; the other writes start again in a new transaction (none of them was applied,
+   * and a request id is applied at most once whatever its transaction). A refusal of the whole
+   * transaction answers every write.
+   */
+  private void refused(CoordinatedTxn t, Vote v, LongFunction<ClientResult> answer, long nowMillis, Output out) {
+    decide(t, Outcome.ABORT, nowMillis, out);
+    int named = v.write() == Vote.WHOLE && t.writes.size() == 1 ? 0 : v.write();
+    if (named == Vote.WHOLE || named >= t.writes.size()) {
+      for (int i = 0; i < t.writes.size(); i++) {
+        answerClient(t, i, answer.apply(t.writes.get(i).handle()), out);
+      }
+      return;
+    }
+    answerClient(t, named, answer.apply(t.writes.get(named).handle()), out);
+    List<ClientCommand.Write> again = new ArrayList<>();
+    for (int i = 0; i < t.writes.size(); i++) {
+      if (t.markAnswered(i)) { // its answer now comes from the new transaction
+        again.add(t.writes.get(i));
+      }
+    }
+    if (!again.isEmpty()) {
+      start(t.participants, again, nowMillis, out);
     }
   }
 
@@ -111,8 +170,10 @@ final class CoordinatorState {
     }
     decide(t, outcome, nowMillis, out);
     if (!outcome.commit()) {
-      answerClient(t, new ClientResult.Failed(t.write.handle(), ErrorCode.TIMEOUT,
-          "the transaction was aborted by the termination protocol; retry with the same request id"), out);
+      for (int i = 0; i < t.writes.size(); i++) {
+        answerClient(t, i, new ClientResult.Failed(t.writes.get(i).handle(), ErrorCode.TIMEOUT,
+            "the transaction was aborted by the termination protocol; retry with the same request id"), out);
+      }
     }
   }
 
@@ -157,20 +218,28 @@ final class CoordinatorState {
   void tick(long nowMillis, Output out) {
     for (CoordinatedTxn t : new ArrayList<>(txns.values())) {
       if (!t.isDecided()) {
-        if (nowMillis >= t.write.deadlineMillis()) {
-          // Undecided: give up without deciding. Prepared participants will terminate it.
+        // Undecided: each client gets TIMEOUT at its deadline; after the last, give up without
+        // deciding. Prepared participants will terminate it.
+        answerExpired(t, nowMillis, "no decision before the deadline", out);
+        if (t.allAnswered()) {
           txns.remove(t.txn);
-          answerClient(t, timeout(t.write.handle(), "no decision before the deadline"), out);
         } else if (nowMillis >= t.nextSendAtMillis) {
           sendPrepare(t, nowMillis, out);
         }
         continue;
       }
-      if (!t.clientAnswered && nowMillis >= t.write.deadlineMillis()) {
-        answerClient(t, timeout(t.write.handle(), "decided, but not every replica acknowledged before the deadline"), out);
-      }
+      answerExpired(t, nowMillis, "decided, but not every replica acknowledged before the deadline", out);
       if (nowMillis >= t.nextSendAtMillis) {
         sendDecision(t, nowMillis, out);
+      }
+    }
+  }
+
+  private static void answerExpired(CoordinatedTxn t, long nowMillis, String why, Output out) {
+    for (int i = 0; i < t.writes.size(); i++) {
+      ClientCommand.Write w = t.writes.get(i);
+      if (!t.isAnswered(i) && nowMillis >= w.deadlineMillis()) {
+        answerClient(t, i, timeout(w.handle(), why), out);
       }
     }
   }
@@ -194,10 +263,12 @@ final class CoordinatorState {
     sendDecision(t, nowMillis, out);
   }
 
-  /** All acknowledged: reply to the client if it still waits, drop the record, tell everyone. */
+  /** All acknowledged: reply to the clients that still wait, drop the record, tell everyone. */
   private void finish(CoordinatedTxn t, boolean sendForget, Output out) {
-    if (t.outcome.commit() && !t.clientAnswered) {
-      answerClient(t, new ClientResult.Written(t.write.handle(), WriteStatus.OK, t.outcome.version()), out);
+    if (t.outcome.commit()) {
+      for (int i = 0; i < t.writes.size(); i++) {
+        answerClient(t, i, new ClientResult.Written(t.writes.get(i).handle(), WriteStatus.OK, t.outcome.version()), out);
+      }
     }
     // Not synced: a decision record that survives a crash is only sent and acknowledged again.
     WriteBatch batch = new WriteBatch();
@@ -212,11 +283,13 @@ final class CoordinatorState {
   }
 
   private void sendPrepare(CoordinatedTxn t, long nowMillis, Output out) {
-    ClientCommand.Write w = t.write;
+    List<Prepare.Write> writes = t.writes.stream()
+        .map(w -> new Prepare.Write(w.epoch(), w.namespace(), w.key(), w.mutation(), w.requestId()))
+        .toList();
+    Prepare prepare = new Prepare(self, t.txn, t.participants, writes);
     for (String p : t.participants) {
       if (!t.proposals.containsKey(p)) {
-        out.send(new Envelope(p, new Prepare(self, t.txn, w.epoch(), t.participants, w.namespace(),
-            w.key(), w.mutation(), w.requestId())));
+        out.send(new Envelope(p, prepare));
       }
     }
     t.nextSendAtMillis = nowMillis + config.prepareRetryMillis();
@@ -231,9 +304,8 @@ final class CoordinatorState {
     t.nextSendAtMillis = nowMillis + config.decisionRetryMillis();
   }
 
-  private static void answerClient(CoordinatedTxn t, ClientResult r, Output out) {
-    if (!t.clientAnswered) {
-      t.clientAnswered = true;
+  private static void answerClient(CoordinatedTxn t, int write, ClientResult r, Output out) {
+    if (t.markAnswered(write)) {
       out.reply(r);
     }
   }

@@ -11,8 +11,10 @@ import io.dkv.protocol.PeerMessage.Vote;
 import io.dkv.protocol.PeerMessage.VoteKind;
 import io.dkv.protocol.TxnId;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The participant (worker) role: votes on PREPAREs, applies decisions, forgets. The termination
@@ -24,7 +26,7 @@ import java.util.Map;
  *       in step with every batch written);
  *   <li>a record moves only (none) → PREPARED → COMMITTED | ABORTED, or (none) → REFUSED, and is
  *       durable before any message that depends on it leaves (every write here requires a sync);
- *   <li>a PREPARED record holds its key's lock in {@link LockTable} and is tracked by
+ *   <li>a PREPARED record holds the locks of its writes' keys in {@link LockTable} and is tracked by
  *       {@link TerminationState}; a decided record is tracked by {@link CompletionState}.
  * </ul>
  */
@@ -67,7 +69,9 @@ final class ParticipantState {
       records.put(rec.txn(), rec);
       newestIncarnation.merge(rec.txn().coordinator(), rec.txn().incarnation(), Math::max);
       if (rec.phase() == WorkerPhase.PREPARED) {
-        locks.lock(rec.body().key(), rec.txn(), rec.proposedVersion());
+        for (TxnWrite w : rec.writes()) {
+          locks.lock(w.key(), rec.txn(), rec.proposedVersion());
+        }
         termination.track(rec.txn(), self, rec.proposedVersion(), nowMillis);
       } else {
         completion.schedule(rec.txn(), nowMillis + config.terminationAfterMillis());
@@ -102,7 +106,11 @@ final class ParticipantState {
     return completion;
   }
 
-  /** VOTE-REQUEST: the checks in order, each ending in a durable record and a vote (see the doc). */
+  /**
+   * VOTE-REQUEST: the checks in order, each ending in a durable record and a vote (see the doc).
+   * They run write by write; the first write that fails one refuses the whole transaction, and the
+   * vote names that write. The proposal is above every one of the keys' versions.
+   */
   void onPrepare(Prepare p, long nowMillis, Output out) {
     TxnId txn = p.txn();
     WorkerRecord existing = records.get(txn);
@@ -115,60 +123,101 @@ final class ParticipantState {
       out.send(new Envelope(p.from(), voteFrom(txn, t.outcome())));
       return;
     }
-    TxnBody body = new TxnBody(p.epoch(), new DataKey(p.namespace(), p.key()), p.mutation(), p.requestId());
+    List<TxnWrite> writes = p.writes().stream().map(TxnWrite::of).toList();
     List<String> participants = List.copyOf(p.participants());
     long newest = newestIncarnation.merge(txn.coordinator(), txn.incarnation(), Math::max);
     if (txn.incarnation() < newest) {
       // The coordinator restarted since: it no longer collects votes for this transaction.
-      refuse(txn, participants, body, VoteKind.ABORT, AbortReason.REFUSED, 0, p.from(), nowMillis, out);
+      refuse(txn, participants, writes, new Refusal(VoteKind.ABORT, AbortReason.REFUSED, 0), Vote.WHOLE,
+          p.from(), nowMillis, out);
       return;
     }
-    DedupRecord dup = journal.readDedup(p.requestId(), body.key());
+    long proposal = 0;
+    Set<DataKey> keys = new HashSet<>();
+    for (int i = 0; i < writes.size(); i++) {
+      TxnWrite w = writes.get(i);
+      DataRecord current = null;
+      Refusal refusal = keys.add(w.key()) ? refusalBeforeRead(w) : SAME_KEY_TWICE;
+      if (refusal == null) {
+        current = journal.readData(w.key());
+        refusal = conditionRefusal(w, current);
+      }
+      if (refusal != null) {
+        refuse(txn, participants, writes, refusal, i, p.from(), nowMillis, out);
+        return;
+      }
+      proposal = Math.max(proposal, locks.floor(w.key(), current.version()) + 1);
+    }
+    WorkerRecord prepared = WorkerRecord.prepared(txn, participants, writes, proposal);
+    persist(prepared, out);
+    for (TxnWrite w : writes) {
+      locks.lock(w.key(), txn, proposal);
+    }
+    termination.track(txn, self, proposal, nowMillis + config.terminationAfterMillis());
+    out.send(new Envelope(p.from(), voteFrom(prepared)));
+  }
+
+  /** Why a participant refuses a write: the vote it sends. */
+  private record Refusal(VoteKind kind, AbortReason reason, long version) {}
+
+  /** A second write to a key the transaction already writes (no coordinator sends one): as a taken lock. */
+  private static final Refusal SAME_KEY_TWICE = new Refusal(VoteKind.ABORT, AbortReason.LOCK_CONFLICT, 0);
+
+  /** The checks of a write that need not read its key's data: the request id, the epoch, the lock. */
+  private Refusal refusalBeforeRead(TxnWrite w) {
+    DataKey key = w.key();
+    DedupRecord dup = journal.readDedup(w.requestId(), key);
     if (dup != null) {
       // The request committed before, maybe through another coordinator. Refusing this new
       // transaction durably (not just voting) keeps "outcome = f(durable participant states)".
-      refuse(txn, participants, body, VoteKind.DUPLICATE, AbortReason.REFUSED, dup.version(), p.from(), nowMillis, out);
-      return;
+      return new Refusal(VoteKind.DUPLICATE, AbortReason.REFUSED, dup.version());
     }
-    long partitionEpoch = epochs.epochOf(p.namespace(), p.key());
-    if (p.epoch() < partitionEpoch) {
+    long partitionEpoch = epochs.epochOf(key.namespace(), key.key());
+    if (w.epoch() < partitionEpoch) {
       // Routed by an older configuration of the key's partition: its replica list may lack a
       // replica of the current one. Refused durably, like every refusal.
-      refuse(txn, participants, body, VoteKind.ABORT, AbortReason.STALE_EPOCH, partitionEpoch, p.from(), nowMillis, out);
-      return;
+      return new Refusal(VoteKind.ABORT, AbortReason.STALE_EPOCH, partitionEpoch);
     }
-    if (locks.isLocked(body.key())) {
-      refuse(txn, participants, body, VoteKind.ABORT, AbortReason.LOCK_CONFLICT, 0, p.from(), nowMillis, out);
-      return;
+    if (locks.isLocked(key)) {
+      return new Refusal(VoteKind.ABORT, AbortReason.LOCK_CONFLICT, 0);
     }
-    DataRecord current = journal.readData(body.key());
+    return null;
+  }
+
+  /** The write's condition, judged on the key's committed record {@code current}. */
+  private Refusal conditionRefusal(TxnWrite w, DataRecord current) {
+    DataKey key = w.key();
+    long partitionEpoch = epochs.epochOf(key.namespace(), key.key());
     // Only a replica judges a condition: a learner's data may lack what was committed before its
     // move, a leaving node's what was committed after its release, which it may not have heard of
     // (both found by the simulation). The replicas of the same write judge it. But a write routed
     // with a newer view than this node's may have made it a replica, maybe the only one: then it
     // judges, safely, since a failure is refused as stale below.
-    boolean replica = epochs.isReplica(p.namespace(), p.key())
-        && epochs.learnerSince(p.namespace(), p.key()) == PartitionEpochs.NOT_LEARNING;
-    Conditions.Check check = replica || p.epoch() > partitionEpoch
-        ? Conditions.evaluate(p.mutation(), current) : Conditions.Check.OK;
-    if (!check.ok() && (!readLease || p.epoch() > partitionEpoch)) {
+    boolean replica = epochs.isReplica(key.namespace(), key.key())
+        && epochs.learnerSince(key.namespace(), key.key()) == PartitionEpochs.NOT_LEARNING;
+    Conditions.Check check = replica || w.epoch() > partitionEpoch
+        ? Conditions.evaluate(w.mutation(), current) : Conditions.Check.OK;
+    if (check.ok()) {
+      return null;
+    }
+    if (!readLease || w.epoch() > partitionEpoch) {
       // A failed condition tells the client the key's committed state: a read. Without its lease
       // this replica may have been evicted, and the others may have committed newer versions
       // without it; with a view older than the coordinator's it may have become a learner without
       // knowing it yet. Either way it refuses as a stale configuration, and the client retries.
-      refuse(txn, participants, body, VoteKind.ABORT, AbortReason.STALE_EPOCH, partitionEpoch, p.from(), nowMillis, out);
-      return;
+      return new Refusal(VoteKind.ABORT, AbortReason.STALE_EPOCH, partitionEpoch);
     }
-    if (!check.ok()) {
-      refuse(txn, participants, body, VoteKind.ABORT, check.reason(), check.version(), p.from(), nowMillis, out);
-      return;
-    }
-    long proposal = locks.floor(body.key(), current.version()) + 1;
-    WorkerRecord prepared = WorkerRecord.prepared(txn, participants, body, proposal);
-    persist(prepared, out);
-    locks.lock(body.key(), txn, proposal);
-    termination.track(txn, self, proposal, nowMillis + config.terminationAfterMillis());
-    out.send(new Envelope(p.from(), voteFrom(prepared)));
+    return new Refusal(VoteKind.ABORT, check.reason(), check.version());
+  }
+
+  /** Refuses the transaction durably, then votes so; the vote names the write refused. */
+  private void refuse(TxnId txn, List<String> participants, List<TxnWrite> writes, Refusal refusal,
+                      int write, String to, long nowMillis, Output out) {
+    WorkerRecord rec = WorkerRecord.refused(txn, participants, writes, refusal.kind(), refusal.reason(),
+        refusal.version(), write);
+    persist(rec, out);
+    completion.schedule(txn, nowMillis + config.terminationAfterMillis());
+    out.send(new Envelope(to, voteFrom(rec)));
   }
 
   /** GLOBAL-COMMIT / GLOBAL-ABORT: applies it if prepared here; never applies twice. */
@@ -193,27 +242,30 @@ final class ParticipantState {
    */
   void apply(WorkerRecord rec, Outcome outcome, boolean byTermination, long nowMillis, Output out) {
     TxnId txn = rec.txn();
-    DataKey key = rec.body().key();
     WriteBatch batch = new WriteBatch();
     if (outcome.commit()) {
-      long committed = journal.readData(key).version();
-      if (outcome.version() <= committed) {
-        throw new IllegalStateException("2PC invariant violated: " + txn + " commits " + key
-            + " at version " + outcome.version() + " but version " + committed + " is committed");
+      for (TxnWrite w : rec.writes()) {
+        long committed = journal.readData(w.key()).version();
+        if (outcome.version() <= committed) {
+          throw new IllegalStateException("2PC invariant violated: " + txn + " commits " + w.key()
+              + " at version " + outcome.version() + " but version " + committed + " is committed");
+        }
+        Journal.putData(batch, w.key(), DataRecord.after(w.mutation(), outcome.version()));
+        Journal.putDedup(batch, w.requestId(), w.key(), new DedupRecord(outcome.version(), txn));
+        dedup.track(Journal.dedupKey(w.requestId(), w.key()), nowMillis);
       }
-      Journal.putData(batch, key, DataRecord.after(rec.body().mutation(), outcome.version()));
-      Journal.putDedup(batch, rec.body().requestId(), key, new DedupRecord(outcome.version(), txn));
-      dedup.track(Journal.dedupKey(rec.body().requestId(), key), nowMillis);
     }
     WorkerRecord decided = rec.decided(outcome);
     Journal.putWorker(batch, decided);
     journal.write(batch);
     out.requireSync();
     records.put(txn, decided);
-    locks.release(key, txn, outcome.version());
     termination.cancel(txn);
     completion.schedule(txn, byTermination ? nowMillis : nowMillis + config.terminationAfterMillis());
-    reads.onKeyReleased(key, out);
+    for (TxnWrite w : rec.writes()) {
+      locks.release(w.key(), txn, outcome.version());
+      reads.onKeyReleased(w.key(), out);
+    }
   }
 
   /** FORGET: every participant applied the decision; drop the record, keep a tombstone. */
@@ -266,7 +318,7 @@ final class ParticipantState {
    * so that it can never prepare it afterwards, then answer REFUSED.
    */
   StatusReply refuseUnknown(TxnId txn, String asker, long nowMillis, Output out) {
-    WorkerRecord rec = WorkerRecord.refused(txn, List.of(asker), null, VoteKind.ABORT, AbortReason.REFUSED, 0);
+    WorkerRecord rec = WorkerRecord.refused(txn, List.of(asker), List.of(), VoteKind.ABORT, AbortReason.REFUSED, 0, Vote.WHOLE);
     persist(rec, out);
     completion.schedule(txn, nowMillis + config.terminationAfterMillis());
     return reply(txn, TxnState.REFUSED, 0);
@@ -274,14 +326,6 @@ final class ParticipantState {
 
   int recordCount() {
     return records.size();
-  }
-
-  private void refuse(TxnId txn, List<String> participants, TxnBody body, VoteKind kind,
-                      AbortReason reason, long version, String to, long nowMillis, Output out) {
-    WorkerRecord rec = WorkerRecord.refused(txn, participants, body, kind, reason, version);
-    persist(rec, out);
-    completion.schedule(txn, nowMillis + config.terminationAfterMillis());
-    out.send(new Envelope(to, voteFrom(rec)));
   }
 
   private void persist(WorkerRecord rec, Output out) {
@@ -300,7 +344,7 @@ final class ParticipantState {
   Vote voteFrom(WorkerRecord rec) {
     return switch (rec.phase()) {
       case PREPARED -> new Vote(self, rec.txn(), VoteKind.COMMIT, AbortReason.NONE, rec.proposedVersion());
-      case REFUSED -> new Vote(self, rec.txn(), rec.refusalKind(), rec.refusalReason(), rec.version());
+      case REFUSED -> new Vote(self, rec.txn(), rec.refusalKind(), rec.refusalReason(), rec.version(), rec.refusedWrite());
       case COMMITTED -> new Vote(self, rec.txn(), VoteKind.DUPLICATE, AbortReason.NONE, rec.version());
       case ABORTED -> new Vote(self, rec.txn(), VoteKind.ABORT, AbortReason.REFUSED, 0);
     };

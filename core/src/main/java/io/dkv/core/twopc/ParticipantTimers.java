@@ -115,9 +115,7 @@ final class ParticipantTimers {
     }
     String coordinator = txn.coordinator();
     if (!coordinator.equals(self) && rec.participants().contains(coordinator)) {
-      TxnBody b = rec.body();
-      out.send(new Envelope(coordinator, new Prepare(self, txn, b.epoch(), rec.participants(),
-          b.key().namespace(), b.key().key(), b.mutation(), b.requestId())));
+      out.send(new Envelope(coordinator, new Prepare(self, txn, rec.participants(), TxnWrite.toWire(rec.writes()))));
     }
   }
 

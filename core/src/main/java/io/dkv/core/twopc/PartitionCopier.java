@@ -156,7 +156,7 @@ final class PartitionCopier {
   private boolean holdsWriteFromBefore(long since, Set<Integer> partitions, PartitionEpochs epochs) {
     for (DataKey key : locks.heldKeys()) {
       WorkerRecord rec = participant.record(locks.holder(key));
-      if (rec != null && rec.body().epoch() < since
+      if (rec != null && rec.writeOn(key).epoch() < since
           && partitions.contains(epochs.partitionOf(key.namespace(), key.key()))) {
         return true;
       }
@@ -276,7 +276,7 @@ final class PartitionCopier {
     if (rec == null) {
       return null;
     }
-    long epoch = rec.body().epoch();
+    long epoch = rec.writeOn(key).epoch();
     // Either way the holder's outcome could contradict the copy: from before the move it may
     // commit below the copied version; since the move it may be the very write the copy holds,
     // and applying it after the copy would write the key again at the same version.

@@ -12,6 +12,8 @@ import io.dkv.protocol.PeerMessage.StatusReply;
 import io.dkv.protocol.PeerMessage.TxnState;
 import io.dkv.protocol.PeerMessage.Vote;
 import io.dkv.protocol.TxnId;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One node's two-phase-commit core: coordinator of the writes it receives, participant (worker)
@@ -112,13 +114,28 @@ public final class TwoPhaseNode {
    * copy request to this replica or install of what it copied (docs/directory.md §9).
    */
   public Output onClient(ClientCommand c, long nowMillis) {
+    return onClients(List.of(c), nowMillis);
+  }
+
+  /**
+   * Several client commands in one step, in order, except that the writes among them start
+   * together: those with the same participants share transactions (docs/two-phase-commit.md §14).
+   * A driver hands over every command waiting, so that under load one transaction carries many.
+   */
+  public Output onClients(List<ClientCommand> commands, long nowMillis) {
     requireStarted();
     Output out = new Output();
-    switch (c) {
-      case ClientCommand.Write w -> coordinator.onWrite(w, nowMillis, out);
-      case ClientCommand.Read r -> reads.onRead(r, nowMillis, out);
-      case ClientCommand.Copy copy -> copier.copy(copy, out);
-      case ClientCommand.Install install -> copier.install(install, nowMillis, out);
+    List<ClientCommand.Write> writes = new ArrayList<>();
+    for (ClientCommand c : commands) {
+      switch (c) {
+        case ClientCommand.Write w -> writes.add(w);
+        case ClientCommand.Read r -> reads.onRead(r, nowMillis, out);
+        case ClientCommand.Copy copy -> copier.copy(copy, out);
+        case ClientCommand.Install install -> copier.install(install, nowMillis, out);
+      }
+    }
+    if (!writes.isEmpty()) {
+      coordinator.onWrites(writes, nowMillis, out);
     }
     return publish(out);
   }

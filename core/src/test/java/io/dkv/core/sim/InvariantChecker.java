@@ -43,7 +43,10 @@ final class InvariantChecker {
   private record Known(boolean commit, long version, String where) {}
 
   /** The configuration a transaction's coordinator routed it with, as its PREPAREs carry it. */
-  private record Route(String key, long epoch, List<String> participants) {}
+  private record Route(List<KeyRoute> writes, List<String> participants) {}
+
+  /** One write's key and the epoch of its partition it was routed by. */
+  private record KeyRoute(String key, long epoch) {}
 
   private final Simulation sim;
   private final String namespace = Workload.NAMESPACE;
@@ -68,7 +71,8 @@ final class InvariantChecker {
 
   /** Every PREPARE of a transaction, first or re-sent, carries the same route. */
   void onPrepareSent(PeerMessage.Prepare p) {
-    Route route = new Route(p.key().toUtf8(), p.epoch(), List.copyOf(p.participants()));
+    Route route = new Route(p.writes().stream().map(w -> new KeyRoute(w.key().toUtf8(), w.epoch())).toList(),
+        List.copyOf(p.participants()));
     Route first = routes.putIfAbsent(p.txn(), route);
     if (first != null && !first.equals(route)) {
       throw new AssertionError(p.txn() + " was prepared as " + first + " and as " + route);
@@ -81,10 +85,11 @@ final class InvariantChecker {
     if (v.reason() != AbortReason.STALE_EPOCH || route == null) {
       return;
     }
-    if (v.version() <= route.epoch()) {
+    KeyRoute refused = route.writes().get(Math.max(0, v.write()));
+    if (v.version() <= refused.epoch()) {
       // The route was current at the voter: it refused a failed condition for want of a lease.
       sim.stats.conditionsRefusedWithoutLease++;
-    } else if (!sim.directory.currentSet(route.key()).participants().containsAll(route.participants())) {
+    } else if (!sim.directory.currentSet(refused.key()).participants().containsAll(route.participants())) {
       sim.stats.staleVotesAfterEviction++;
     }
   }
@@ -164,7 +169,7 @@ final class InvariantChecker {
       if (JournalInspector.isWorkerKey(e.getKey())) {
         WorkerView w = JournalInspector.worker(e.getValue());
         Known k = outcomes.get(w.txn());
-        if (w.prepared() && Bytes.utf8(key).equals(w.key()) && k != null && k.commit() && k.version() >= version) {
+        if (w.prepared() && w.keys().contains(Bytes.utf8(key)) && k != null && k.commit() && k.version() >= version) {
           return true;
         }
       }
@@ -194,24 +199,30 @@ final class InvariantChecker {
     if (route == null) {
       throw new AssertionError(txn + " committed, but no PREPARE of it was ever sent");
     }
+    for (KeyRoute write : route.writes()) {
+      checkConfiguration(txn, write, route.participants());
+    }
+  }
+
+  private void checkConfiguration(TxnId txn, KeyRoute route, List<String> participants) {
     if (sim.directory.keyEpoch(route.key(), route.epoch()) != route.epoch()) {
       throw new AssertionError(txn + " committed " + route.key() + " under epoch " + route.epoch()
           + ", which is not an epoch of the key's configuration");
     }
     List<String> configured = sim.directory.participants(route.key(), route.epoch());
-    if (!configured.equals(route.participants())) {
-      throw new AssertionError(txn + " committed " + route.key() + " with participants " + route.participants()
+    if (!configured.equals(participants)) {
+      throw new AssertionError(txn + " committed " + route.key() + " with participants " + participants
           + " under epoch " + route.epoch() + ", but the key's participants at that epoch are " + configured);
     }
     // Implied by the check above while the directory model keeps its history; this one holds
     // without trusting it.
     List<String> first = committedConfigurations.computeIfAbsent(route.key(), k -> new HashMap<>())
-        .putIfAbsent(route.epoch(), route.participants());
-    if (first != null && !first.equals(route.participants())) {
+        .putIfAbsent(route.epoch(), participants);
+    if (first != null && !first.equals(participants)) {
       throw new AssertionError("two configurations of " + route.key() + " committed under epoch " + route.epoch()
-          + ": " + first + " and, by " + txn + ", " + route.participants());
+          + ": " + first + " and, by " + txn + ", " + participants);
     }
-    if (!route.participants().containsAll(sim.directory.initialReplicas(route.key()))) {
+    if (!participants.containsAll(sim.directory.initialReplicas(route.key()))) {
       sim.stats.commitsAfterEviction++;
     }
     if (sim.directory.mapAt(route.epoch()).set(sim.directory.partition(route.key())).move() != null) {

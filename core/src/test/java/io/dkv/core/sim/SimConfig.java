@@ -26,8 +26,8 @@ record SimConfig(int nodes, int keys, int clients, long activeMillis, long tickM
     long dedupWindow = 15_000 + r.nextInt(15_000);
     return new SimConfig(
         nodes,
-        1 + r.nextInt(3),
-        2 + r.nextInt(4),
+        1 + r.nextInt(5),
+        2 + r.nextInt(6),
         1_500 + r.nextInt(2_500),
         5 + r.nextInt(30),
         1 + r.nextInt(8),

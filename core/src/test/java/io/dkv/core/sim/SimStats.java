@@ -57,6 +57,10 @@ final class SimStats {
   long txnsAborted;
   long statusQueries;
   long linearizabilityTimeLimitHit;
+  /** PREPAREs of transactions that carry several client writes. */
+  long preparesOfSeveralWrites;
+  /** Votes that refuse one write of several (the coordinator starts the others again). */
+  long votesRefusingOneWrite;
 
   /** Closes one run's stats: it counts as one run, with the kinds of move it saw. */
   void closeRun() {
@@ -114,6 +118,8 @@ final class SimStats {
     txnsAborted += o.txnsAborted;
     statusQueries += o.statusQueries;
     linearizabilityTimeLimitHit += o.linearizabilityTimeLimitHit;
+    preparesOfSeveralWrites += o.preparesOfSeveralWrites;
+    votesRefusingOneWrite += o.votesRefusingOneWrite;
   }
 
   @Override
@@ -127,7 +133,8 @@ final class SimStats {
             + " (stopped by a held key %d, in %d runs) copies refused as stale=%d installs refused=%d"
             + " copies done=%d promotions=%d (in %d runs) releases=%d (in %d runs) commits with a learner=%d"
             + " | ops ok=%d condition-failed=%d not-found=%d unknown=%d no-effect=%d"
-            + " | txns committed=%d aborted=%d | status queries=%d | lin-check time limit hit=%d",
+            + " | txns committed=%d aborted=%d | prepares of several writes=%d votes refusing one of them=%d"
+            + " | status queries=%d | lin-check time limit hit=%d",
         runs, steps, simulatedMillis / 1000, messagesSent, messagesDropped, messagesDuplicated,
         messagesLostInCrash, crashes, crashesBeforeSync, restarts, partitions, epochChanges, staleEpochRefusals,
         evictions, markUps, commitsAfterEviction, staleVotesAfterEviction, conditionsRefusedWithoutLease,
@@ -136,6 +143,6 @@ final class SimStats {
         copyPagesStoppedByHeldKey, runsWithHeldKeyStop, copiesRefusedAsStale, installsRefused, copiesCompleted,
         promotions, runsWithPromotion, releases, runsWithRelease, commitsWithLearner, opsOk,
         opsConditionFailed, opsNotFound, opsUnknown, opsNoEffect, txnsCommitted, txnsAborted,
-        statusQueries, linearizabilityTimeLimitHit);
+        preparesOfSeveralWrites, votesRefusingOneWrite, statusQueries, linearizabilityTimeLimitHit);
   }
 }

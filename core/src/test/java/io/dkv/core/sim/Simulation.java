@@ -133,8 +133,21 @@ final class Simulation {
     n.runScheduled = false;
     Output out = new Output();
     int batch = 1 + rnd.nextInt(cfg.maxBatch());
+    // As the server's loop does: the client commands of a batch go in one step, so that writes
+    // with the same participants share a transaction.
+    List<ClientCommand> clients = new ArrayList<>();
     for (int i = 0; i < batch && !n.inbox.isEmpty(); i++) {
-      out.merge(step(n, n.inbox.pollFirst()));
+      Object item = n.inbox.pollFirst();
+      if (item instanceof ClientCommand c) {
+        clients.add(c);
+      } else {
+        out.merge(step(n, item));
+      }
+    }
+    if (!clients.isEmpty()) {
+      stats.steps++;
+      trace(() -> n.id + " <- " + clients);
+      out.merge(n.core.onClients(clients, now));
     }
     if (!n.inbox.isEmpty()) {
       n.runScheduled = true;
@@ -150,7 +163,6 @@ final class Simulation {
     }
     return switch (item) {
       case PeerMessage m -> n.core.onMessage(m, now);
-      case ClientCommand c -> n.core.onClient(c, now);
       default -> n.core.tick(now);
     };
   }
@@ -183,8 +195,14 @@ final class Simulation {
   private void send(SimNode from, Envelope e) {
     switch (e.message()) {
       case PeerMessage.StatusQuery q -> stats.statusQueries++;
-      case PeerMessage.Prepare p -> invariants.onPrepareSent(p);
-      case PeerMessage.Vote v -> invariants.onVoteSent(v);
+      case PeerMessage.Prepare p -> {
+        invariants.onPrepareSent(p);
+        stats.preparesOfSeveralWrites += p.writes().size() > 1 ? 1 : 0;
+      }
+      case PeerMessage.Vote v -> {
+        invariants.onVoteSent(v);
+        stats.votesRefusingOneWrite += v.write() != PeerMessage.Vote.WHOLE ? 1 : 0;
+      }
       default -> { }
     }
     trace(() -> from.id + " -> " + e.to() + " " + e.message());

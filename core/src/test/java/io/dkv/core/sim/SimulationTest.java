@@ -68,6 +68,9 @@ class SimulationTest {
       // marked up, writes routed before an eviction were fenced off, replicas without a lease
       // refused failed conditions, and writes committed without the evicted replica.
       assertThat(total.evictions).as("evictions").isPositive();
+      // Transactions of several writes, and refusals of one of their writes, happen too.
+      assertThat(total.preparesOfSeveralWrites).as("PREPAREs of several writes").isPositive();
+      assertThat(total.votesRefusingOneWrite).as("votes refusing one write of several").isPositive();
       assertThat(total.markUps).as("mark-ups").isPositive();
       assertThat(total.runsWithLeaderLoss).as("runs in which the directory lost its leader")
           .isGreaterThan(total.runs / 4);

@@ -4,6 +4,7 @@ import io.dkv.core.codec.RecordReader;
 
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.TxnId;
+import java.util.List;
 
 /**
  * Test-only window into the storage layout of this package, for checkers outside it (the
@@ -12,8 +13,11 @@ import io.dkv.protocol.TxnId;
 public final class JournalInspector {
   private JournalInspector() {}
 
-  /** A participant's journal record. {@code phase} is PREPARED, REFUSED, COMMITTED or ABORTED. */
-  public record WorkerView(TxnId txn, String phase, String namespace, Bytes key, long version) {
+  /**
+   * A participant's journal record. {@code phase} is PREPARED, REFUSED, COMMITTED or ABORTED;
+   * {@code keys} are the keys of the transaction's writes (none for a refusal without a PREPARE).
+   */
+  public record WorkerView(TxnId txn, String phase, List<Bytes> keys, long version) {
     public boolean committed() {
       return phase.equals("COMMITTED");
     }
@@ -51,8 +55,7 @@ public final class JournalInspector {
   public static WorkerView worker(byte[] value) {
     WorkerRecord r = WorkerRecord.decode(value);
     long version = r.phase() == WorkerPhase.PREPARED ? r.proposedVersion() : r.version();
-    return new WorkerView(r.txn(), r.phase().name(), r.body() == null ? null : r.body().key().namespace(),
-        r.body() == null ? null : r.body().key().key(), version);
+    return new WorkerView(r.txn(), r.phase().name(), r.writes().stream().map(w -> w.key().key()).toList(), version);
   }
 
   public static DecisionView decision(byte[] value) {

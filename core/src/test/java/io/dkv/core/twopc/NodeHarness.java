@@ -46,6 +46,10 @@ final class NodeHarness {
     return driven(node.onClient(c, now));
   }
 
+  Output clients(List<ClientCommand> commands) {
+    return driven(node.onClients(commands, now));
+  }
+
   Output tickAt(long millis) {
     now = millis;
     return driven(node.tick(now));

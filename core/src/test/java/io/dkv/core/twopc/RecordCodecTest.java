@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dkv.protocol.Bytes;
 import io.dkv.protocol.Mutation;
 import io.dkv.protocol.PeerMessage.AbortReason;
+import io.dkv.protocol.PeerMessage.Vote;
 import io.dkv.protocol.PeerMessage.VoteKind;
 import io.dkv.protocol.TxnId;
 import java.util.Arrays;
@@ -40,13 +41,16 @@ class RecordCodecTest {
 
   @Provide
   Arbitrary<WorkerRecord> workerRecords() {
-    Arbitrary<TxnBody> bodies = Combinators.combine(Arbitraries.longs(),
+    Arbitrary<TxnWrite> writes = Combinators.combine(Arbitraries.longs(),
         Arbitraries.strings().ofMaxLength(10), Arbitraries.bytes().array(byte[].class).ofMaxSize(20),
-        mutations(), Arbitraries.longs()).as((e, ns, k, m, r) -> new TxnBody(e, new DataKey(ns, Bytes.wrap(k)), m, r));
+        mutations(), Arbitraries.longs()).as((e, ns, k, m, r) -> new TxnWrite(e, new DataKey(ns, Bytes.wrap(k)), m, r));
     return Combinators.combine(txns(), Arbitraries.of(WorkerPhase.class),
-        Arbitraries.strings().ofMinLength(1).ofMaxLength(8).list().ofMaxSize(5), bodies.injectNull(0.2),
+        Arbitraries.strings().ofMinLength(1).ofMaxLength(8).list().ofMaxSize(5), writes.list().ofMaxSize(4),
         Arbitraries.longs(), Arbitraries.of(VoteKind.class), Arbitraries.of(AbortReason.class), Arbitraries.longs())
-        .as((t, ph, parts, b, prop, kind, reason, v) -> new WorkerRecord(t, ph, List.copyOf(parts), b, prop, kind, reason, v));
+        .flatAs((t, ph, parts, ws, prop, kind, reason, v) ->
+            // A refusal names one of several writes, or the whole transaction (always so for one write).
+            Arbitraries.integers().between(Vote.WHOLE, ws.size() > 1 ? ws.size() - 1 : Vote.WHOLE)
+                .map(refused -> new WorkerRecord(t, ph, List.copyOf(parts), ws, prop, kind, reason, v, refused)));
   }
 
   @Property
@@ -94,9 +98,31 @@ class RecordCodecTest {
   }
 
   @Test
+  void aRecordOfOneWriteKeepsTheLayoutOfRecordsWrittenBeforeTransactionsOfSeveral() {
+    TxnWrite write = new TxnWrite(3, new DataKey("n", Bytes.utf8("k")), new Mutation.Delete(), 4);
+    WorkerRecord rec = WorkerRecord.prepared(new TxnId("c", 1, 2), List.of("a"), List.of(write), 5);
+    String before = "01" + "0001" + "63" + "0000000000000001" + "0000000000000002" + "0001" + "0001" + "61"
+        + "01" + "0000000000000003" + "0001" + "6e" + "00000001" + "6b" + "03" + "0000000000000004"
+        + "0000000000000005" + "01" + "01" + "0000000000000000";
+    assertThat(HexFormat.of().formatHex(rec.encode())).isEqualTo(before);
+    assertThat(WorkerRecord.decode(HexFormat.of().parseHex(before))).isEqualTo(rec);
+  }
+
+  @Test
+  void aRefusalOfOneOfSeveralWritesNamesIt() {
+    List<TxnWrite> writes = List.of(new TxnWrite(1, new DataKey("n", Bytes.utf8("a")), new Mutation.Delete(), 7),
+        new TxnWrite(1, new DataKey("n", Bytes.utf8("b")), new Mutation.Delete(), 8));
+    WorkerRecord rec = WorkerRecord.refused(new TxnId("c", 1, 2), List.of("a"), writes, VoteKind.ABORT,
+        AbortReason.LOCK_CONFLICT, 0, 1);
+    assertThat(WorkerRecord.decode(rec.encode()).refusedWrite()).isEqualTo(1);
+    assertThat(WorkerRecord.refused(new TxnId("c", 1, 2), List.of("a"), writes.subList(0, 1), VoteKind.ABORT,
+        AbortReason.LOCK_CONFLICT, 0, 0).refusedWrite()).as("one write: the refusal is the transaction's").isEqualTo(Vote.WHOLE);
+  }
+
+  @Test
   void unknownTagsAreRefused() {
-    byte[] b = new WorkerRecord(new TxnId("c", 1, 1), WorkerPhase.PREPARED, List.of("a"), null, 1,
-        VoteKind.COMMIT, AbortReason.NONE, 0).encode();
+    byte[] b = new WorkerRecord(new TxnId("c", 1, 1), WorkerPhase.PREPARED, List.of("a"), List.of(), 1,
+        VoteKind.COMMIT, AbortReason.NONE, 0, Vote.WHOLE).encode();
     b[0] = 9;
     assertThatThrownBy(() -> WorkerRecord.decode(b)).isInstanceOf(CorruptRecordException.class)
         .hasMessageContaining("phase");

@@ -48,7 +48,7 @@ class TerminationRoleTest {
     Output out = p.tickAt(p.now + AFTER);
     assertThat(envelopes(out)).containsExactlyInAnyOrder("StatusQuery->c", "Prepare->c");
     Prepare again = (Prepare) out.messages().stream().map(e -> e.message()).filter(m -> m instanceof Prepare).findFirst().orElseThrow();
-    assertThat(again.key()).isEqualTo(Bytes.utf8("k"));
+    assertThat(again.writes()).extracting(Prepare.Write::key).containsExactly(Bytes.utf8("k"));
     assertThat(again.from()).isEqualTo("p");
   }
 
