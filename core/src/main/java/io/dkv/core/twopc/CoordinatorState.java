@@ -16,14 +16,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongFunction;
 
 /**
- * The coordinator role: runs the transactions of the client writes it receives. Writes taken in
- * one step that have the same participants share a transaction, up to {@link #MAX_WRITES_PER_TXN}
- * writes to distinct keys: one PREPARE, vote, decision, ACK and journal record per participant
- * for all of them (docs/two-phase-commit.md §14).
+ * The coordinator role: runs the transactions of the client writes it receives. Writes with the
+ * same participants that wait together ({@link WaitingWrites}) share a transaction, up to
+ * {@link #MAX_WRITES_PER_TXN} writes to distinct keys: one PREPARE, vote, decision, ACK and
+ * journal record per participant for all of them (docs/two-phase-commit.md §14).
  *
  * <p>The rule that makes termination safe: this coordinator decides ABORT only when a participant
  * has durably refused (an ABORT or DUPLICATE-of-another-txn vote, or a decision learned from
@@ -39,6 +38,7 @@ final class CoordinatorState {
   private final TwoPhaseConfig config;
   private final Journal journal;
   private final Map<TxnId, CoordinatedTxn> txns = new HashMap<>();
+  private final WaitingWrites waiting = new WaitingWrites();
   private long incarnation;
   /** Invariant: every transaction id of this incarnation so far has a sequence <= this. */
   private long sequence;
@@ -61,8 +61,9 @@ final class CoordinatorState {
   }
 
   /**
-   * Client writes taken in one step. Those with the same participants go in shared transactions,
-   * in arrival order; a write to a key already in the transaction being filled starts the next one.
+   * Client writes taken in one step. Those with the same participants (in any order) share
+   * transactions, in arrival order; while one with those participants collects votes, they wait for it
+   * ({@link WaitingWrites}).
    */
   void onWrites(List<ClientCommand.Write> writes, long nowMillis, Output out) {
     Map<List<String>, List<ClientCommand.Write>> byParticipants = new LinkedHashMap<>();
@@ -71,32 +72,31 @@ final class CoordinatorState {
       if (invalid != null) {
         out.reply(new ClientResult.Failed(w.handle(), ErrorCode.INVALID_ARGUMENT, invalid));
       } else {
-        byParticipants.computeIfAbsent(List.copyOf(w.participants()), k -> new ArrayList<>()).add(w);
+        // As a set: the partitions' replica lists name the same nodes in different orders, and
+        // the order plays no part in the protocol.
+        byParticipants.computeIfAbsent(w.participants().stream().sorted().toList(), k -> new ArrayList<>()).add(w);
       }
     }
-    byParticipants.forEach((participants, group) -> start(participants, group, nowMillis, out));
+    byParticipants.forEach((participants, group) -> {
+      waiting.add(participants, group);
+      startWaiting(participants, nowMillis, out);
+    });
   }
 
-  private void start(List<String> participants, List<ClientCommand.Write> group, long nowMillis, Output out) {
-    List<ClientCommand.Write> txnWrites = new ArrayList<>();
-    Set<DataKey> keys = new HashSet<>();
-    for (ClientCommand.Write w : group) {
-      DataKey key = new DataKey(w.namespace(), w.key());
-      if (txnWrites.size() == MAX_WRITES_PER_TXN || !keys.add(key)) {
-        begin(participants, txnWrites, nowMillis, out);
-        txnWrites = new ArrayList<>();
-        keys = new HashSet<>(Set.of(key));
-      }
-      txnWrites.add(w);
+  /** Starts transactions of the writes waiting for {@code participants}, as many as may start. */
+  private void startWaiting(List<String> participants, long nowMillis, Output out) {
+    for (List<ClientCommand.Write> writes; (writes = waiting.next(participants, MAX_WRITES_PER_TXN)) != null; ) {
+      // Nothing is decided yet, so nothing is logged before the PREPAREs leave.
+      CoordinatedTxn t = new CoordinatedTxn(new TxnId(self, incarnation, ++sequence), participants, writes);
+      txns.put(t.txn, t);
+      sendPrepare(t, nowMillis, out);
     }
-    begin(participants, txnWrites, nowMillis, out);
   }
 
-  private void begin(List<String> participants, List<ClientCommand.Write> writes, long nowMillis, Output out) {
-    // Nothing is decided yet, so nothing is logged before the PREPAREs leave.
-    CoordinatedTxn t = new CoordinatedTxn(new TxnId(self, incarnation, ++sequence), participants, writes);
-    txns.put(t.txn, t);
-    sendPrepare(t, nowMillis, out);
+  /** {@code t} no longer collects votes: the writes waiting for its participants may start. */
+  private void doneCollecting(CoordinatedTxn t, long nowMillis, Output out) {
+    waiting.doneCollecting(t.participants);
+    startWaiting(t.participants, nowMillis, out);
   }
 
   void onVote(Vote v, long nowMillis, Output out) {
@@ -126,29 +126,27 @@ final class CoordinatorState {
 
   /**
    * A participant refused the transaction: it aborts. The write the refusal names gets
-   * {@code answer}; the other writes start again in a new transaction (none of them was applied,
-   * and a request id is applied at most once whatever its transaction). A refusal of the whole
-   * transaction answers every write.
+   * {@code answer}; the other writes go back to the head of the waiting writes and start again at
+   * once in a new transaction (none of them was applied, and a request id is applied at most once
+   * whatever its transaction). A refusal of the whole transaction answers every write.
    */
   private void refused(CoordinatedTxn t, Vote v, LongFunction<ClientResult> answer, long nowMillis, Output out) {
-    decide(t, Outcome.ABORT, nowMillis, out);
     int named = v.write() == Vote.WHOLE && t.writes.size() == 1 ? 0 : v.write();
     if (named == Vote.WHOLE || named >= t.writes.size()) {
       for (int i = 0; i < t.writes.size(); i++) {
         answerClient(t, i, answer.apply(t.writes.get(i).handle()), out);
       }
-      return;
-    }
-    answerClient(t, named, answer.apply(t.writes.get(named).handle()), out);
-    List<ClientCommand.Write> again = new ArrayList<>();
-    for (int i = 0; i < t.writes.size(); i++) {
-      if (t.markAnswered(i)) { // its answer now comes from the new transaction
-        again.add(t.writes.get(i));
+    } else {
+      answerClient(t, named, answer.apply(t.writes.get(named).handle()), out);
+      List<ClientCommand.Write> again = new ArrayList<>();
+      for (int i = 0; i < t.writes.size(); i++) {
+        if (t.markAnswered(i)) { // its answer now comes from the next transaction
+          again.add(t.writes.get(i));
+        }
       }
+      waiting.addFirst(t.participants, again);
     }
-    if (!again.isEmpty()) {
-      start(t.participants, again, nowMillis, out);
-    }
+    decide(t, Outcome.ABORT, nowMillis, out);
   }
 
   /**
@@ -216,6 +214,10 @@ final class CoordinatorState {
   }
 
   void tick(long nowMillis, Output out) {
+    for (ClientCommand.Write w : waiting.expire(nowMillis)) {
+      out.reply(new ClientResult.Failed(w.handle(), ErrorCode.TIMEOUT, "the write waited for the"
+          + " transactions before it past its deadline and was not applied; retry with the same request id"));
+    }
     for (CoordinatedTxn t : new ArrayList<>(txns.values())) {
       if (!t.isDecided()) {
         // Undecided: each client gets TIMEOUT at its deadline; after the last, give up without
@@ -223,6 +225,7 @@ final class CoordinatorState {
         answerExpired(t, nowMillis, "no decision before the deadline", out);
         if (t.allAnswered()) {
           txns.remove(t.txn);
+          doneCollecting(t, nowMillis, out);
         } else if (nowMillis >= t.nextSendAtMillis) {
           sendPrepare(t, nowMillis, out);
         }
@@ -261,6 +264,7 @@ final class CoordinatorState {
       out.requireSync();
     }
     sendDecision(t, nowMillis, out);
+    doneCollecting(t, nowMillis, out);
   }
 
   /** All acknowledged: reply to the clients that still wait, drop the record, tell everyone. */

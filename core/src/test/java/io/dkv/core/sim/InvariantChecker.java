@@ -13,6 +13,7 @@ import io.dkv.protocol.TxnId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Safety invariants over what is durable, checked at every sync of every node (durable state
@@ -210,7 +211,8 @@ final class InvariantChecker {
           + ", which is not an epoch of the key's configuration");
     }
     List<String> configured = sim.directory.participants(route.key(), route.epoch());
-    if (!configured.equals(participants)) {
+    // As sets: a transaction of several writes names its participants in one order for all.
+    if (!Set.copyOf(configured).equals(Set.copyOf(participants))) {
       throw new AssertionError(txn + " committed " + route.key() + " with participants " + participants
           + " under epoch " + route.epoch() + ", but the key's participants at that epoch are " + configured);
     }
@@ -218,7 +220,7 @@ final class InvariantChecker {
     // without trusting it.
     List<String> first = committedConfigurations.computeIfAbsent(route.key(), k -> new HashMap<>())
         .putIfAbsent(route.epoch(), participants);
-    if (first != null && !first.equals(participants)) {
+    if (first != null && !Set.copyOf(first).equals(Set.copyOf(participants))) {
       throw new AssertionError("two configurations of " + route.key() + " committed under epoch " + route.epoch()
           + ": " + first + " and, by " + txn + ", " + participants);
     }

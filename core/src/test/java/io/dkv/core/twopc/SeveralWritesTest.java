@@ -52,16 +52,42 @@ class SeveralWritesTest {
   }
 
   @Test
-  void aSecondWriteToTheSameKeyOrOtherParticipantsGoInTransactionsOfTheirOwn() {
+  void writesThatArriveWhileATransactionCollectsVotesWaitAndThenStartTogether() {
+    TxnId first = prepares(c.client(write(1, "a", put("1"), PARTS, c.now + 1_000))).get(0).txn();
+    assertThat(c.client(write(2, "b", put("2"), PARTS, c.now + 1_000)).messages()).isEmpty();
+    assertThat(c.client(write(3, "c", put("3"), PARTS, c.now + 1_000)).messages()).isEmpty();
+    Output other = c.client(write(4, "z", put("4"), List.of("p", "r"), c.now + 1_000));
+    assertThat(other.messages()).as("other participants do not wait").extracting(Envelope::to).containsExactly("p", "r");
+
+    c.on(new Vote("p", first, VoteKind.COMMIT, AbortReason.NONE, 1));
+    Output decided = c.on(new Vote("q", first, VoteKind.COMMIT, AbortReason.NONE, 1));
+    assertThat(decided.messages()).extracting(Envelope::message)
+        .startsWith(new Decision("c", first, true, 1), new Decision("c", first, true, 1));
+    assertThat(prepares(decided)).extracting(SeveralWritesTest::keys).containsExactly(List.of("b", "c"), List.of("b", "c"));
+  }
+
+  @Test
+  void aSecondWriteToAKeyOfTheTransactionBeingFilledStartsTheNextOne() {
     Output out = c.clients(List.of(write(1, "a", put("1"), PARTS, c.now + 1_000),
         write(2, "b", put("2"), PARTS, c.now + 1_000),
-        write(3, "a", put("3"), PARTS, c.now + 1_000),
-        write(4, "z", put("4"), List.of("p", "r"), c.now + 1_000)));
-    List<Prepare> toP = out.messages().stream().filter(e -> e.to().equals("p"))
-        .map(e -> (Prepare) e.message()).toList();
-    assertThat(toP).extracting(SeveralWritesTest::keys)
-        .containsExactly(List.of("a", "b"), List.of("a"), List.of("z"));
-    assertThat(toP).extracting(Prepare::txn).doesNotHaveDuplicates();
+        write(3, "a", put("3"), PARTS, c.now + 1_000)));
+    Prepare first = prepares(out).get(0);
+    assertThat(prepares(out)).extracting(SeveralWritesTest::keys).containsOnly(List.of("a", "b"));
+    c.on(new Vote("p", first.txn(), VoteKind.COMMIT, AbortReason.NONE, 1));
+    Output next = c.on(new Vote("q", first.txn(), VoteKind.COMMIT, AbortReason.NONE, 1));
+    assertThat(prepares(next)).extracting(SeveralWritesTest::keys).containsOnly(List.of("a"));
+  }
+
+  @Test
+  void aWriteStillWaitingAtItsDeadlineIsAnsweredAsNotApplied() {
+    c.client(write(1, "a", put("1"), PARTS, c.now + 1_000));
+    c.client(write(2, "b", put("2"), PARTS, c.now + 100));
+    Output expired = c.tickAt(c.now + 100);
+    assertThat(expired.results()).singleElement().isInstanceOfSatisfying(ClientResult.Failed.class, f -> {
+      assertThat(f.handle()).isEqualTo(2);
+      assertThat(f.code()).isEqualTo(ErrorCode.TIMEOUT);
+      assertThat(f.message()).contains("was not applied");
+    });
   }
 
   @Test
